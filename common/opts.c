@@ -1,0 +1,197 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <librdkafka/rdkafka.h>
+#include <pcre2.h>
+#include <zstd.h>
+
+#include "err.h"
+#include "exit.h"
+#include "json.h"
+#include "opts.h"
+#include "version.h"
+#include "banned.h"
+
+void hs_opts_init(struct hs_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_event_size = HS_DEFAULT_MAX_EVENT;
+	o->max_depth = HS_JSON_MAX_DEPTH;
+}
+
+long long hs_strtonum(const char *s, long long min, long long max,
+                      const char **errstr)
+{
+	char *end;
+	long long v;
+
+	*errstr = NULL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || !*s) {
+		*errstr = "invalid";
+		return 0;
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "too small";
+		return 0;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "too large";
+		return 0;
+	}
+	return v;
+}
+
+int hs_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+	double mult = 1;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || v < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		mult = 1024.0;
+		end++;
+		break;
+	case 'm': case 'M':
+		mult = 1024.0 * 1024;
+		end++;
+		break;
+	case 'g': case 'G':
+		mult = 1024.0 * 1024 * 1024;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0 ||
+	    (mult == 1 && strcmp(end, "b") == 0))
+		end += strlen(end);
+	if (*end)
+		return -1;
+	v *= mult;
+	if (v > 9.0e18)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int hs_parse_duration(const char *s, double *secs)
+{
+	char *end;
+	double v, mult = 1;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || v < 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		mult = 0.001;
+	else if (strcmp(end, "s") == 0 || !*end)
+		mult = 1;
+	else if (strcmp(end, "m") == 0)
+		mult = 60;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600;
+	else if (strcmp(end, "d") == 0)
+		mult = 86400;
+	else
+		return -1;
+	*secs = v * mult;
+	return 0;
+}
+
+int hs_usage_error(const char *synopsis, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hs_verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s", synopsis);
+	fprintf(stderr, "%s: try '%s --help'\n", hs_prog(), hs_prog());
+	return HS_EXIT_USAGE;
+}
+
+int hs_opts_bad(const char *synopsis, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return hs_usage_error(synopsis, "option '%s' needs a value", arg);
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return hs_usage_error(synopsis, "unknown option '-%c'", optopt);
+	return hs_usage_error(synopsis, "unknown option '%s'", arg);
+}
+
+void hs_print_version(void)
+{
+	char pcre[64] = "";
+
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("%s (hs) %s\n", hs_prog(), HS_VERSION);
+	printf("librdkafka %s, %s, zstd %s, PCRE2 %s\n",
+	       rd_kafka_version_str(), curl_version(), ZSTD_versionString(),
+	       pcre);
+}
+
+int hs_opts_common(struct hs_opts *o, int c, const char *arg)
+{
+	const char *errstr;
+	uint64_t size;
+
+	switch (c) {
+	case HS_OPT_DLQ:
+		o->dlq = arg;
+		return 1;
+	case HS_OPT_STATS:
+		o->stats = 1;
+		return 1;
+	case HS_OPT_STATS_INTERVAL:
+		if (hs_parse_duration(arg, &o->stats_interval) < 0 ||
+		    o->stats_interval <= 0) {
+			hs_err("invalid --stats-interval '%s'", arg);
+			return -1;
+		}
+		o->stats = 1;
+		return 1;
+	case HS_OPT_MAX_EVENT_SIZE:
+		if (hs_parse_size(arg, &size) < 0 || size < 2 ||
+		    size > UINT32_MAX - 1) {
+			hs_err("invalid --max-event-size '%s' (2 bytes to 4GiB)", arg);
+			return -1;
+		}
+		o->max_event_size = (size_t)size;
+		return 1;
+	case HS_OPT_MAX_DEPTH:
+		o->max_depth = (unsigned)hs_strtonum(arg, 1, 100000, &errstr);
+		if (errstr) {
+			hs_err("--max-depth '%s' is %s (1 to 100000)", arg, errstr);
+			return -1;
+		}
+		return 1;
+	case 'u':
+		o->unbuffered = 1;
+		return 1;
+	case 'q':
+		o->quiet = 1;
+		return 1;
+	case 'h':
+		o->help = 1;
+		return 1;
+	case 'V':
+		o->version = 1;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,107 @@
+/*
+ * opts.h: the options every tool shares, with the same names and
+ * meanings everywhere (hs(7)), and the number/size/duration parsers all
+ * options go through.
+ *
+ * A tool puts HS_OPTS_LONG in its getopt_long table and HS_OPTS_SHORT in
+ * its optstring, and hands every option it does not know itself to
+ * hs_opts_common().
+ */
+#ifndef HS_OPTS_H
+#define HS_OPTS_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	HS_OPT_DLQ = 0x1000,
+	HS_OPT_STATS,
+	HS_OPT_STATS_INTERVAL,
+	HS_OPT_MAX_EVENT_SIZE,
+	HS_OPT_ACK,
+	HS_OPT_MAX_DEPTH,
+	HS_OPT_FIRST_TOOL /* tools number their own long-only options from here */
+};
+
+/* Tools write their optstring as ":" HS_OPTS_SHORT "their letters". */
+#define HS_OPTS_SHORT "hqu"
+#define HS_OPTS_LONG                                                         \
+	{ "dlq", required_argument, NULL, HS_OPT_DLQ },                       \
+	{ "stats", no_argument, NULL, HS_OPT_STATS },                         \
+	{ "stats-interval", required_argument, NULL, HS_OPT_STATS_INTERVAL }, \
+	{ "max-event-size", required_argument, NULL, HS_OPT_MAX_EVENT_SIZE }, \
+	{ "max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH },           \
+	{ "unbuffered", no_argument, NULL, 'u' },                             \
+	{ "quiet", no_argument, NULL, 'q' },                                  \
+	{ "help", no_argument, NULL, 'h' },                                   \
+	{ "version", no_argument, NULL, 'V' }
+
+/* The common options' help lines, for each tool's --help. */
+#define HS_OPTS_HELP                                                          \
+	"      --dlq FILE             append dead-letter records to FILE\n"     \
+	"      --stats                print counts on stderr at exit\n"         \
+	"      --stats-interval SECS  print them every SECS seconds too\n"      \
+	"      --max-event-size SIZE  longest line accepted (default 64MiB)\n"  \
+	"      --max-depth N          deepest JSON nesting accepted (default 512)\n" \
+	"  -u, --unbuffered           write each event at once\n"               \
+	"  -q, --quiet                no per-event messages on stderr\n"        \
+	"  -h, --help                 show this help\n"                         \
+	"      --version              show versions of hs and its libraries\n"
+
+struct hs_opts {
+	const char *dlq;
+	int stats;
+	double stats_interval;
+	size_t max_event_size;
+	unsigned max_depth;
+	int unbuffered;
+	int quiet;
+	int help, version;
+};
+
+#define HS_DEFAULT_MAX_EVENT (64u << 20)
+
+void hs_opts_init(struct hs_opts *o);
+
+/*
+ * Handle getopt_long's result c (with optarg arg) if it is a common
+ * option.  Returns 1 handled, 0 not a common option, -1 bad value (the
+ * message is printed; the tool exits with HS_EXIT_USAGE).
+ */
+int hs_opts_common(struct hs_opts *o, int c, const char *arg);
+
+/*
+ * Numbers: OpenBSD's strtonum() contract.  Returns the value, or 0 with
+ * *errstr set to "invalid", "too small" or "too large".
+ */
+long long hs_strtonum(const char *s, long long min, long long max,
+                      const char **errstr);
+
+/* "256KiB", "64M", "1GiB", "512": 1024-based K/M/G with or without "iB"/"B".
+ * Returns 0 or -1. */
+int hs_parse_size(const char *s, uint64_t *out);
+
+/* "500ms", "30s", "5m", "1h", "7d", or plain seconds ("1.5").
+ * Returns 0 or -1. */
+int hs_parse_duration(const char *s, double *secs);
+
+/*
+ * Print "PROG: MESSAGE", the synopsis and "PROG: try 'PROG --help'" on
+ * stderr.  Returns HS_EXIT_USAGE.
+ */
+int hs_usage_error(const char *synopsis, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * For getopt_long's '?' or ':' result: report the unknown option or the
+ * missing value as a usage error.  Tools set opterr = 0 and start their
+ * optstring with ':' so getopt prints nothing itself.  Returns
+ * HS_EXIT_USAGE.
+ */
+int hs_opts_bad(const char *synopsis, int c, char **argv);
+
+/* --version: "PROG (hs) VERSION" and the libraries hs links. */
+void hs_print_version(void);
+
+#endif

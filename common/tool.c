@@ -1,0 +1,213 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "exit.h"
+#include "sig.h"
+#include "tool.h"
+#include "banned.h"
+
+static void raise_rc(struct hs_tool *t, int rc)
+{
+	if (rc > t->rc)
+		t->rc = rc;
+}
+
+/* A failed write to stdout: quiet when the reader left, loud otherwise. */
+static void out_failed(struct hs_tool *t)
+{
+	if (t->failed)
+		return;
+	t->failed = 1;
+	if (t->out.err == EPIPE) {
+		raise_rc(t, HS_EXIT_SIGNAL + SIGPIPE);
+		return;
+	}
+	hs_err("write error on stdout: %s", strerror(t->out.err));
+	raise_rc(t, HS_EXIT_IO);
+}
+
+int hs_tool_flush(struct hs_tool *t)
+{
+	if (hs_out_flush(&t->out) < 0) {
+		out_failed(t);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_idle(void *ctx)
+{
+	struct hs_tool *t = ctx;
+
+	hs_tool_flush(t);
+	hs_stats_tick(&t->stats);
+}
+
+int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
+                  int nfiles)
+{
+	memset(t, 0, sizeof(*t));
+	t->opts = opts;
+	hs_sig_init();
+	hs_stats_init(&t->stats);
+	t->stats.interval = opts->stats_interval;
+	hs_out_init(&t->out, STDOUT_FILENO, 0);
+	t->out.unbuffered = opts->unbuffered;
+	hs_pipe_grow(STDOUT_FILENO);
+	hs_lineio_init(&t->in, files, nfiles, opts->max_event_size);
+	t->in.idle = on_idle;
+	t->in.idle_ctx = t;
+	t->in.stop = &hs_sig_stop;
+	if (hs_dlq_open(&t->dlq, opts->dlq, t->errbuf, sizeof(t->errbuf)) < 0) {
+		hs_err("%s", t->errbuf);
+		t->rc = HS_EXIT_IO;
+		return -1;
+	}
+	return 0;
+}
+
+static void reject_oversize(struct hs_tool *t)
+{
+	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
+	long long total = 0;
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "line longer than --max-event-size (%zu bytes)",
+	         t->opts->max_event_size);
+	r.reason = "too_large";
+	r.message = msg;
+	r.file = t->in.name;
+	r.line = t->in.lineno;
+	r.event = t->line;
+	r.event_len = t->len;
+	r.event_is_json = 0;
+	if (hs_dlq_write_oversize(&t->dlq, &r, &t->in, &total, t->errbuf,
+	                          sizeof(t->errbuf)) < 0) {
+		hs_err("%s", t->errbuf);
+		t->failed = 1;
+		raise_rc(t, HS_EXIT_IO);
+	}
+	hs_stats_in(&t->stats, total > 0 ? (uint64_t)total : t->len);
+	hs_stats_end(&t->stats, HS_END_DLQ);
+	raise_rc(t, HS_EXIT_REJECT);
+}
+
+int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
+{
+	for (;;) {
+		int r;
+
+		if (t->failed || hs_sig_stop)
+			return 0;
+		r = hs_lineio_next(&t->in, &t->line, &t->len, t->errbuf,
+		                   sizeof(t->errbuf));
+		t->stats.blank = t->in.blank;
+		switch (r) {
+		case HS_LINEIO_LINE:
+			hs_stats_in(&t->stats, t->len + 1);
+			hs_stats_tick(&t->stats);
+			*line = t->line;
+			*len = t->len;
+			return 1;
+		case HS_LINEIO_TOOBIG:
+			reject_oversize(t);
+			continue;
+		case HS_LINEIO_ERR:
+			hs_err("%s", t->errbuf);
+			raise_rc(t, HS_EXIT_IO);
+			if (t->in.open_failed) {
+				t->in.open_failed = 0;
+				continue; /* go on with the next file */
+			}
+			t->failed = 1;
+			return 0;
+		default:
+			return 0;
+		}
+	}
+}
+
+int hs_tool_emit(struct hs_tool *t, const char *p, size_t n)
+{
+	if (hs_out_line(&t->out, p, n) < 0) {
+		out_failed(t);
+		return -1;
+	}
+	t->stats.lines_out++;
+	t->stats.bytes_out += n + 1;
+	return 0;
+}
+
+void hs_tool_done(struct hs_tool *t, enum hs_end how)
+{
+	hs_stats_end(&t->stats, how);
+}
+
+int hs_tool_pass(struct hs_tool *t, const char *line, size_t len)
+{
+	int r = hs_tool_emit(t, line, len);
+
+	/* Even when stdout failed the event was handed on as far as it could
+	 * go; the exit status says what happened. */
+	hs_stats_end(&t->stats, HS_END_OUT);
+	return r;
+}
+
+void hs_tool_filter(struct hs_tool *t)
+{
+	hs_stats_end(&t->stats, HS_END_FILTER);
+}
+
+void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r)
+{
+	if (t->opts->quiet && t->dlq.fd < 0) {
+		/* -q without --dlq: the event is still counted and the exit
+		 * status says so, but nothing is printed. */
+	} else if (hs_dlq_write(&t->dlq, r, t->errbuf, sizeof(t->errbuf)) < 0) {
+		hs_err("%s", t->errbuf);
+		t->failed = 1;
+		raise_rc(t, HS_EXIT_IO);
+	}
+	hs_stats_end(&t->stats, HS_END_DLQ);
+	raise_rc(t, HS_EXIT_REJECT);
+}
+
+void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
+                    const char *fmt, ...)
+{
+	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r.reason = reason;
+	r.message = msg;
+	r.file = t->in.name;
+	r.line = t->in.lineno;
+	r.details = details;
+	r.details_len = details ? strlen(details) : 0;
+	r.event = t->line;
+	r.event_len = t->len;
+	hs_tool_reject_rec(t, &r);
+}
+
+int hs_tool_finish(struct hs_tool *t, const char *extra)
+{
+	if (!t->failed)
+		hs_tool_flush(t);
+	if (t->opts->stats)
+		hs_stats_print(&t->stats, stderr, extra);
+	hs_lineio_release(&t->in);
+	hs_out_release(&t->out);
+	hs_dlq_close(&t->dlq);
+	if (hs_sig_stop)
+		raise_rc(t, HS_EXIT_SIGNAL + hs_sig_stop);
+	return t->rc;
+}
