@@ -1,0 +1,384 @@
+/*
+ * hs-consume: read Kafka topics and write one event per line, storing a
+ * record's offset for commit only after its line reached stdout.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "consume.h"
+#include "err.h"
+#include "exit.h"
+#include "opts.h"
+#include "sig.h"
+#include "stats.h"
+#include "tool.h"
+#include "banned.h"
+
+#define FLUSH_EVERY_SECS 0.2
+
+static const char synopsis[] =
+	"usage: hs-consume [-ehqu] -b BROKERS -t TOPIC [-t TOPIC ...] [-G GROUP]\n"
+	"                  [-p PARTITION ...] [-o OFFSET] [-c COUNT]\n"
+	"                  [-X KEY=VALUE ...] [-F FILE] [--envelope MODE]\n"
+	"                  [--dlq FILE] [--stats]\n";
+
+enum { OPT_ENVELOPE = HS_OPT_FIRST_TOOL };
+
+static void usage(void)
+{
+	printf("%s", synopsis);
+	printf("\nRead Kafka topics and write one event per line.\n\n"
+	       "Options:\n"
+	       "  -b, --brokers LIST         bootstrap servers (host:port,...)\n"
+	       "  -t, --topic TOPIC          topic to read; ^REGEX with -G\n"
+	       "  -G, --group GROUP          consumer group: balanced, offsets "
+	       "committed\n"
+	       "  -p, --partition N          read only partition N (no -G)\n"
+	       "  -o, --offset OFFSET        beginning, end, stored, N, -N, "
+	       "s@TIME, e@TIME\n"
+	       "  -c, --count N              stop after N records\n"
+	       "  -e, --exit-at-end          stop when every partition is at "
+	       "its end\n"
+	       "  -X, --property KEY=VALUE   librdkafka property\n"
+	       "  -F, --config FILE          librdkafka properties file\n"
+	       "      --envelope MODE        event (default), record or value\n"
+	       HS_OPTS_HELP
+	       "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
+	       "3 I/O failure,\n75 Kafka unreachable.\n");
+}
+
+struct args {
+	char **topics;
+	int ntopics;
+	int32_t *parts;
+	int nparts;
+	const char *brokers;
+	const char *group;
+	long long count;
+	enum envelope envelope;
+	int have_start;
+};
+
+/* Handle the record in hand: format, write or dead-letter, account. */
+static void handle(struct consumer *c, struct envelope_ctx *e,
+                   const rd_kafka_message_t *m)
+{
+	struct hs_tool *t = c->tool;
+	struct part *p = part_get(c, rd_kafka_topic_name(m->rkt), m->partition);
+	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
+	rd_kafka_timestamp_type_t tstype;
+	struct hs_buf details = HS_BUF_INIT;
+
+	if (c->end_ts >= 0 &&
+	    rd_kafka_message_timestamp(m, &tstype) >= c->end_ts) {
+		part_finish(c, m, p);
+		return;
+	}
+	p->eof = 0;
+	hs_stats_in(&t->stats, m->len);
+	switch (envelope_format(e, m)) {
+	case V_OUT:
+		hs_tool_emit(t, e->line.data, e->line.len);
+		hs_tool_done(t, HS_END_OUT);
+		p->out++;
+		break;
+	case V_FILTER:
+		hs_tool_filter(t);
+		p->filtered++;
+		break;
+	case V_DLQ:
+		envelope_details(e, m, &details);
+		r.reason = e->reason;
+		r.message = e->msg;
+		r.topic = rd_kafka_topic_name(m->rkt);
+		r.partition = m->partition;
+		r.offset = m->offset;
+		r.details = details.data;
+		r.details_len = details.len;
+		r.event = m->payload;
+		r.event_len = m->len;
+		r.event_is_json = e->value_is_json;
+		hs_tool_reject_rec(t, &r);
+		hs_buf_release(&details);
+		p->dlq++;
+		break;
+	}
+	p->pending = p->next = m->offset + 1;
+}
+
+static void on_error(struct consumer *c, const rd_kafka_message_t *m)
+{
+	struct part *p;
+
+	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		p = part_get(c, rd_kafka_topic_name(m->rkt), m->partition);
+		p->eof = 1;
+		return;
+	}
+	if (m->rkt)
+		hs_err("kafka: topic '%s' partition %" PRId32 ": %s",
+		       rd_kafka_topic_name(m->rkt), m->partition,
+		       rd_kafka_message_errstr(m));
+	else
+		hs_err("kafka: %s", rd_kafka_message_errstr(m));
+	if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+	    m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+	    m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+		c->fatal_rc = HS_EXIT_USAGE;
+		c->stop = 1;
+	}
+}
+
+static void run(struct consumer *c, struct envelope_ctx *e, long long count)
+{
+	struct hs_tool *t = c->tool;
+	double next_flush = hs_now() + FLUSH_EVERY_SECS;
+	long long seen = 0;
+	int idle = 0;
+
+	while (!hs_sig_stop && !c->stop && !t->failed) {
+		rd_kafka_message_t *m =
+		        rd_kafka_consumer_poll(c->rk, idle ? 100 : 0);
+
+		if (!m) {
+			/* Nothing waiting: hand what we have downstream. */
+			flush_and_store(c);
+			next_flush = hs_now() + FLUSH_EVERY_SECS;
+			idle = 1;
+			if (all_done(c))
+				break;
+			continue;
+		}
+		idle = 0;
+		if (m->err) {
+			on_error(c, m);
+			rd_kafka_message_destroy(m);
+			if (all_done(c))
+				break;
+			continue;
+		}
+		handle(c, e, m);
+		rd_kafka_message_destroy(m);
+		if (count > 0 && ++seen >= count)
+			break;
+		if ((seen & 255) == 0 && hs_now() >= next_flush) {
+			flush_and_store(c);
+			hs_stats_tick(&t->stats);
+			next_flush = hs_now() + FLUSH_EVERY_SECS;
+		}
+	}
+}
+
+static int parse_args(int argc, char **argv, struct args *a,
+                      struct hs_opts *o, struct consumer *c,
+                      rd_kafka_conf_t *conf)
+{
+	static const struct option longopts[] = {
+		{ "brokers", required_argument, NULL, 'b' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "exit-at-end", no_argument, NULL, 'e' },
+		{ "config", required_argument, NULL, 'F' },
+		{ "group", required_argument, NULL, 'G' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "topic", required_argument, NULL, 't' },
+		{ "property", required_argument, NULL, 'X' },
+		{ "envelope", required_argument, NULL, OPT_ENVELOPE },
+		HS_OPTS_LONG,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *errstr;
+	char err[512];
+	int ch, r;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":F:G:X:b:c:eo:p:t:" HS_OPTS_SHORT,
+	                         longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'F':
+			if (conf_file(conf, optarg, err, sizeof(err)) < 0)
+				return hs_usage_error(synopsis, "%s", err);
+			break;
+		case 'G':
+			a->group = optarg;
+			break;
+		case 'X':
+			if (conf_set(conf, optarg, err, sizeof(err)) < 0)
+				return hs_usage_error(synopsis, "%s", err);
+			break;
+		case 'b':
+			a->brokers = optarg;
+			break;
+		case 'c':
+			a->count = hs_strtonum(optarg, 1, INT64_MAX, &errstr);
+			if (errstr)
+				return hs_usage_error(synopsis,
+				                      "count '%s' is %s", optarg,
+				                      errstr);
+			break;
+		case 'e':
+			c->exit_at_end = 1;
+			break;
+		case 'o':
+			if (parse_offset(c, optarg, err, sizeof(err)) < 0)
+				return hs_usage_error(synopsis, "%s", err);
+			if (strncmp(optarg, "e@", 2) != 0)
+				a->have_start = 1;
+			break;
+		case 'p':
+			a->parts = hs_xrealloc(a->parts, (size_t)(a->nparts + 1) *
+			                                         sizeof(*a->parts));
+			a->parts[a->nparts++] = (int32_t)hs_strtonum(
+			        optarg, 0, INT32_MAX, &errstr);
+			if (errstr)
+				return hs_usage_error(synopsis,
+				                      "partition '%s' is %s",
+				                      optarg, errstr);
+			break;
+		case 't':
+			a->topics[a->ntopics++] = optarg;
+			break;
+		case OPT_ENVELOPE:
+			if (strcmp(optarg, "event") == 0)
+				a->envelope = ENV_EVENT;
+			else if (strcmp(optarg, "record") == 0)
+				a->envelope = ENV_RECORD;
+			else if (strcmp(optarg, "value") == 0)
+				a->envelope = ENV_VALUE;
+			else
+				return hs_usage_error(
+				        synopsis,
+				        "envelope '%s' is not event, record or "
+				        "value",
+				        optarg);
+			break;
+		default:
+			r = hs_opts_common(o, ch, optarg);
+			if (r < 0)
+				return HS_EXIT_USAGE;
+			if (r == 0)
+				return hs_opts_bad(synopsis, ch, argv);
+		}
+	}
+	return -1;
+}
+
+/* The option combinations; returns an exit status or -1 when fine. */
+static int check_args(int argc, struct args *a, struct consumer *c,
+                      rd_kafka_conf_t *conf)
+{
+	char err[512];
+	size_t n = 0;
+
+	if (optind != argc)
+		return hs_usage_error(synopsis, "unexpected argument");
+	if (a->ntopics == 0)
+		return hs_usage_error(synopsis, "no topic (-t)");
+	if (a->brokers && rd_kafka_conf_set(conf, "bootstrap.servers",
+	                                    a->brokers, err, sizeof(err)))
+		return hs_usage_error(synopsis, "%s", err);
+	if (rd_kafka_conf_get(conf, "bootstrap.servers", NULL, &n) !=
+	            RD_KAFKA_CONF_OK ||
+	    n <= 1)
+		return hs_usage_error(synopsis, "no brokers (-b)");
+	if (a->group) {
+		if (a->nparts)
+			return hs_usage_error(synopsis,
+			                      "-p needs direct assignment "
+			                      "(no -G)");
+		if (a->have_start && c->start != START_BEGINNING &&
+		    c->start != START_END && c->start != START_STORED)
+			return hs_usage_error(synopsis,
+			                      "with -G, -o is beginning, end or "
+			                      "stored (where a partition without "
+			                      "a committed offset starts)");
+		if (rd_kafka_conf_set(conf, "group.id", a->group, err,
+		                      sizeof(err)))
+			return hs_usage_error(synopsis, "%s", err);
+		c->group = 1;
+	} else {
+		for (int i = 0; i < a->ntopics; i++)
+			if (a->topics[i][0] == '^')
+				return hs_usage_error(synopsis,
+				                      "a topic regex needs -G");
+		if (c->start == START_STORED &&
+		    (rd_kafka_conf_get(conf, "group.id", NULL, &n) !=
+		             RD_KAFKA_CONF_OK ||
+		     n <= 1))
+			return hs_usage_error(synopsis,
+			                      "-o stored needs a group");
+		/* librdkafka's consumer wants a group.id even for assign();
+		 * without -G nothing joins it and nothing is committed. */
+		if (rd_kafka_conf_get(conf, "group.id", NULL, &n) !=
+		            RD_KAFKA_CONF_OK ||
+		    n <= 1)
+			rd_kafka_conf_set(conf, "group.id", "hs-consume", err,
+			                  sizeof(err));
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct hs_opts opts;
+	struct hs_tool t;
+	struct consumer c = { .end_ts = -1 };
+	struct envelope_ctx e;
+	struct args a = { .envelope = ENV_EVENT };
+	rd_kafka_conf_t *conf;
+	char err[512], extra[64] = "";
+	int rc;
+
+	hs_prog_set("hs-consume");
+	hs_opts_init(&opts);
+	conf = rd_kafka_conf_new();
+	a.topics = hs_xcalloc((size_t)argc + 1, sizeof(*a.topics));
+	rc = parse_args(argc, argv, &a, &opts, &c, conf);
+	if (rc < 0 && !opts.help && !opts.version)
+		rc = check_args(argc, &a, &c, conf);
+	if (rc >= 0 || opts.help || opts.version) {
+		if (rc < 0 && opts.help)
+			usage();
+		else if (rc < 0)
+			hs_print_version();
+		rd_kafka_conf_destroy(conf);
+		free(a.topics);
+		free(a.parts);
+		return rc < 0 ? HS_EXIT_OK : rc;
+	}
+	c.quiet = opts.quiet;
+
+	envelope_init(&e, a.envelope, opts.max_depth);
+	if (hs_tool_start(&t, &opts, NULL, 0) < 0) {
+		rd_kafka_conf_destroy(conf);
+		goto out;
+	}
+	c.tool = &t;
+	if (consumer_new(&c, conf, err, sizeof(err)) < 0 ||
+	    consumer_start(&c, a.topics, a.ntopics, a.parts, a.nparts, err,
+	                   sizeof(err)) < 0) {
+		hs_err("%s", err);
+		if (!c.fatal_rc)
+			c.fatal_rc = HS_EXIT_USAGE;
+	} else {
+		run(&c, &e, a.count);
+	}
+	if (c.rk && consumer_close(&c) < 0 && !c.fatal_rc && !t.failed)
+		c.fatal_rc = HS_EXIT_TEMPFAIL;
+	if (opts.stats)
+		consumer_stats(&c);
+	snprintf(extra, sizeof(extra), "tombstones=%" PRIu64, e.tombstones);
+out:
+	rc = hs_tool_finish(&t, opts.stats ? extra : NULL);
+	if (c.fatal_rc > rc && rc < HS_EXIT_SIGNAL)
+		rc = c.fatal_rc;
+	consumer_free(&c);
+	envelope_release(&e);
+	free(a.topics);
+	free(a.parts);
+	return rc;
+}
