@@ -1,0 +1,58 @@
+/*
+ * claim.h: state shared by hs-claimcheck's modes (put.c, get.c, gc.c).
+ */
+#ifndef HS_CLAIM_H
+#define HS_CLAIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <zstd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "store.h"
+#include "tool.h"
+
+enum claim_format { FORMAT_NATIVE = 0, FORMAT_SQS, FORMAT_CLOUDEVENTS };
+
+#define CLAIM_MAX_STORES 16
+#define CLAIM_MAX_KEEP 32
+#define CLAIM_MEDIA_TYPE "application/json"
+
+struct claim {
+	enum claim_format format;
+	struct hs_store *stores[CLAIM_MAX_STORES]; /* owned */
+	int nstores;
+	uint64_t threshold;
+	const char *path; /* JSON pointer of the payload */
+	const char *keep[CLAIM_MAX_KEEP];
+	int nkeep;
+	int level;
+	int refs_only;
+	double older_than;
+	int dry_run;
+
+	ZSTD_CCtx *cctx; /* owned, reused for every event */
+	ZSTD_DCtx *dctx;
+	struct hs_json_doc doc;
+	struct hs_buf obj, line, tmp; /* scratch, reused */
+	int tempfail; /* a store failure worth retrying later happened */
+
+	uint64_t offloaded, restored, checked;
+	uint64_t bytes_orig, bytes_stored, reused;
+};
+
+/* put: offload large payloads; one event per call, ended on t. */
+void claim_put(struct claim *c, struct hs_tool *t, const char *line,
+               size_t len);
+/* get: restore (or with refs_only check) references; one event. */
+void claim_get(struct claim *c, struct hs_tool *t, const char *line,
+               size_t len);
+/* gc: remove objects older than c->older_than from c->stores[0].
+ * Returns an exit status. */
+int claim_gc(struct claim *c, int verbose);
+
+/* "offloaded=N ..." for --stats, into out. */
+void claim_stats(const struct claim *c, struct hs_buf *out);
+
+#endif

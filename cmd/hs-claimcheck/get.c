@@ -1,0 +1,298 @@
+/*
+ * get.c: the check-out.  A reference is trusted only as far as the
+ * command line allows: its store must be one given with --store, its key
+ * must be the content address it claims, and the bytes fetched must hash
+ * to the recorded SHA-256 before they replace the reference.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
+#include <string.h>
+
+#include "claim.h"
+#include "err.h"
+#include "sha256.h"
+#include "banned.h"
+
+#define CLAIM_TAG "\"hs-claim\""
+#define SQS_TAG "software.amazon.payloadoffloading.PayloadS3Pointer"
+
+/* A reference, located and checked. */
+struct ref {
+	uint32_t node;      /* the node the original replaces */
+	struct hs_store *s; /* one of c->stores */
+	char key[256];
+	char sum[HS_SHA256_HEXLEN + 1]; /* "" when the pointer has none */
+	int64_t size;       /* original bytes, -1 unknown */
+	int zstd;
+};
+
+/* String member name of object obj into out (decoded); 0 or -1. */
+static int str_member(const struct hs_json_doc *d, uint32_t obj,
+                      const char *name, char *out, size_t outlen)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	uint32_t v = hs_json_obj_get(d, obj, name, strlen(name));
+	int rc = -1;
+
+	if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_STRING)
+		return -1;
+	hs_json_str_decode(d, v, &b);
+	/* A NUL inside would cut the check short: refuse it. */
+	if (b.len < outlen && strlen(b.data) == b.len) {
+		memcpy(out, b.data, b.len + 1);
+		rc = 0;
+	}
+	hs_buf_release(&b);
+	return rc;
+}
+
+static struct hs_store *find_store(struct claim *c, const char *uri)
+{
+	char canon[4096];
+
+	if (hs_store_canon(uri, canon, sizeof(canon)) < 0)
+		return NULL;
+	for (int i = 0; i < c->nstores; i++)
+		if (strcmp(hs_store_uri(c->stores[i]), canon) == 0)
+			return c->stores[i];
+	return NULL;
+}
+
+/*
+ * Native reference at --path.  Returns 1 found and checked, 0 none there,
+ * -1 refused (the event was dead-lettered).
+ */
+static int native_ref(struct claim *c, struct hs_tool *t, struct ref *r)
+{
+	const struct hs_json_doc *d = &c->doc;
+	char store[4096], enc[32];
+	uint32_t v, h, sz;
+
+	v = hs_json_pointer(d, 0, c->path, strlen(c->path));
+	if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_OBJECT)
+		return 0;
+	h = hs_json_obj_get(d, v, "hs-claim", 8);
+	if (h == HS_JSON_NONE)
+		return 0;
+	r->node = v;
+	if (hs_json_type(d, h) != HS_JSON_OBJECT ||
+	    str_member(d, h, "store", store, sizeof(store)) < 0 ||
+	    str_member(d, h, "key", r->key, sizeof(r->key)) < 0 ||
+	    str_member(d, h, "sha256", r->sum, sizeof(r->sum)) < 0 ||
+	    str_member(d, h, "encoding", enc, sizeof(enc)) < 0 ||
+	    (sz = hs_json_obj_get(d, h, "size", 4)) == HS_JSON_NONE ||
+	    hs_json_type(d, sz) != HS_JSON_NUMBER ||
+	    hs_json_int64(d, sz, &r->size) < 0 || r->size < 0) {
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "malformed reference at '%s'", c->path);
+		return -1;
+	}
+	if ((r->s = find_store(c, store)) == NULL) {
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "reference names store '%.200s', not one given "
+		               "with --store",
+		               store);
+		return -1;
+	}
+	r->zstd = strcmp(enc, "zstd") == 0;
+	if (!r->zstd && strcmp(enc, "identity") != 0) {
+		hs_tool_reject(t, "claim_invalid", NULL, "unknown encoding '%s'",
+		               enc);
+		return -1;
+	}
+	/* The key must be the content address itself: no other object of
+	 * the store, and no path, can be named. */
+	char want[HS_SHA256_HEXLEN + 8];
+	snprintf(want, sizeof(want), "%s%s", r->sum, r->zstd ? ".zst" : "");
+	if (!hs_sha256_is_hex(r->sum, strlen(r->sum)) ||
+	    strcmp(r->key, want) != 0) {
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "reference key '%.200s' is not the content address "
+		               "of sha256 '%.80s'",
+		               r->key, r->sum);
+		return -1;
+	}
+	if ((uint64_t)r->size > t->opts->max_event_size) {
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "referenced payload of %lld bytes is over "
+		               "--max-event-size",
+		               (long long)r->size);
+		return -1;
+	}
+	return 1;
+}
+
+/* SQS Extended Client pointer as the whole event.  As native_ref(). */
+static int sqs_ref(struct claim *c, struct hs_tool *t, struct ref *r)
+{
+	const struct hs_json_doc *d = &c->doc;
+	char bucket[256], full[1024], uri[1300];
+	uint32_t tag, obj;
+
+	if (hs_json_type(d, 0) != HS_JSON_ARRAY || d->nodes[0].count != 2)
+		return 0;
+	tag = hs_json_arr_at(d, 0, 0);
+	obj = hs_json_arr_at(d, 0, 1);
+	if (hs_json_type(d, tag) != HS_JSON_STRING ||
+	    !hs_json_str_eq(d, tag, SQS_TAG, strlen(SQS_TAG)))
+		return 0;
+	r->node = 0;
+	if (hs_json_type(d, obj) != HS_JSON_OBJECT ||
+	    str_member(d, obj, "s3BucketName", bucket, sizeof(bucket)) < 0 ||
+	    str_member(d, obj, "s3Key", full, sizeof(full)) < 0) {
+		hs_tool_reject(t, "claim_invalid", NULL, "malformed SQS pointer");
+		return -1;
+	}
+	/* The store whose bucket and prefix hold the key, key = the rest. */
+	const char *slash = strrchr(full, '/');
+	size_t plen = slash ? (size_t)(slash - full) : 0;
+	snprintf(uri, sizeof(uri), "s3://%s%s%.*s", bucket, slash ? "/" : "",
+	         (int)plen, full);
+	const char *key = slash ? slash + 1 : full;
+	if ((r->s = find_store(c, uri)) == NULL ||
+	    hs_store_kind(r->s) != HS_STORE_S3 ||
+	    !hs_store_key_ok(key, strlen(key))) {
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "pointer names s3://%.100s/%.200s, not in a store "
+		               "given with --store",
+		               bucket, full);
+		return -1;
+	}
+	snprintf(r->key, sizeof(r->key), "%s", key);
+	/* Keys hs wrote are content addresses and can be verified; those the
+	 * Java library wrote (random UUIDs) cannot. */
+	r->sum[0] = '\0';
+	if (strlen(key) == HS_SHA256_HEXLEN + 5 &&
+	    strcmp(key + HS_SHA256_HEXLEN, ".json") == 0 &&
+	    hs_sha256_is_hex(key, HS_SHA256_HEXLEN))
+		snprintf(r->sum, sizeof(r->sum), "%.64s", key);
+	r->size = -1;
+	r->zstd = 0;
+	return 1;
+}
+
+static void fail_fetch(struct claim *c, struct hs_tool *t, int r,
+                       const char *err)
+{
+	if (r == HS_STORE_TEMP)
+		c->tempfail = 1;
+	hs_tool_reject(t,
+	               r == HS_STORE_NOTFOUND ? "claim_missing"
+	               : r == HS_STORE_TEMP   ? "store_unavailable"
+	                                      : "store_error",
+	               NULL, "%s", err);
+}
+
+/* Fetch, decode and verify the object into c->obj.  0 or -1 (rejected). */
+static int fetch(struct claim *c, struct hs_tool *t, const struct ref *r)
+{
+	char err[512] = "", got[HS_SHA256_HEXLEN + 1];
+	struct hs_buf *raw = r->zstd ? &c->tmp : &c->obj;
+	int rc;
+
+	hs_buf_reset(&c->tmp);
+	hs_buf_reset(&c->obj);
+	rc = hs_store_get(r->s, r->key, raw, err, sizeof(err));
+	if (rc != HS_STORE_OK) {
+		fail_fetch(c, t, rc, err);
+		return -1;
+	}
+	if (r->zstd) {
+		unsigned long long fs = ZSTD_getFrameContentSize(raw->data, raw->len);
+		if (fs != (unsigned long long)r->size) {
+			hs_tool_reject(t, "claim_corrupt", NULL,
+			               "object '%s' is not a zstd frame of %lld bytes",
+			               r->key, (long long)r->size);
+			return -1;
+		}
+		hs_buf_grow(&c->obj, (size_t)r->size);
+		size_t n = ZSTD_decompressDCtx(c->dctx, c->obj.data, (size_t)r->size,
+		                               raw->data, raw->len);
+		if (ZSTD_isError(n) || n != (size_t)r->size) {
+			hs_tool_reject(t, "claim_corrupt", NULL,
+			               "object '%s' does not decompress: %s", r->key,
+			               ZSTD_isError(n) ? ZSTD_getErrorName(n)
+			                               : "wrong size");
+			return -1;
+		}
+		hs_buf_setlen(&c->obj, n);
+	}
+	if (r->sum[0] != '\0') {
+		if (hs_sha256_hexof(c->obj.data, c->obj.len, got) < 0 ||
+		    strcmp(got, r->sum) != 0) {
+			hs_tool_reject(t, "claim_corrupt", NULL,
+			               "object '%s' has sha256 %s, the reference "
+			               "says %s",
+			               r->key, got, r->sum);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
+{
+	char err[512] = "";
+	int rc = hs_store_exists(r->s, r->key, err, sizeof(err));
+
+	if (rc != HS_STORE_OK) {
+		fail_fetch(c, t, rc, err);
+		return -1;
+	}
+	return 0;
+}
+
+void claim_get(struct claim *c, struct hs_tool *t, const char *line,
+               size_t len)
+{
+	struct ref r;
+	int found;
+
+	/* Most events carry no reference: pass them without a parse. */
+	if (memmem(line, len, c->format == FORMAT_SQS ? SQS_TAG : CLAIM_TAG,
+	           c->format == FORMAT_SQS ? strlen(SQS_TAG)
+	                                   : strlen(CLAIM_TAG)) == NULL) {
+		hs_tool_pass(t, line, len);
+		return;
+	}
+	if (hs_json_parse(&c->doc, line, len) < 0) {
+		hs_tool_reject(t, hs_json_error_reason(c->doc.err_code), NULL,
+		               "byte %zu: %s", c->doc.err_off + 1, c->doc.err);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	found = c->format == FORMAT_SQS ? sqs_ref(c, t, &r)
+	                                : native_ref(c, t, &r);
+	if (found < 0)
+		return;
+	if (found == 0) {
+		hs_tool_pass(t, line, len);
+		return;
+	}
+	if (c->refs_only) {
+		if (exists(c, t, &r) == 0) {
+			c->checked++;
+			hs_tool_pass(t, line, len);
+		}
+		return;
+	}
+	if (fetch(c, t, &r) < 0)
+		return;
+	/* An object written by another client could hold a newline, which
+	 * would split the event in two. */
+	if (memchr(c->obj.data, '\n', c->obj.len) != NULL) {
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "object '%s' holds a newline", r.key);
+		return;
+	}
+	c->restored++;
+	c->bytes_orig += c->obj.len;
+
+	const struct hs_json_node *nd = &c->doc.nodes[r.node];
+	hs_buf_reset(&c->line);
+	hs_buf_add(&c->line, line, nd->off);
+	hs_buf_add(&c->line, c->obj.data, c->obj.len);
+	hs_buf_add(&c->line, line + nd->off + nd->len, len - nd->off - nd->len);
+	hs_tool_emit(t, c->line.data, c->line.len);
+	hs_tool_done(t, HS_END_OUT);
+}

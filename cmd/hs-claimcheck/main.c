@@ -1,0 +1,345 @@
+/*
+ * hs-claimcheck: the claim check pattern.  put moves large payloads into
+ * an object store and leaves a verified reference; get puts them back;
+ * gc expires old objects of a directory store.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "claim.h"
+#include "err.h"
+#include "exit.h"
+#include "opts.h"
+#include "tool.h"
+#include "banned.h"
+
+static const char synopsis[] =
+	"usage: hs-claimcheck put --store STORE [--threshold SIZE] [--path POINTER]\n"
+	"                     [--keep POINTER]... [--level N] [options] [FILE ...]\n"
+	"       hs-claimcheck get --store STORE... [--refs-only] [options] [FILE ...]\n"
+	"       hs-claimcheck gc --store file:DIR --older-than DURATION [--dry-run]\n";
+
+enum {
+	OPT_STORE = HS_OPT_FIRST_TOOL,
+	OPT_THRESHOLD,
+	OPT_PATH,
+	OPT_KEEP,
+	OPT_LEVEL,
+	OPT_FORMAT,
+	OPT_ENDPOINT,
+	OPT_REGION,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_REFS_ONLY,
+	OPT_OLDER_THAN,
+	OPT_DRY_RUN
+};
+
+static void usage(void)
+{
+	printf("%s", synopsis);
+	printf("\nOffload large event payloads to an object store (put), restore "
+	       "them (get),\nexpire old objects (gc).\n\n"
+	       "Options:\n"
+	       "      --store STORE          file:DIR or s3://BUCKET[/PREFIX]\n"
+	       "      --threshold SIZE       offload lines over SIZE (default 256KiB)\n"
+	       "      --path POINTER         payload to offload (default /detail)\n"
+	       "      --keep POINTER         copy this field beside the reference\n"
+	       "      --level N              zstd level (default 1)\n"
+	       "      --format FORMAT        native or sqs-extended\n"
+	       "      --endpoint URL         S3-compatible server, path-style\n"
+	       "      --region REGION        S3 region (default $AWS_REGION)\n"
+	       "      --timeout DURATION     per object, retries included (default 60s)\n"
+	       "      --retries N            retries on 5xx, 429, timeouts (default 4)\n"
+	       "      --refs-only            get: check references, change nothing\n"
+	       "      --older-than DURATION  gc: remove objects older than this\n"
+	       "      --dry-run              gc: count, remove nothing\n" HS_OPTS_HELP
+	       "\nExit status: 0 ok, 1 some rejected, 2 usage, 3 I/O failure,\n"
+	       "75 store unavailable (retry later).\n");
+}
+
+struct cfg {
+	const char *mode;
+	const char *stores[CLAIM_MAX_STORES];
+	int nstores;
+	struct hs_store_opts so;
+};
+
+/* Options of this tool; 0 ok, else an exit status. */
+static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
+{
+	const char *errstr = NULL;
+	uint64_t size;
+
+	switch (opt) {
+	case OPT_STORE:
+		if (g->nstores == CLAIM_MAX_STORES)
+			return hs_usage_error(synopsis, "too many --store options");
+		g->stores[g->nstores++] = arg;
+		return 0;
+	case OPT_THRESHOLD:
+		if (hs_parse_size(arg, &size) < 0 || size < 1024)
+			return hs_usage_error(synopsis,
+			                      "bad --threshold '%s' (at least 1KiB)", arg);
+		c->threshold = size;
+		return 0;
+	case OPT_PATH:
+		if (*arg != '\0' && *arg != '/')
+			return hs_usage_error(synopsis,
+			                      "bad --path '%s' (a JSON pointer: /detail)",
+			                      arg);
+		c->path = arg;
+		return 0;
+	case OPT_KEEP:
+		if (c->nkeep == CLAIM_MAX_KEEP)
+			return hs_usage_error(synopsis, "too many --keep options");
+		c->keep[c->nkeep++] = arg;
+		return 0;
+	case OPT_LEVEL:
+		c->level = (int)hs_strtonum(arg, 1, ZSTD_maxCLevel(), &errstr);
+		if (errstr)
+			return hs_usage_error(synopsis, "--level '%s' is %s", arg, errstr);
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "native") == 0)
+			c->format = FORMAT_NATIVE;
+		else if (strcmp(arg, "sqs-extended") == 0)
+			c->format = FORMAT_SQS;
+		else
+			return hs_usage_error(synopsis,
+			                      "unknown --format '%s' (native, sqs-extended)",
+			                      arg);
+		return 0;
+	case OPT_ENDPOINT:
+		g->so.endpoint = arg;
+		return 0;
+	case OPT_REGION:
+		g->so.region = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		if (hs_parse_duration(arg, &g->so.timeout) < 0 || g->so.timeout <= 0)
+			return hs_usage_error(synopsis, "bad --timeout '%s'", arg);
+		return 0;
+	case OPT_RETRIES:
+		g->so.retries = (int)hs_strtonum(arg, 0, 20, &errstr);
+		if (errstr)
+			return hs_usage_error(synopsis, "--retries '%s' is %s", arg,
+			                      errstr);
+		return 0;
+	case OPT_REFS_ONLY:
+		c->refs_only = 1;
+		return 0;
+	case OPT_OLDER_THAN:
+		if (hs_parse_duration(arg, &c->older_than) < 0 || c->older_than <= 0)
+			return hs_usage_error(synopsis, "bad --older-than '%s'", arg);
+		return 0;
+	case OPT_DRY_RUN:
+		c->dry_run = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* The combinations each mode accepts; 0 or an exit status. */
+static int check_cfg(struct claim *c, struct cfg *g)
+{
+	int put = strcmp(g->mode, "put") == 0, get = strcmp(g->mode, "get") == 0;
+	int gc = strcmp(g->mode, "gc") == 0;
+	size_t pl = strlen(c->path);
+
+	if (!put && !get && !gc)
+		return hs_usage_error(synopsis, "unknown mode '%s' (put, get, gc)",
+		                      g->mode);
+	if (g->nstores == 0)
+		return hs_usage_error(synopsis, "%s needs --store", g->mode);
+	if ((put || gc) && g->nstores > 1)
+		return hs_usage_error(synopsis, "%s takes one --store", g->mode);
+	if (gc && (c->older_than <= 0 || strncmp(g->stores[0], "file:", 5) != 0))
+		return hs_usage_error(synopsis,
+		                      "gc needs --store file:DIR and --older-than");
+	if (!gc && (c->older_than > 0 || c->dry_run))
+		return hs_usage_error(synopsis,
+		                      "--older-than and --dry-run are for gc");
+	if (!get && c->refs_only)
+		return hs_usage_error(synopsis, "--refs-only is for get");
+	if (c->format == FORMAT_SQS) {
+		for (int i = 0; i < g->nstores; i++)
+			if (strncmp(g->stores[i], "s3://", 5) != 0)
+				return hs_usage_error(synopsis,
+				                      "--format sqs-extended needs s3:// "
+				                      "stores");
+		if (c->nkeep)
+			return hs_usage_error(synopsis,
+			                      "--keep does not apply to sqs-extended");
+	}
+	/* A kept field sits beside the reference: one level below --path. */
+	for (int i = 0; i < c->nkeep; i++) {
+		const char *k = c->keep[i];
+		if (!put || strncmp(k, c->path, pl) != 0 || k[pl] != '/' ||
+		    k[pl + 1] == '\0' || strchr(k + pl + 1, '/') != NULL ||
+		    strcmp(k + pl + 1, "hs-claim") == 0)
+			return hs_usage_error(synopsis,
+			                      "--keep '%s' must name a field directly "
+			                      "under --path '%s' (put only)",
+			                      k, c->path);
+	}
+	return 0;
+}
+
+static int open_stores(struct claim *c, struct cfg *g)
+{
+	char err[512];
+
+	for (int i = 0; i < g->nstores; i++) {
+		c->stores[i] = hs_store_open(g->stores[i], &g->so, err, sizeof(err));
+		if (c->stores[i] == NULL) {
+			hs_err("%s", err);
+			return HS_EXIT_USAGE;
+		}
+		c->nstores++;
+	}
+	return 0;
+}
+
+static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
+                      char **files, int nfiles)
+{
+	struct hs_tool t;
+	struct hs_buf extra = HS_BUF_INIT;
+	const char *line;
+	size_t len;
+	int put = strcmp(g->mode, "put") == 0, rc;
+
+	if (hs_tool_start(&t, opts, files, nfiles) < 0)
+		return hs_tool_finish(&t, NULL);
+	c->doc.max_depth = opts->max_depth;
+	while (hs_tool_next(&t, &line, &len) > 0) {
+		if (put)
+			claim_put(c, &t, line, len);
+		else
+			claim_get(c, &t, line, len);
+	}
+	/* Dead letters from an unreachable store: cron should retry. */
+	if (c->tempfail && t.rc < HS_EXIT_TEMPFAIL)
+		t.rc = HS_EXIT_TEMPFAIL;
+	claim_stats(c, &extra);
+	rc = hs_tool_finish(&t, extra.data);
+	hs_buf_release(&extra);
+	return rc;
+}
+
+void claim_stats(const struct claim *c, struct hs_buf *out)
+{
+	uint64_t req = 0, retries = 0;
+
+	for (int i = 0; i < c->nstores; i++) {
+		struct hs_store_counts n;
+		hs_store_counts(c->stores[i], &n);
+		req += n.requests;
+		retries += n.retries;
+	}
+	hs_buf_addf(out,
+	            "offloaded=%llu restored=%llu checked=%llu reused=%llu "
+	            "payload_bytes=%llu stored_bytes=%llu requests=%llu "
+	            "retries=%llu",
+	            (unsigned long long)c->offloaded,
+	            (unsigned long long)c->restored,
+	            (unsigned long long)c->checked, (unsigned long long)c->reused,
+	            (unsigned long long)c->bytes_orig,
+	            (unsigned long long)c->bytes_stored,
+	            (unsigned long long)req, (unsigned long long)retries);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		HS_OPTS_LONG,
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
+		{ "region", required_argument, NULL, OPT_REGION },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "refs-only", no_argument, NULL, OPT_REFS_ONLY },
+		{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct claim c = { .threshold = 256 << 10, .path = "/detail", .level = 1 };
+	struct cfg g = { .so = { .retries = -1 } };
+	struct hs_opts opts;
+	int ch, r, rc;
+
+	hs_prog_set("hs-claimcheck");
+	hs_opts_init(&opts);
+	/* The mode comes first; "hs-claimcheck --help" needs none. */
+	if (argc > 1 && argv[1][0] != '-') {
+		g.mode = argv[1];
+		argv[1] = argv[0];
+		argc--, argv++;
+	}
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":" HS_OPTS_SHORT, longopts,
+	                         NULL)) != -1) {
+		r = hs_opts_common(&opts, ch, optarg);
+		if (r < 0)
+			return HS_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		r = tool_opt(&c, &g, ch, optarg);
+		if (r < 0)
+			return hs_opts_bad(synopsis, ch, argv);
+		if (r > 0)
+			return r;
+	}
+	if (opts.help) {
+		usage();
+		return HS_EXIT_OK;
+	}
+	if (opts.version) {
+		hs_print_version();
+		return HS_EXIT_OK;
+	}
+	if (g.mode == NULL)
+		return hs_usage_error(synopsis, "missing mode (put, get, gc)");
+	if ((rc = check_cfg(&c, &g)) != 0)
+		return rc;
+	if (strcmp(g.mode, "gc") == 0 && optind < argc)
+		return hs_usage_error(synopsis, "gc reads no input");
+
+	hs_json_doc_init(&c.doc);
+	hs_buf_init(&c.obj);
+	hs_buf_init(&c.line);
+	hs_buf_init(&c.tmp);
+	c.cctx = ZSTD_createCCtx();
+	c.dctx = ZSTD_createDCtx();
+	if (c.cctx == NULL || c.dctx == NULL) {
+		hs_err("cannot create zstd contexts");
+		rc = HS_EXIT_IO;
+		goto out;
+	}
+	ZSTD_CCtx_setParameter(c.cctx, ZSTD_c_compressionLevel, c.level);
+	if ((rc = open_stores(&c, &g)) != 0)
+		goto out;
+	if (strcmp(g.mode, "gc") == 0)
+		rc = claim_gc(&c, opts.stats);
+	else
+		rc = run_filter(&c, &g, &opts, argv + optind, argc - optind);
+out:
+	for (int i = 0; i < c.nstores; i++)
+		hs_store_free(c.stores[i]);
+	ZSTD_freeCCtx(c.cctx);
+	ZSTD_freeDCtx(c.dctx);
+	hs_buf_release(&c.tmp);
+	hs_buf_release(&c.line);
+	hs_buf_release(&c.obj);
+	hs_json_doc_release(&c.doc);
+	return rc;
+}

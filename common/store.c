@@ -1,0 +1,931 @@
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "err.h"
+#include "sha256.h"
+#include "store.h"
+
+#include "banned.h"
+
+/* SHA-256 of the empty string: the payload hash of GET, HEAD, DELETE. */
+#define EMPTY_SHA256 \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+struct hs_store {
+	enum hs_store_kind kind;
+	char *uri; /* canonical name */
+	struct hs_store_opts o;
+
+	/* file: */
+	char *dir;
+
+	/* s3: */
+	char *bucket, *prefix; /* prefix "" or "a/b" */
+	char *base;            /* URL up to and including the bucket's "/" */
+	char *region, *keyid, *secret, *token;
+	CURL *curl;
+	struct hs_buf body; /* last response body */
+	struct hs_store_counts counts;
+};
+
+/* ---- names ------------------------------------------------------------ */
+
+int hs_store_key_ok(const char *key, size_t n)
+{
+	if (n == 0 || n > 200 || key[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int bucket_ok(const char *b, size_t n)
+{
+	if (n < 3 || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((b[i] >= 'a' && b[i] <= 'z') ||
+		      (b[i] >= '0' && b[i] <= '9') || b[i] == '.' || b[i] == '-'))
+			return 0;
+	return b[0] != '.' && b[0] != '-' && b[n - 1] != '.' && b[n - 1] != '-';
+}
+
+/* A prefix from the command line: path segments of key characters, so no
+ * "..", no empty segment and nothing that needs URL encoding. */
+static int prefix_ok(const char *p, size_t n)
+{
+	size_t seg = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || p[i] == '/') {
+			if (!hs_store_key_ok(p + seg, i - seg))
+				return 0;
+			seg = i + 1;
+		}
+	}
+	return 1;
+}
+
+int hs_store_canon(const char *uri, char *out, size_t outlen)
+{
+	size_t n;
+	int w;
+
+	if (strncmp(uri, "file:", 5) == 0) {
+		const char *d = uri + 5;
+		n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			n--;
+		if (n == 0 || memchr(d, '\0', n) != NULL)
+			return -1;
+		w = snprintf(out, outlen, "file:%.*s", (int)n, d);
+	} else if (strncmp(uri, "s3://", 5) == 0) {
+		const char *b = uri + 5, *slash = strchr(b, '/');
+		size_t bn = slash ? (size_t)(slash - b) : strlen(b);
+		const char *p = slash ? slash + 1 : "";
+		while (*p == '/')
+			p++;
+		n = strlen(p);
+		while (n > 0 && p[n - 1] == '/')
+			n--;
+		if (!bucket_ok(b, bn) || (n > 0 && !prefix_ok(p, n)))
+			return -1;
+		w = n ? snprintf(out, outlen, "s3://%.*s/%.*s", (int)bn, b, (int)n,
+		                 p)
+		      : snprintf(out, outlen, "s3://%.*s", (int)bn, b);
+	} else {
+		return -1;
+	}
+	return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+/* ---- credentials ---------------------------------------------------------- */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	                 e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Read aws_access_key_id, aws_secret_access_key and aws_session_token
+ * from section profile of the shared credentials file.  Returns 0 when
+ * the key pair was found, 1 when not, -1 on a read error other than a
+ * missing file.
+ */
+static int read_credentials(struct hs_store *s, const char *path,
+                            const char *profile, char *errbuf, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int in = 0;
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
+		                 strerror(errno));
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *l = trim(line), *eq;
+		if (*l == '#' || *l == ';' || *l == '\0')
+			continue;
+		if (*l == '[') {
+			char *e = strchr(l, ']');
+			if (e)
+				*e = '\0';
+			in = strcmp(trim(l + 1), profile) == 0;
+			continue;
+		}
+		if (!in || (eq = strchr(l, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		char *k = trim(l), *v = trim(eq + 1);
+		char **dst = strcmp(k, "aws_access_key_id") == 0 ? &s->keyid
+		             : strcmp(k, "aws_secret_access_key") == 0 ? &s->secret
+		             : strcmp(k, "aws_session_token") == 0 ? &s->token
+		                                                   : NULL;
+		if (dst) {
+			free(*dst);
+			*dst = hs_xstrdup(v);
+		}
+	}
+	fclose(f);
+	return s->keyid && s->secret ? 0 : 1;
+}
+
+static int find_credentials(struct hs_store *s, char *errbuf, size_t errlen)
+{
+	const char *id = getenv("AWS_ACCESS_KEY_ID");
+	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
+	const char *token = getenv("AWS_SESSION_TOKEN");
+	const char *profile = getenv("AWS_PROFILE");
+	const char *file = getenv("AWS_SHARED_CREDENTIALS_FILE");
+	struct hs_buf path = HS_BUF_INIT;
+	int r;
+
+	if (id && *id && secret && *secret) {
+		s->keyid = hs_xstrdup(id);
+		s->secret = hs_xstrdup(secret);
+		s->token = token && *token ? hs_xstrdup(token) : NULL;
+		return 0;
+	}
+	if (profile == NULL || *profile == '\0')
+		profile = "default";
+	if (file && *file) {
+		hs_buf_adds(&path, file);
+	} else {
+		const char *home = getenv("HOME");
+		hs_buf_addf(&path, "%s/.aws/credentials", home ? home : "");
+	}
+	r = read_credentials(s, path.data, profile, errbuf, errlen);
+	if (r > 0)
+		hs_seterr(errbuf, errlen,
+		          "no AWS credentials: set AWS_ACCESS_KEY_ID and "
+		          "AWS_SECRET_ACCESS_KEY, or profile '%s' in '%s'",
+		          profile, path.data);
+	hs_buf_release(&path);
+	return r == 0 ? 0 : -1;
+}
+
+/* ---- open / free ---------------------------------------------------------- */
+
+struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
+                               char *errbuf, size_t errlen)
+{
+	char canon[4096];
+	struct hs_store *s;
+
+	if (hs_store_canon(uri, canon, sizeof(canon)) < 0) {
+		hs_seterr(errbuf, errlen,
+		          "bad store '%s' (file:DIR or s3://BUCKET[/PREFIX])", uri);
+		return NULL;
+	}
+	s = hs_xcalloc(1, sizeof(*s));
+	if (o)
+		s->o = *o;
+	if (s->o.timeout <= 0)
+		s->o.timeout = 60;
+	if (s->o.retries < 0)
+		s->o.retries = 4;
+	s->uri = hs_xstrdup(canon);
+	hs_buf_init(&s->body);
+	if (canon[0] == 'f') {
+		s->kind = HS_STORE_FILE;
+		s->dir = hs_xstrdup(canon + 5);
+		return s;
+	}
+
+	s->kind = HS_STORE_S3;
+	const char *b = canon + 5, *slash = strchr(b, '/');
+	s->bucket = slash ? hs_xstrndup(b, (size_t)(slash - b)) : hs_xstrdup(b);
+	s->prefix = hs_xstrdup(slash ? slash + 1 : "");
+	const char *region = s->o.region;
+	if (region == NULL || *region == '\0')
+		region = getenv("AWS_REGION");
+	if (region == NULL || *region == '\0')
+		region = getenv("AWS_DEFAULT_REGION");
+	if (region == NULL || *region == '\0')
+		region = "us-east-1";
+	s->region = hs_xstrdup(region);
+	for (const char *r = region; *r; r++)
+		if (!((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') ||
+		      *r == '-')) {
+			hs_seterr(errbuf, errlen, "bad region '%s'", region);
+			goto fail;
+		}
+
+	struct hs_buf base = HS_BUF_INIT;
+	if (s->o.endpoint && *s->o.endpoint) {
+		/* S3-compatible servers: path-style, bucket in the path. */
+		const char *e = s->o.endpoint;
+		size_t n = strlen(e);
+		if (strncmp(e, "http://", 7) != 0 && strncmp(e, "https://", 8) != 0) {
+			hs_seterr(errbuf, errlen,
+			          "bad endpoint '%s' (http://HOST[:PORT] or https://...)",
+			          e);
+			goto fail;
+		}
+		while (n > 0 && e[n - 1] == '/')
+			n--;
+		hs_buf_addf(&base, "%.*s/%s/", (int)n, e, s->bucket);
+	} else {
+		/* AWS: virtual-host style, the bucket in the host name. */
+		hs_buf_addf(&base, "https://%s.s3.%s.amazonaws.com/", s->bucket,
+		            s->region);
+	}
+	s->base = hs_buf_detach(&base, NULL);
+
+	if (find_credentials(s, errbuf, errlen) < 0)
+		goto fail;
+	s->curl = curl_easy_init();
+	if (s->curl == NULL) {
+		hs_seterr(errbuf, errlen, "cannot initialize libcurl");
+		goto fail;
+	}
+	return s;
+fail:
+	hs_store_free(s);
+	return NULL;
+}
+
+void hs_store_free(struct hs_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->curl)
+		curl_easy_cleanup(s->curl);
+	hs_buf_release(&s->body);
+	free(s->uri);
+	free(s->dir);
+	free(s->bucket);
+	free(s->prefix);
+	free(s->base);
+	free(s->region);
+	free(s->keyid);
+	if (s->secret) {
+		/* Do not leave the secret in freed memory. */
+		memset(s->secret, 0, strlen(s->secret));
+		free(s->secret);
+	}
+	free(s->token);
+	free(s);
+}
+
+enum hs_store_kind hs_store_kind(const struct hs_store *s)
+{
+	return s->kind;
+}
+
+const char *hs_store_uri(const struct hs_store *s)
+{
+	return s->uri;
+}
+
+void hs_store_counts(const struct hs_store *s, struct hs_store_counts *c)
+{
+	*c = s->counts;
+}
+
+/* ---- file: ------------------------------------------------------------------ */
+
+/* DIR/ab/cd/KEY (or DIR/ab/cd with key_too 0). */
+static void file_path(const struct hs_store *s, const char *key, int key_too,
+                      struct hs_buf *out)
+{
+	char a[3] = "__", b[3] = "__";
+	size_t n = strlen(key);
+
+	/* Keys shorter than four characters share the "_" fan-out. */
+	if (n >= 4) {
+		a[0] = key[0], a[1] = key[1];
+		b[0] = key[2], b[1] = key[3];
+	}
+	hs_buf_reset(out);
+	hs_buf_addf(out, "%s/%s/%s", s->dir, a, b);
+	if (key_too)
+		hs_buf_addf(out, "/%s", key);
+}
+
+static int mkdir_p2(const struct hs_store *s, const char *key, char *errbuf,
+                    size_t errlen)
+{
+	struct hs_buf p = HS_BUF_INIT;
+	int rc = HS_STORE_OK;
+
+	file_path(s, key, 0, &p);
+	/* DIR itself must exist: creating it would hide a mistyped --store. */
+	char *mid = p.data + strlen(s->dir) + 3;
+	*mid = '\0';
+	if (mkdir(p.data, 0755) < 0 && errno != EEXIST)
+		rc = hs_seterr(errbuf, errlen, "cannot create '%s': %s", p.data,
+		               strerror(errno));
+	*mid = '/';
+	if (rc == 0 && mkdir(p.data, 0755) < 0 && errno != EEXIST)
+		rc = hs_seterr(errbuf, errlen, "cannot create '%s': %s", p.data,
+		               strerror(errno));
+	hs_buf_release(&p);
+	return rc;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int file_put(struct hs_store *s, const char *key, const void *data,
+                    size_t n, int *existed, char *errbuf, size_t errlen)
+{
+	struct hs_buf path = HS_BUF_INIT, tmp = HS_BUF_INIT;
+	struct stat st;
+	int fd = -1, rc = HS_STORE_ERR;
+
+	file_path(s, key, 1, &path);
+	if (stat(path.data, &st) == 0) {
+		*existed = 1;
+		s->counts.skipped++;
+		hs_buf_release(&path);
+		return HS_STORE_OK;
+	}
+	if (stat(s->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		hs_seterr(errbuf, errlen, "store directory '%s': %s", s->dir,
+		          errno ? strerror(errno) : "not a directory");
+		goto out;
+	}
+	if (mkdir_p2(s, key, errbuf, errlen) < 0)
+		goto out;
+	file_path(s, key, 0, &tmp);
+	hs_buf_addf(&tmp, "/.tmp-%s-XXXXXX", key);
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		hs_seterr(errbuf, errlen, "cannot create '%s': %s", tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, data, n) < 0 || (!s->o.no_fsync && fsync(fd) < 0)) {
+		hs_seterr(errbuf, errlen, "cannot write '%s': %s", tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	/* Objects are read-only: a store is append-only by content. */
+	(void)fchmod(fd, 0444);
+	if (close(fd) < 0) {
+		fd = -1;
+		hs_seterr(errbuf, errlen, "cannot write '%s': %s", tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.data, path.data) < 0) {
+		hs_seterr(errbuf, errlen, "cannot rename to '%s': %s", path.data,
+		          strerror(errno));
+		goto out;
+	}
+	hs_buf_reset(&tmp);
+	file_path(s, key, 0, &tmp);
+	if (!s->o.no_fsync && sync_dir(tmp.data) < 0) {
+		hs_seterr(errbuf, errlen, "cannot sync '%s': %s", tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	tmp.len = 0; /* renamed: nothing to remove */
+	*existed = 0;
+	s->counts.puts++;
+	rc = HS_STORE_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp.len > 0 && rc != HS_STORE_OK)
+		unlink(tmp.data);
+	hs_buf_release(&tmp);
+	hs_buf_release(&path);
+	return rc;
+}
+
+static int file_get(struct hs_store *s, const char *key, struct hs_buf *out,
+                    char *errbuf, size_t errlen)
+{
+	struct hs_buf path = HS_BUF_INIT;
+	struct stat st;
+	int fd, rc = HS_STORE_ERR;
+
+	file_path(s, key, 1, &path);
+	/* O_NOFOLLOW: a symlink planted in the store does not lead out. */
+	fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		rc = errno == ENOENT ? HS_STORE_NOTFOUND : HS_STORE_ERR;
+		hs_seterr(errbuf, errlen, "cannot open '%s': %s", path.data,
+		          strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		hs_seterr(errbuf, errlen, "'%s' is not a regular file", path.data);
+		goto out;
+	}
+	hs_buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		hs_buf_grow(out, 65536);
+		ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			hs_seterr(errbuf, errlen, "cannot read '%s': %s", path.data,
+			          strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		hs_buf_setlen(out, out->len + (size_t)r);
+	}
+	rc = HS_STORE_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	hs_buf_release(&path);
+	return rc;
+}
+
+static int file_exists(struct hs_store *s, const char *key, char *errbuf,
+                       size_t errlen)
+{
+	struct hs_buf path = HS_BUF_INIT;
+	struct stat st;
+	int rc = HS_STORE_OK;
+
+	file_path(s, key, 1, &path);
+	if (lstat(path.data, &st) < 0)
+		rc = errno == ENOENT ? HS_STORE_NOTFOUND
+		                     : hs_seterr(errbuf, errlen, "cannot stat '%s': %s",
+		                                 path.data, strerror(errno));
+	hs_buf_release(&path);
+	return rc;
+}
+
+static int file_delete_path(const char *path, char *errbuf, size_t errlen)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		return hs_seterr(errbuf, errlen, "cannot remove '%s': %s", path,
+		                 strerror(errno));
+	return HS_STORE_OK;
+}
+
+static int file_delete(struct hs_store *s, const char *key, char *errbuf,
+                       size_t errlen)
+{
+	struct hs_buf path = HS_BUF_INIT;
+	int rc;
+
+	file_path(s, key, 1, &path);
+	rc = file_delete_path(path.data, errbuf, errlen);
+	hs_buf_release(&path);
+	return rc;
+}
+
+static int is_fanout(const char *name)
+{
+	return strlen(name) == 2 && name[0] != '.';
+}
+
+static int file_list(struct hs_store *s,
+                     int (*fn)(void *, const char *, uint64_t, time_t),
+                     void *ctx, char *errbuf, size_t errlen)
+{
+	struct hs_buf p = HS_BUF_INIT;
+	DIR *d1 = NULL, *d2 = NULL, *d3 = NULL;
+	struct dirent *e1, *e2, *e3;
+	int rc = HS_STORE_OK;
+
+	if ((d1 = opendir(s->dir)) == NULL) {
+		rc = hs_seterr(errbuf, errlen, "cannot open '%s': %s", s->dir,
+		               strerror(errno));
+		goto out;
+	}
+	while (rc == 0 && (e1 = readdir(d1)) != NULL) {
+		if (!is_fanout(e1->d_name))
+			continue;
+		hs_buf_reset(&p);
+		hs_buf_addf(&p, "%s/%s", s->dir, e1->d_name);
+		if ((d2 = opendir(p.data)) == NULL)
+			continue;
+		while (rc == 0 && (e2 = readdir(d2)) != NULL) {
+			if (!is_fanout(e2->d_name))
+				continue;
+			hs_buf_reset(&p);
+			hs_buf_addf(&p, "%s/%s/%s", s->dir, e1->d_name, e2->d_name);
+			if ((d3 = opendir(p.data)) == NULL)
+				continue;
+			size_t base = p.len;
+			while (rc == 0 && (e3 = readdir(d3)) != NULL) {
+				struct stat st;
+				const char *k = e3->d_name;
+				if (strcmp(k, ".") == 0 || strcmp(k, "..") == 0)
+					continue;
+				if (!hs_store_key_ok(k, strlen(k)) &&
+				    strncmp(k, ".tmp-", 5) != 0)
+					continue;
+				hs_buf_setlen(&p, base);
+				hs_buf_addf(&p, "/%s", k);
+				if (lstat(p.data, &st) < 0 || !S_ISREG(st.st_mode))
+					continue;
+				rc = fn(ctx, k, (uint64_t)st.st_size, st.st_mtime);
+			}
+			closedir(d3);
+			d3 = NULL;
+		}
+		closedir(d2);
+		d2 = NULL;
+	}
+out:
+	if (d1)
+		closedir(d1);
+	hs_buf_release(&p);
+	return rc;
+}
+
+/* ---- s3: -------------------------------------------------------------------- */
+
+struct upload {
+	const char *p;
+	size_t n, off;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t nmemb, void *ctx)
+{
+	struct upload *u = ctx;
+	size_t want = size * nmemb, left = u->n - u->off;
+
+	if (want > left)
+		want = left;
+	memcpy(dst, u->p + u->off, want);
+	u->off += want;
+	return want;
+}
+
+static int seek_cb(void *ctx, curl_off_t off, int origin)
+{
+	struct upload *u = ctx;
+
+	if (origin != SEEK_SET || off < 0 || (size_t)off > u->n)
+		return CURL_SEEKFUNC_CANTSEEK;
+	u->off = (size_t)off;
+	return CURL_SEEKFUNC_OK;
+}
+
+static size_t write_cb(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	hs_buf_add(ctx, p, size * nmemb);
+	return size * nmemb;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+static int temporary_curl(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int temporary_http(long code)
+{
+	return code == 408 || code == 429 || code >= 500;
+}
+
+/* "<Code>X</Code>" and "<Message>Y</Message>" from an S3 error body. */
+static void xml_field(const struct hs_buf *b, const char *tag, char *out,
+                      size_t outlen)
+{
+	char open[32], close[32];
+	const char *s, *e;
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	out[0] = '\0';
+	if (b->len == 0 || (s = strstr(b->data, open)) == NULL)
+		return;
+	s += strlen(open);
+	if ((e = strstr(s, close)) == NULL)
+		return;
+	snprintf(out, outlen, "%.*s", (int)(e - s), s);
+}
+
+/*
+ * One S3 request with retries: method on the object key (or the bucket
+ * itself when key is NULL), uploading up[0..upn) for PUT.  The response
+ * body lands in out (or s->body).  Returns HS_STORE_OK for 2xx,
+ * HS_STORE_NOTFOUND for 404, else an error with errbuf set.
+ */
+static int s3_request(struct hs_store *s, const char *method, const char *key,
+                      const void *up, size_t upn, struct hs_buf *out,
+                      char *errbuf, size_t errlen)
+{
+	char sigv4[128], hash[HS_SHA256_HEXLEN + 1];
+	struct hs_buf url = HS_BUF_INIT, hdr = HS_BUF_INIT;
+	struct curl_slist *headers = NULL;
+	double deadline = now() + s->o.timeout;
+	int rc = HS_STORE_ERR;
+	int put = strcmp(method, "PUT") == 0;
+
+	hs_buf_addf(&url, "%s%s%s%s", s->base, s->prefix,
+	            *s->prefix ? "/" : "", key);
+	if (put) {
+		if (hs_sha256_hexof(up, upn, hash) < 0) {
+			hs_seterr(errbuf, errlen, "cannot hash the payload");
+			goto out;
+		}
+	} else {
+		snprintf(hash, sizeof(hash), "%s", EMPTY_SHA256);
+	}
+	hs_buf_addf(&hdr, "x-amz-content-sha256: %s", hash);
+	headers = curl_slist_append(headers, hdr.data);
+	if (s->token) {
+		hs_buf_reset(&hdr);
+		hs_buf_addf(&hdr, "x-amz-security-token: %s", s->token);
+		headers = curl_slist_append(headers, hdr.data);
+	}
+	if (put) {
+		headers = curl_slist_append(headers,
+		                            "Content-Type: application/octet-stream");
+		/* No 100-continue round trip: our bodies are already signed. */
+		headers = curl_slist_append(headers, "Expect:");
+	}
+	snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", s->region);
+
+	for (int attempt = 0;; attempt++) {
+		struct upload u = { up, upn, 0 };
+		struct hs_buf *body = out ? out : &s->body;
+		size_t keep = body->len;
+		long code = 0;
+		double left = deadline - now();
+		CURLcode c;
+		int temp;
+
+		if (left <= 0)
+			break;
+		curl_easy_reset(s->curl);
+		curl_easy_setopt(s->curl, CURLOPT_URL, url.data);
+		curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "hs-store");
+		curl_easy_setopt(s->curl, CURLOPT_AWS_SIGV4, sigv4);
+		curl_easy_setopt(s->curl, CURLOPT_USERNAME, s->keyid);
+		curl_easy_setopt(s->curl, CURLOPT_PASSWORD, s->secret);
+		curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS,
+		                 (long)(left * 1000) + 1);
+		curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS,
+		                 (long)(left < 10 ? left * 1000 + 1 : 10000));
+		curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, write_cb);
+		curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, body);
+		if (put) {
+			curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, read_cb);
+			curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
+			curl_easy_setopt(s->curl, CURLOPT_SEEKFUNCTION, seek_cb);
+			curl_easy_setopt(s->curl, CURLOPT_SEEKDATA, &u);
+			curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE,
+			                 (curl_off_t)upn);
+		} else if (strcmp(method, "HEAD") == 0) {
+			curl_easy_setopt(s->curl, CURLOPT_NOBODY, 1L);
+		} else if (strcmp(method, "GET") != 0) {
+			curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, method);
+		}
+		s->counts.requests++;
+		c = curl_easy_perform(s->curl);
+		if (c == CURLE_OK)
+			curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+		if (c == CURLE_OK && code >= 200 && code < 300) {
+			rc = HS_STORE_OK;
+			goto out;
+		}
+		if (c == CURLE_OK && code == 404) {
+			hs_buf_setlen(body, keep);
+			hs_seterr(errbuf, errlen, "%s %s: not found", method, url.data);
+			rc = HS_STORE_NOTFOUND;
+			goto out;
+		}
+		if (c != CURLE_OK) {
+			temp = temporary_curl(c);
+			hs_seterr(errbuf, errlen, "%s %s: %s", method, url.data,
+			          curl_easy_strerror(c));
+		} else {
+			char ecode[64], emsg[256];
+			xml_field(body, "Code", ecode, sizeof(ecode));
+			xml_field(body, "Message", emsg, sizeof(emsg));
+			temp = temporary_http(code);
+			hs_seterr(errbuf, errlen, "%s %s: HTTP %ld%s%s%s%s", method,
+			          url.data, code, *ecode ? " " : "", ecode,
+			          *emsg ? ": " : "", emsg);
+		}
+		hs_buf_setlen(body, keep);
+		if (!temp) {
+			rc = HS_STORE_ERR;
+			goto out;
+		}
+		rc = HS_STORE_TEMP;
+		if (attempt >= s->o.retries)
+			goto out;
+		/* Exponential backoff from 100 ms, capped at 5 s, with jitter
+		 * in [d/2, d) so many clients do not retry in step. */
+		double d = 0.1 * (double)(1u << (attempt < 6 ? attempt : 6));
+		if (d > 5)
+			d = 5;
+		d = d / 2 + (d / 2) * ((double)(rand() & 0xffff) / 65536.0);
+		if (now() + d >= deadline)
+			goto out;
+		s->counts.retries++;
+		sleep_s(d);
+	}
+	rc = HS_STORE_TEMP;
+	if (!errbuf || !*errbuf)
+		hs_seterr(errbuf, errlen, "%s %s: timed out", method, url.data);
+out:
+	curl_slist_free_all(headers);
+	hs_buf_release(&hdr);
+	hs_buf_release(&url);
+	hs_buf_reset(&s->body);
+	return rc;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+static int bad_key(const char *key, char *errbuf, size_t errlen)
+{
+	return hs_seterr(errbuf, errlen, "bad object key '%.80s'", key);
+}
+
+int hs_store_put(struct hs_store *s, const char *key, const void *p, size_t n,
+                 int *existed, char *errbuf, size_t errlen)
+{
+	int dummy, rc;
+
+	if (existed == NULL)
+		existed = &dummy;
+	*existed = 0;
+	if (!hs_store_key_ok(key, strlen(key)))
+		return bad_key(key, errbuf, errlen);
+	if (s->kind == HS_STORE_FILE)
+		return file_put(s, key, p, n, existed, errbuf, errlen);
+	/* A HEAD costs far less than sending megabytes again. */
+	rc = s3_request(s, "HEAD", key, NULL, 0, NULL, errbuf, errlen);
+	if (rc == HS_STORE_OK) {
+		*existed = 1;
+		s->counts.skipped++;
+		return HS_STORE_OK;
+	}
+	if (rc != HS_STORE_NOTFOUND)
+		return rc;
+	rc = s3_request(s, "PUT", key, p, n, NULL, errbuf, errlen);
+	if (rc == HS_STORE_OK)
+		s->counts.puts++;
+	return rc == HS_STORE_NOTFOUND ? HS_STORE_ERR : rc;
+}
+
+int hs_store_get(struct hs_store *s, const char *key, struct hs_buf *out,
+                 char *errbuf, size_t errlen)
+{
+	if (!hs_store_key_ok(key, strlen(key)))
+		return bad_key(key, errbuf, errlen);
+	if (s->kind == HS_STORE_FILE)
+		return file_get(s, key, out, errbuf, errlen);
+	return s3_request(s, "GET", key, NULL, 0, out, errbuf, errlen);
+}
+
+int hs_store_exists(struct hs_store *s, const char *key, char *errbuf,
+                    size_t errlen)
+{
+	if (!hs_store_key_ok(key, strlen(key)))
+		return bad_key(key, errbuf, errlen);
+	if (s->kind == HS_STORE_FILE)
+		return file_exists(s, key, errbuf, errlen);
+	return s3_request(s, "HEAD", key, NULL, 0, NULL, errbuf, errlen);
+}
+
+int hs_store_delete(struct hs_store *s, const char *key, char *errbuf,
+                    size_t errlen)
+{
+	int rc;
+
+	if (s->kind == HS_STORE_FILE && strncmp(key, ".tmp-", 5) == 0 &&
+	    hs_store_key_ok(key + 5, strlen(key + 5))) {
+		/* A leftover temporary file: it sits beside its object. */
+		const char *k = key + 5;
+		struct hs_buf path = HS_BUF_INIT;
+		file_path(s, k, 0, &path);
+		hs_buf_addf(&path, "/%s", key);
+		rc = file_delete_path(path.data, errbuf, errlen);
+		hs_buf_release(&path);
+		return rc;
+	}
+	if (!hs_store_key_ok(key, strlen(key)))
+		return bad_key(key, errbuf, errlen);
+	if (s->kind == HS_STORE_FILE)
+		return file_delete(s, key, errbuf, errlen);
+	rc = s3_request(s, "DELETE", key, NULL, 0, NULL, errbuf, errlen);
+	return rc == HS_STORE_NOTFOUND ? HS_STORE_OK : rc;
+}
+
+int hs_store_list(struct hs_store *s,
+                  int (*fn)(void *ctx, const char *key, uint64_t size,
+                            time_t mtime),
+                  void *ctx, char *errbuf, size_t errlen)
+{
+	if (s->kind != HS_STORE_FILE)
+		return hs_seterr(errbuf, errlen,
+		                 "listing is for file: stores; expire S3 objects "
+		                 "with a lifecycle rule");
+	return file_list(s, fn, ctx, errbuf, errlen);
+}
