@@ -68,7 +68,7 @@ kafka_start() {
 }
 
 _kafka_register_cleanup() {
-	[ -z "$_kafka_cleanup_set" ] || return 0
+	[ -z "${_kafka_cleanup_set:-}" ] || return 0
 	_kafka_cleanup_set=1
 	if command -v hs_on_exit >/dev/null 2>&1; then
 		hs_on_exit kafka_stop

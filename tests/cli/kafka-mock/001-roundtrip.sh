@@ -2,7 +2,7 @@
 # kafka-mock: 1000 keyed messages through a 4-partition topic all come
 # back, spread over every partition, through kcat as the client.
 . "$HS_TESTS/cli/lib.sh"
-command -v kafka_start >/dev/null 2>&1 || . "$HS_TESTS/lib/kafka.sh"
+
 command -v kcat >/dev/null 2>&1 || { echo "no kcat" >&2; exit 77; }
 
 kafka_start --topic t:4 || exit 1

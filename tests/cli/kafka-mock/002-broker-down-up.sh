@@ -2,7 +2,7 @@
 # kafka-mock: a broker goes down and comes back while kcat produces;
 # the control channel reports each command and no message is lost.
 . "$HS_TESTS/cli/lib.sh"
-command -v kafka_start >/dev/null 2>&1 || . "$HS_TESTS/lib/kafka.sh"
+
 command -v kcat >/dev/null 2>&1 || { echo "no kcat" >&2; exit 77; }
 
 kafka_start --brokers 3 --topic t:6 || exit 1
