@@ -56,6 +56,7 @@ struct part {
 	int64_t next;       /* offset after the last record handled, or -1 */
 	uint64_t out, dlq, filtered;
 	int assigned, eof, done;
+	int seeking; /* s@ fallback: skip records before the start time */
 };
 
 struct topic {

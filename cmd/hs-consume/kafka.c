@@ -350,12 +350,18 @@ static int assign_direct(struct consumer *c, char **topics, int ntopics,
 			          rd_kafka_err2str(err));
 			goto out;
 		}
-		/* No record at or after the time: start at the end. */
+		/* -1 is "no record at or after the time" from Kafka, but
+		 * also all librdkafka's mock cluster ever answers: read from
+		 * the beginning and skip what is older, which gives the same
+		 * first record either way. */
 		for (int i = 0; i < l->cnt; i++)
 			if (l->elems[i].offset < 0)
-				l->elems[i].offset = RD_KAFKA_OFFSET_END;
+				l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
 	}
 	mark(c, l, 1);
+	for (int i = 0; c->start == START_TIME && i < l->cnt; i++)
+		part_get(c, l->elems[i].topic, l->elems[i].partition)->seeking =
+		        l->elems[i].offset == RD_KAFKA_OFFSET_BEGINNING;
 	if ((err = rd_kafka_assign(c->rk, l))) {
 		c->fatal_rc = HS_EXIT_IO;
 		hs_seterr(errbuf, errlen, "cannot assign partitions: %s",

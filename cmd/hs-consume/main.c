@@ -73,6 +73,11 @@ static void handle(struct consumer *c, struct envelope_ctx *e,
 	rd_kafka_timestamp_type_t tstype;
 	struct hs_buf details = HS_BUF_INIT;
 
+	if (p->seeking) {
+		if (rd_kafka_message_timestamp(m, &tstype) < c->start_val)
+			return;
+		p->seeking = 0;
+	}
 	if (c->end_ts >= 0 &&
 	    rd_kafka_message_timestamp(m, &tstype) >= c->end_ts) {
 		part_finish(c, m, p);
