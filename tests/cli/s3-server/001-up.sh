@@ -4,7 +4,6 @@
 # secret and a payload hash that does not match the body, keeps its data
 # over a restart, and is gone after s3_stop.
 . "$HS_TESTS/cli/lib.sh"
-. "$HS_TESTS/lib/s3.sh"
 
 s3_start bucket-a
 
