@@ -1,0 +1,714 @@
+/*
+ * archive.c: archive files, as hs-fanout's file targets write them: NDJSON,
+ * plain or zstd-compressed as a sequence of frames (one per flush).
+ *
+ * The zstd reader streams with ZSTD_decompressStream(), so memory stays
+ * bounded by the decoder's window and the longest line.  It notes where
+ * each frame starts (compressed and uncompressed offsets): a checkpoint
+ * names the frame holding its position, and a resume seeks straight to
+ * that frame and drops the bytes before the position, without decoding
+ * the file from its start.  ZSTD_decompressStream() returns at every
+ * frame end, which is what makes the noted starts exact.
+ *
+ * Damage: a frame cut short by a crash (end of file inside a frame) ends
+ * the file; corrupt data is skipped up to the next frame magic number.
+ * Complete lines decoded before the damage are replayed; the partial
+ * line the damage cuts is handed back as ARC_DAMAGE for dead-lettering.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "exit.h"
+#include "json.h"
+#include "timeutil.h"
+#include "replay.h"
+#include "banned.h"
+
+#define BUF_MIN (1u << 20)
+#define ZSTD_MAGIC "\x28\xb5\x2f\xfd"
+#define PEEK_LINES 64 /* lines read to find a file's first event time */
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static void mark_push(struct arc_reader *r, uint64_t z, uint64_t u)
+{
+	r->marks =
+	    hs_xgrow(r->marks, sizeof(*r->marks), r->nmarks + 1, &r->capmarks);
+	r->marks[r->nmarks].z = z;
+	r->marks[r->nmarks].u = u;
+	r->nmarks++;
+}
+
+int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
+             const struct position *pos)
+{
+	uint64_t z = 0, u = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->path = f->path;
+	r->zst = f->zst;
+	r->max = max;
+	r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return hs_seterr(r->errbuf, sizeof(r->errbuf),
+		                 "cannot open '%s': %s", f->path,
+		                 strerror(errno));
+	if (pos) {
+		z = r->zst ? pos->frame_z : pos->offset;
+		u = r->zst ? pos->frame_u : pos->offset;
+		if (u > pos->offset)
+			u = z = 0;
+		r->skip = pos->offset - u;
+		r->lineno = pos->line;
+		if (z && lseek(r->fd, (off_t)z, SEEK_SET) < 0)
+			return hs_seterr(r->errbuf, sizeof(r->errbuf),
+			                 "cannot seek in '%s': %s", f->path,
+			                 strerror(errno));
+	}
+	r->zoff = z;
+	r->uoff = u;
+	r->cap = BUF_MIN;
+	r->buf = hs_xmalloc(r->cap);
+	if (r->zst) {
+		r->dctx = ZSTD_createDCtx();
+		if (!r->dctx)
+			return hs_seterr(r->errbuf, sizeof(r->errbuf),
+			                 "out of memory for zstd");
+		r->zcap = ZSTD_DStreamInSize();
+		r->zin = hs_xmalloc(r->zcap);
+	}
+	mark_push(r, z, u);
+	return 0;
+}
+
+void arc_close(struct arc_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	ZSTD_freeDCtx(r->dctx);
+	r->dctx = NULL;
+	free(r->zin);
+	free(r->buf);
+	free(r->marks);
+	r->zin = NULL;
+	r->buf = NULL;
+	r->marks = NULL;
+}
+
+void arc_frame_of(const struct arc_reader *r, uint64_t *z, uint64_t *u)
+{
+	*z = r->marks[0].z;
+	*u = r->marks[0].u;
+}
+
+/* Forget frame starts before the one holding off. */
+static void marks_pass(struct arc_reader *r, uint64_t off)
+{
+	size_t k = 0;
+
+	while (k + 1 < r->nmarks && r->marks[k + 1].u <= off)
+		k++;
+	if (k) {
+		memmove(r->marks, r->marks + k,
+		        (r->nmarks - k) * sizeof(*r->marks));
+		r->nmarks -= k;
+	}
+}
+
+static ssize_t read_some(int fd, void *p, size_t n)
+{
+	ssize_t k;
+
+	do
+		k = read(fd, p, n);
+	while (k < 0 && errno == EINTR);
+	return k;
+}
+
+/* The first ZSTD_MAGIC in p[0..n), or NULL. */
+static unsigned char *find_magic(unsigned char *p, size_t n)
+{
+	while (n >= 4) {
+		unsigned char *q = memchr(p, ZSTD_MAGIC[0], n - 3);
+
+		if (!q)
+			return NULL;
+		if (memcmp(q, ZSTD_MAGIC, 4) == 0)
+			return q;
+		n -= (size_t)(q - p) + 1;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+/* Scan for the next frame magic after corrupt data; 1 found, 0 EOF. */
+static int resync(struct arc_reader *r)
+{
+	for (;;) {
+		unsigned char *m = NULL;
+		ssize_t k;
+
+		if (r->zlen - r->zpos >= 4)
+			m = find_magic(r->zin + r->zpos, r->zlen - r->zpos);
+		if (m) {
+			r->zpos = (size_t)(m - r->zin);
+			r->resync = 0;
+			return 1;
+		}
+		/* keep 3 bytes: the magic may straddle two reads */
+		if (r->zlen - r->zpos > 3) {
+			size_t keep = 3;
+
+			memmove(r->zin, r->zin + r->zlen - keep, keep);
+			r->zoff += r->zlen - keep;
+			r->zpos = 0;
+			r->zlen = keep;
+		}
+		k = read_some(r->fd, r->zin + r->zlen, r->zcap - r->zlen);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			return 0;
+		r->zlen += (size_t)k;
+	}
+}
+
+/*
+ * Append decompressed bytes to buf[end..cap).  Returns bytes added (> 0),
+ * 0 at a clean end, -1 on a read error, -2 on damage (errbuf set).
+ */
+static long fill(struct arc_reader *r)
+{
+	ssize_t k;
+
+	if (!r->zst) {
+		k = read_some(r->fd, r->buf + r->end, r->cap - r->end);
+		if (k < 0)
+			return hs_seterr(r->errbuf, sizeof(r->errbuf),
+			                 "cannot read '%s': %s", r->path,
+			                 strerror(errno));
+		r->end += (size_t)k;
+		return k;
+	}
+	for (;;) {
+		ZSTD_inBuffer in;
+		ZSTD_outBuffer out = {r->buf + r->end, r->cap - r->end, 0};
+		size_t ret;
+
+		if (r->resync) {
+			int s = resync(r);
+
+			if (s < 0)
+				return hs_seterr(r->errbuf, sizeof(r->errbuf),
+				                 "cannot read '%s': %s",
+				                 r->path, strerror(errno));
+			if (s == 0)
+				return 0;
+		}
+		if (r->zpos == r->zlen) {
+			r->zoff += r->zlen;
+			r->zpos = r->zlen = 0;
+			k = read_some(r->fd, r->zin, r->zcap);
+			if (k < 0)
+				return hs_seterr(r->errbuf, sizeof(r->errbuf),
+				                 "cannot read '%s': %s",
+				                 r->path, strerror(errno));
+			if (k == 0) {
+				if (!r->mid_frame)
+					return 0;
+				r->mid_frame = 0;
+				r->damaged++;
+				hs_seterr(
+				    r->errbuf, sizeof(r->errbuf),
+				    "%s: zstd frame at byte %llu is "
+				    "truncated",
+				    r->path,
+				    (unsigned long long)r->marks[r->nmarks - 1]
+				        .z);
+				return -2;
+			}
+			r->zlen = (size_t)k;
+		}
+		if (!r->mid_frame) {
+			uint64_t u = r->uoff + r->end;
+
+			if (r->marks[r->nmarks - 1].u != u ||
+			    r->marks[r->nmarks - 1].z != r->zoff + r->zpos)
+				mark_push(r, r->zoff + r->zpos, u);
+			r->mid_frame = 1;
+		}
+		in.src = r->zin;
+		in.size = r->zlen;
+		in.pos = r->zpos;
+		ret = ZSTD_decompressStream(r->dctx, &out, &in);
+		r->zpos = in.pos;
+		if (ZSTD_isError(ret)) {
+			uint64_t fz = r->marks[r->nmarks - 1].z;
+
+			r->damaged++;
+			r->mid_frame = 0;
+			r->resync = 1;
+			ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+			/* look for the next frame after this frame's start */
+			if (fz + 1 >= r->zoff && fz + 1 <= r->zoff + r->zlen)
+				r->zpos = (size_t)(fz + 1 - r->zoff);
+			else if (lseek(r->fd, (off_t)(fz + 1), SEEK_SET) >= 0) {
+				r->zoff = fz + 1;
+				r->zpos = r->zlen = 0;
+			}
+			r->end += out.pos;
+			hs_seterr(r->errbuf, sizeof(r->errbuf),
+			          "%s: zstd frame at byte %llu is corrupt: %s",
+			          r->path, (unsigned long long)fz,
+			          ZSTD_getErrorName(ret));
+			return -2;
+		}
+		if (ret == 0)
+			r->mid_frame = 0;
+		r->end += out.pos;
+		if (out.pos > 0)
+			return (long)out.pos;
+	}
+}
+
+/* Make room after end: slide the unread part down, grow when needed. */
+static void make_room(struct arc_reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->uoff += r->start;
+		r->scan -= r->start;
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		size_t ncap = r->cap * 2;
+
+		if (ncap > r->max + BUF_MIN)
+			ncap = r->max + BUF_MIN;
+		if (ncap > r->cap) {
+			r->buf = hs_xrealloc(r->buf, ncap);
+			r->cap = ncap;
+		}
+	}
+}
+
+static int blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int arc_next(struct arc_reader *r, const char **line, size_t *len)
+{
+	for (;;) {
+		char *nl;
+		long k;
+
+		if (r->skip) {
+			size_t n = r->end - r->start;
+
+			if (n > r->skip)
+				n = (size_t)r->skip;
+			r->start += n;
+			r->scan = r->start;
+			r->skip -= n;
+		}
+		nl = r->scan < r->end
+		         ? memchr(r->buf + r->scan, '\n', r->end - r->scan)
+		         : NULL;
+		if (nl) {
+			size_t s = r->start, e = (size_t)(nl - r->buf);
+
+			r->start = r->scan = e + 1;
+			r->line_end = r->uoff + r->start;
+			marks_pass(r, r->line_end);
+			if (r->skipping) {
+				r->skipping = 0;
+				continue;
+			}
+			r->lineno++;
+			if (blank(r->buf + s, e - s)) {
+				r->blank++;
+				continue;
+			}
+			*line = r->buf + s;
+			*len = e - s;
+			return ARC_LINE;
+		}
+		r->scan = r->end;
+		if (!r->skipping && r->end - r->start > r->max) {
+			*line = r->buf + r->start;
+			*len = r->max;
+			r->lineno++;
+			r->skipping = 1;
+			r->start = r->scan = r->end;
+			return ARC_TOOBIG;
+		}
+		if (r->skipping) {
+			r->start = r->scan = r->end;
+		}
+		if (r->eof) {
+			size_t s = r->start, n = r->end - r->start;
+
+			if (n == 0 || r->skipping)
+				return ARC_END;
+			/* a last line without a newline */
+			r->start = r->scan = r->end;
+			r->line_end = r->uoff + r->end;
+			r->lineno++;
+			if (blank(r->buf + s, n)) {
+				r->blank++;
+				return ARC_END;
+			}
+			*line = r->buf + s;
+			*len = n;
+			return ARC_LINE;
+		}
+		make_room(r);
+		k = fill(r);
+		if (k == -1)
+			return ARC_ERR;
+		if (k == -2) {
+			/* the partial line cut by the damage */
+			size_t s = r->start, n = r->end - r->start;
+
+			r->start = r->scan = r->end;
+			r->line_end = r->uoff + r->end;
+			*line = r->buf + s;
+			*len = r->skipping ? 0 : n;
+			if (n && !r->skipping)
+				r->lineno++;
+			r->skipping = 0;
+			if (!r->resync)
+				r->eof = 1;
+			return ARC_DAMAGE;
+		}
+		if (k == 0)
+			r->eof = 1;
+	}
+}
+
+/* The time of the first line with a usable "time" member, or NO_TIME. */
+static int64_t first_time(struct arc_file *f, size_t max)
+{
+	struct arc_reader r;
+	struct hs_json_doc doc;
+	const char *line;
+	size_t len;
+	int64_t ms = NO_TIME;
+	int n = 0, k;
+
+	if (arc_open(&r, f, max, NULL) < 0) {
+		arc_close(&r);
+		return NO_TIME;
+	}
+	hs_json_doc_init(&doc);
+	while (n++ < PEEK_LINES && (k = arc_next(&r, &line, &len)) != ARC_END &&
+	       k != ARC_ERR) {
+		uint32_t v;
+		const char *s;
+		size_t sn;
+
+		if (k != ARC_LINE || hs_json_parse(&doc, line, len) < 0)
+			continue;
+		v = hs_json_obj_get(&doc, 0, "time", 4);
+		if (v == HS_JSON_NONE ||
+		    hs_json_type(&doc, v) != HS_JSON_STRING ||
+		    !hs_json_str_plain(&doc, v, &s, &sn))
+			continue;
+		if (hs_time_parse_rfc3339(s, sn, &ms) == 0)
+			break;
+		ms = NO_TIME;
+	}
+	hs_json_doc_release(&doc);
+	arc_close(&r);
+	return ms;
+}
+
+static int archive_name(const char *name)
+{
+	static const char *const exts[] = {
+	    ".ndjson",    ".jsonl",    ".json", ".ndjson.zst",
+	    ".jsonl.zst", ".json.zst", ".zst"};
+
+	if (name[0] == '.')
+		return 0; /* hidden, and temporary files being written */
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (ends_with(name, exts[i]))
+			return 1;
+	return 0;
+}
+
+static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
+                     const struct stat *st)
+{
+	struct arc_file *f;
+
+	*v = hs_xgrow(*v, sizeof(**v), (size_t)*n + 1, cap);
+	f = &(*v)[(*n)++];
+	memset(f, 0, sizeof(*f));
+	f->path = hs_xstrdup(path);
+	f->zst = ends_with(path, ".zst");
+	f->size = (uint64_t)st->st_size;
+	f->dev = (uint64_t)st->st_dev;
+	f->ino = (uint64_t)st->st_ino;
+	f->key_ms =
+	    (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct arc_file *x = a, *y = b;
+
+	/* files with an event time first, by it; then the rest by mtime */
+	if (x->timed_key != y->timed_key)
+		return y->timed_key - x->timed_key;
+	if (x->key_ms != y->key_ms)
+		return x->key_ms < y->key_ms ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int list_dir(const char *dir, struct arc_file **v, int *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct hs_buf p = HS_BUF_INIT;
+	int rc = 0;
+
+	if (!d) {
+		hs_errno("cannot open directory '%s'", dir);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (!archive_name(de->d_name))
+			continue;
+		hs_buf_reset(&p);
+		hs_buf_addf(&p, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/",
+		            de->d_name);
+		if (stat(p.data, &st) < 0) {
+			hs_errno("cannot stat '%s'", p.data);
+			rc = -1;
+			continue;
+		}
+		if (S_ISREG(st.st_mode))
+			add_file(v, n, cap, p.data, &st);
+	}
+	closedir(d);
+	hs_buf_release(&p);
+	return rc;
+}
+
+int arc_list(char **paths, int npaths, size_t max, struct arc_file **out)
+{
+	struct arc_file *v = NULL;
+	size_t cap = 0;
+	int n = 0, rc = 0;
+
+	for (int i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0) {
+			hs_errno("cannot open '%s'", paths[i]);
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (list_dir(paths[i], &v, &n, &cap) < 0)
+				rc = -1;
+		} else {
+			add_file(&v, &n, &cap, paths[i], &st);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int64_t ms = first_time(&v[i], max);
+
+		if (ms != NO_TIME) {
+			v[i].key_ms = ms;
+			v[i].timed_key = 1;
+		}
+	}
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), cmp_file);
+	*out = v;
+	if (rc < 0) {
+		arc_files_free(v, n);
+		*out = NULL;
+		return -1;
+	}
+	return n;
+}
+
+void arc_files_free(struct arc_file *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(f[i].path);
+	free(f);
+}
+
+/* Index of the checkpoint's file in v: by identity first (a rotation
+ * may have renamed it), then by name; -1 when it is gone. */
+static int find_resume(const struct arc_file *v, int n,
+                       const struct position *p)
+{
+	for (int i = 0; i < n; i++)
+		if (p->ino && v[i].ino == p->ino && v[i].dev == p->dev)
+			return i;
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].path, p->file) == 0)
+			return i;
+	return -1;
+}
+
+static void note_position(struct replay *rp, const struct arc_file *f,
+                          const struct arc_reader *r)
+{
+	struct position *p = &rp->pos;
+
+	if (!p->file || strcmp(p->file, f->path) != 0) {
+		free(p->file);
+		p->file = hs_xstrdup(f->path);
+	}
+	p->dev = f->dev;
+	p->ino = f->ino;
+	p->offset = r->line_end;
+	arc_frame_of(r, &p->frame_z, &p->frame_u);
+	p->line = r->lineno;
+}
+
+/* Replay one file from pos (or its start).  Returns -1 to stop. */
+static int replay_file(struct replay *rp, const struct arc_file *f,
+                       const struct position *pos, uint64_t base)
+{
+	struct arc_reader r;
+	struct origin o = {.file = f->path, .partition = -1, .offset = -1};
+	const char *line;
+	size_t len;
+	char msg[320];
+	int k, rc = 0;
+
+	if (arc_open(&r, f, rp->opts.max_event_size, pos) < 0) {
+		hs_err("%s", r.errbuf);
+		arc_close(&r);
+		if (rp->t.rc < HS_EXIT_IO)
+			rp->t.rc = HS_EXIT_IO;
+		return 0; /* go on with the next file */
+	}
+	while (!replay_stopped(rp) &&
+	       (k = arc_next(&r, &line, &len)) != ARC_END) {
+		o.line = r.lineno;
+		switch (k) {
+		case ARC_LINE:
+			replay_event(rp, line, len, NO_TIME, &o);
+			break;
+		case ARC_TOOBIG:
+			snprintf(
+			    msg, sizeof(msg),
+			    "line longer than --max-event-size (%zu bytes); "
+			    "its first bytes are kept",
+			    rp->opts.max_event_size);
+			replay_reject_raw(rp, "too_large", msg, line,
+			                  len < 4096 ? len : 4096, &o);
+			rp->dirty = 1;
+			continue; /* the position moves at its newline */
+		case ARC_DAMAGE:
+			hs_err("%s", r.errbuf);
+			rp->damaged++;
+			if (rp->t.rc < HS_EXIT_REJECT)
+				rp->t.rc = HS_EXIT_REJECT;
+			if (len) {
+				snprintf(msg, sizeof(msg),
+				         "line cut by damaged data (%s)",
+				         r.errbuf);
+				replay_reject_raw(rp, "truncated", msg, line,
+				                  len, &o);
+			}
+			rp->dirty = 1;
+			break;
+		default:
+			hs_err("%s", r.errbuf);
+			rp->t.failed = 1;
+			rp->t.rc = HS_EXIT_IO;
+			rc = -1;
+			goto out;
+		}
+		note_position(rp, f, &r);
+		rp->pos_done = base + (r.zst ? r.zoff + r.zpos : r.line_end);
+		replay_batch(rp, 0);
+		replay_progress(rp, 0, 0);
+	}
+out:
+	rp->t.stats.blank += r.blank;
+	arc_close(&r);
+	return replay_stopped(rp) ? -1 : rc;
+}
+
+int replay_archives(struct replay *rp, char **paths, int npaths)
+{
+	struct arc_file *v;
+	struct position resume = {0};
+	uint64_t base = 0;
+	int n, first = 0, have = 0;
+
+	n = arc_list(paths, npaths, rp->opts.max_event_size, &v);
+	if (n < 0) {
+		rp->t.rc = HS_EXIT_IO;
+		return rp->t.rc;
+	}
+	if (rp->pos.topic) {
+		hs_err("checkpoint '%s' is for Kafka topic '%s', not archives "
+		       "(--reset starts over)",
+		       rp->ckpt, rp->pos.topic);
+		arc_files_free(v, n);
+		rp->t.rc = HS_EXIT_USAGE;
+		return rp->t.rc;
+	}
+	if (rp->pos.file) {
+		first = find_resume(v, n, &rp->pos);
+		if (first < 0) {
+			hs_err("checkpoint '%s' names '%s', which is not among "
+			       "the sources any more (--reset starts over)",
+			       rp->ckpt, rp->pos.file);
+			arc_files_free(v, n);
+			rp->t.rc = HS_EXIT_USAGE;
+			return rp->t.rc;
+		}
+		resume = rp->pos;
+		resume.file = resume.topic = NULL;
+		resume.next = NULL;
+		have = 1;
+	}
+	for (int i = 0; i < n; i++)
+		rp->pos_total += v[i].size;
+	for (int i = 0; i < first; i++)
+		base += v[i].size;
+	for (int i = first; i < n; i++) {
+		/* rotated files do not overlap: one starting at or after
+		 * --to holds nothing for the window */
+		if (rp->to != NO_TIME && v[i].timed_key &&
+		    v[i].key_ms >= rp->to)
+			break;
+		if (replay_file(rp, &v[i], have && i == first ? &resume : NULL,
+		                base) < 0)
+			break;
+		base += v[i].size;
+	}
+	arc_files_free(v, n);
+	return rp->t.rc;
+}
