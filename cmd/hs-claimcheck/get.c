@@ -158,7 +158,12 @@ static int sqs_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 		               bucket, full);
 		return -1;
 	}
-	snprintf(r->key, sizeof(r->key), "%s", key);
+	size_t kl = strlen(key);
+	if (kl >= sizeof(r->key)) {
+		hs_tool_reject(t, "claim_refused", NULL, "pointer key too long");
+		return -1;
+	}
+	memcpy(r->key, key, kl + 1);
 	/* Keys hs wrote are content addresses and can be verified; those the
 	 * Java library wrote (random UUIDs) cannot. */
 	r->sum[0] = '\0';
