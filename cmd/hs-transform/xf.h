@@ -1,0 +1,96 @@
+/*
+ * xf.h: hs-transform's pieces.  engine.c turns one event into its outputs
+ * (jq or the input transformer); pool.c runs engines on worker threads
+ * over batches of events and hands results back in input order, so that
+ * all accounting (stdout, dead letters, counters) happens in the main
+ * thread, in input order.
+ */
+#ifndef HS_XF_H
+#define HS_XF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jq.h>
+
+#include "buf.h"
+#include "json.h"
+
+struct hs_inputxform;
+struct hs_tool;
+
+/* What the engines share, set up once by main(). */
+struct xf_conf {
+	const char *program;      /* jq program text, or NULL */
+	jv args;                  /* named arguments object, owned */
+	jv libdirs;               /* JQ_LIBRARY_PATH array, owned */
+	const char *origin;       /* PROGRAM_ORIGIN directory */
+	struct hs_inputxform *ix; /* or the input transformer, owned */
+	const char *rule_name;
+	int allow_lossy;
+	unsigned max_depth;
+};
+
+enum xf_kind { XF_OUT, XF_FILTER, XF_DLQ };
+
+/* One event's result; texts are ranges of the batch's buffers. */
+struct xf_ev {
+	size_t line_off, line_len; /* the input line in batch->lines */
+	uint64_t lineno;
+	const char *file;
+	enum xf_kind kind;
+	size_t out_off, out_len; /* outputs, each ended by '\n' */
+	uint32_t nout;
+	const char *reason;
+	size_t msg_off, msg_len; /* in batch->msgs */
+	size_t det_off, det_len; /* details JSON in batch->msgs, or 0 */
+	int is_json;
+};
+
+struct xf_batch {
+	struct hs_buf lines, outs, msgs;
+	struct xf_ev *ev;
+	size_t n, cap;
+	int done; /* set by the worker under the pool's lock */
+};
+
+/* One worker's private state. */
+struct xf_engine {
+	const struct xf_conf *conf;
+	jq_state *jq;
+	struct hs_json_doc doc;
+	struct hs_buf scratch;
+	struct hs_buf errs; /* messages from jq's error callback */
+};
+
+/*
+ * Prepare e (compiling the program in its own jq_state).  Returns 0, or
+ * -1 with jq's messages in e->errs.
+ */
+int xf_engine_init(struct xf_engine *e, const struct xf_conf *c);
+void xf_engine_release(struct xf_engine *e);
+
+/* Run every event of b, filling its results. */
+void xf_engine_batch(struct xf_engine *e, struct xf_batch *b);
+
+/* Append one input line to b. */
+void xf_batch_add(struct xf_batch *b, const char *line, size_t len,
+                  const char *file, uint64_t lineno);
+void xf_batch_reset(struct xf_batch *b);
+void xf_batch_release(struct xf_batch *b);
+/* End each event of b through the tool frame, in order. */
+void xf_batch_account(struct xf_batch *b, struct hs_tool *t);
+
+/* The thread pool: nthreads engines, a ring of batches. */
+struct xf_pool;
+struct xf_pool *xf_pool_new(const struct xf_conf *c, int nthreads,
+                            struct hs_buf *errs);
+/* The batch to fill next (never NULL; may first account the oldest). */
+struct xf_batch *xf_pool_current(struct xf_pool *p, struct hs_tool *t);
+/* Hand the current batch over (no-op when empty). */
+void xf_pool_submit(struct xf_pool *p, struct hs_tool *t);
+/* Submit and account everything outstanding. */
+void xf_pool_drain(struct xf_pool *p, struct hs_tool *t);
+void xf_pool_free(struct xf_pool *p);
+
+#endif
