@@ -76,8 +76,8 @@ static int scan(struct dec *v, const char *s, size_t n)
 		d0 = i;
 		/* Saturate: past 2^62 the exact value no longer matters. */
 		for (; i < n && isdig(s[i]); i++)
-			if (e10 < EXP_CLAMP)
-				e10 = e10 * 10 + (s[i] - '0');
+			e10 = e10 < EXP_CLAMP / 10 ? e10 * 10 + (s[i] - '0')
+			                           : EXP_CLAMP;
 		if (i == d0)
 			return -1;
 		e10 = clamp(eneg ? -e10 : e10);
