@@ -1,0 +1,1949 @@
+/*
+ * pattern.c: EventBridge event patterns compiled into one matcher.
+ *
+ * Compilation turns each pattern into disjunctive normal form: $or
+ * alternatives multiply out into "subrules", each a list of conditions
+ * that must all hold.  A condition is one field path with its list of
+ * value tests (any may match).  Paths live in one trie; a condition hangs
+ * on its path's trie node.  Exact values go into a hash table keyed by
+ * (node, type, bytes); every other test sits in its node's test list.
+ *
+ * Matching walks the event only through members whose names are trie
+ * children.  Each leaf met marks its node seen and looks up its exact
+ * value and the node's tests; a test that holds marks its condition hit,
+ * and a subrule whose positive conditions are all hit becomes a
+ * candidate.  Conditions that accept absence (exists:false) are checked
+ * on the candidates only.  Stamps with a generation number make per-event
+ * reset free.  Because conditions are counted per path, two of them could
+ * be satisfied by different objects of one event array; when the walk met
+ * objects inside arrays, candidates are verified by a recursive walk that
+ * requires one element to satisfy them together, as EventBridge does.
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "err.h"
+#include "json.h"
+#include "num.h"
+#include "pattern.h"
+#include "banned.h"
+
+enum tkind {
+	T_EXISTS, /* any leaf */
+	T_PREFIX, /* s[0] */
+	T_SUFFIX, /* s[0] */
+	T_EQ_CI,  /* s[0], folded */
+	T_PREFIX_CI,
+	T_SUFFIX_CI,
+	T_WILDCARD, /* w */
+	T_NUMERIC,  /* lo/hi */
+	T_CIDR,
+	T_AB_VALUES, /* anything-but values: s[] are encoded keys */
+	T_AB_PREFIX, /* s[] */
+	T_AB_SUFFIX,
+	T_AB_EQ_CI, /* s[] folded */
+	T_AB_PREFIX_CI,
+	T_AB_SUFFIX_CI,
+	T_AB_WILDCARD /* w[] */
+};
+
+/* A wildcard: literal segments between '*'s. */
+struct wild {
+	char **seg;
+	size_t *seglen;
+	size_t nseg;
+	int star_start, star_end; /* pattern begins / ends with '*' */
+};
+
+struct test {
+	enum tkind kind;
+	uint32_t cond;
+	char **s; /* strings (decoded, or folded, or encoded keys) */
+	size_t *slen;
+	size_t ns;
+	struct wild *w;
+	size_t nw;
+	char *lo, *hi; /* numeric bounds (literal text) or NULL */
+	int lo_incl, hi_incl;
+	int family; /* cidr: 4 or 6 */
+	unsigned char addr[16];
+	unsigned bits;
+};
+
+struct node {
+	uint32_t parent, depth;
+	uint32_t koff, klen; /* key in p->arena */
+	uint32_t nchild;
+	uint32_t nexact; /* exact-value entries under this node */
+	uint32_t *tests, ntests;
+	size_t captests;
+	char *path; /* dotted, for explain */
+};
+
+struct cond {
+	uint32_t sub, node;
+	int absent_ok;
+	char *desc;  /* the pattern's value list, JSON text */
+	char **keys; /* exact values, encoded */
+	size_t *klen, nkeys;
+	uint32_t *tests, ntests;
+};
+
+struct sub {
+	uint32_t rule;
+	uint32_t need; /* positive conditions */
+	uint32_t *conds, ncond;
+	int multi_pos; /* more than one positive condition */
+};
+
+enum { E_CHILD = 1, E_VALUE };
+
+struct ent {
+	uint64_t h;
+	uint32_t owner;
+	uint8_t kind, vtype;
+	uint32_t koff, klen;
+	uint32_t child;
+	uint32_t *conds, nconds;
+	size_t capc;
+};
+
+struct hs_pattern {
+	struct node *nodes;
+	size_t nnodes, capnodes;
+	struct cond *conds;
+	size_t nconds, capconds;
+	struct sub *subs;
+	size_t nsubs, capsubs;
+	struct test *tests;
+	size_t ntests, captests;
+	struct ent *ents;
+	size_t nents, capents;
+	uint32_t *slots; /* index + 1 into ents, 0 empty */
+	size_t nslots;
+	uint32_t *always; /* subrules with no positive condition */
+	size_t nalways, capalways;
+	struct hs_buf arena;
+	unsigned nrules;
+	int frozen;
+};
+
+/* ---- hashing ---- */
+
+static uint64_t hash_key(uint32_t owner, int kind, int vtype, const char *k,
+                         size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	h = (h ^ owner) * 1099511628211ull;
+	h = (h ^ (uint64_t)(kind << 8 | vtype)) * 1099511628211ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static uint32_t ent_find(const struct hs_pattern *p, uint64_t h, uint32_t owner,
+                         int kind, int vtype, const char *k, size_t n)
+{
+	size_t mask, i;
+
+	if (!p->nslots)
+		return UINT32_MAX;
+	mask = p->nslots - 1;
+	for (i = h & mask; p->slots[i]; i = (i + 1) & mask) {
+		const struct ent *e = &p->ents[p->slots[i] - 1];
+
+		if (e->h == h && e->owner == owner && e->kind == kind &&
+		    e->vtype == vtype && e->klen == n &&
+		    !memcmp(p->arena.data + e->koff, k, n))
+			return p->slots[i] - 1;
+	}
+	return UINT32_MAX;
+}
+
+static void slots_grow(struct hs_pattern *p)
+{
+	size_t n = p->nslots ? p->nslots * 2 : 64;
+
+	free(p->slots);
+	p->slots = hs_xcalloc(n, sizeof *p->slots);
+	p->nslots = n;
+	for (size_t e = 0; e < p->nents; e++) {
+		size_t i = p->ents[e].h & (n - 1);
+
+		while (p->slots[i])
+			i = (i + 1) & (n - 1);
+		p->slots[i] = (uint32_t)e + 1;
+	}
+}
+
+static uint32_t arena_add(struct hs_pattern *p, const char *k, size_t n)
+{
+	uint32_t off = (uint32_t)p->arena.len;
+
+	hs_buf_add(&p->arena, k, n);
+	return off;
+}
+
+/* The entry for (owner, kind, vtype, key), created if absent. */
+static uint32_t ent_get(struct hs_pattern *p, uint32_t owner, int kind,
+                        int vtype, const char *k, size_t n)
+{
+	uint64_t h = hash_key(owner, kind, vtype, k, n);
+	uint32_t e = ent_find(p, h, owner, kind, vtype, k, n);
+	struct ent *en;
+
+	if (e != UINT32_MAX)
+		return e;
+	p->ents = hs_xgrow(p->ents, sizeof *p->ents, p->nents + 1, &p->capents);
+	e = (uint32_t)p->nents++;
+	en = &p->ents[e];
+	memset(en, 0, sizeof *en);
+	en->h = h;
+	en->owner = owner;
+	en->kind = (uint8_t)kind;
+	en->vtype = (uint8_t)vtype;
+	en->koff = arena_add(p, k, n);
+	en->klen = (uint32_t)n;
+	en->child = UINT32_MAX;
+	if (p->nents * 2 > p->nslots)
+		slots_grow(p);
+	else {
+		size_t i = h & (p->nslots - 1);
+
+		while (p->slots[i])
+			i = (i + 1) & (p->nslots - 1);
+		p->slots[i] = e + 1;
+	}
+	return e;
+}
+
+/* ---- value encoding: exact values compare as (type, bytes) ---- */
+
+enum { V_STR = 's', V_NUM = 'n', V_TRUE = 't', V_FALSE = 'f', V_NULL = 'z' };
+
+/*
+ * Numbers encode their exact value: sign, 64-bit exponent and significant
+ * digits, so 3, 3.0 and 30e-1 encode alike.
+ */
+static void num_encode(struct hs_buf *out, const char *s, size_t n)
+{
+	struct hs_num_dec v;
+
+	if (hs_num_dec_parse(&v, s, n) < 0) {
+		hs_buf_add(out, s, n);
+		return;
+	}
+	hs_buf_addc(out, v.ndigits ? (v.neg ? '-' : '+') : '0');
+	if (v.ndigits) {
+		hs_buf_add(out, &v.exp, sizeof v.exp);
+		hs_buf_add(out, v.digits, v.ndigits);
+	}
+	hs_num_dec_release(&v);
+}
+
+/*
+ * Simple case folding that keeps UTF-8 lengths: ASCII, Latin-1, Greek
+ * and Cyrillic capitals to small letters.  Writes n bytes to out.
+ */
+static void fold(const char *in, size_t n, char *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0 && i + 1 < n) {
+			unsigned cp = (c & 0x1f) << 6 | (s[i + 1] & 0x3f);
+
+			if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
+			    (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) ||
+			    (cp >= 0x410 && cp <= 0x42f))
+				cp += 0x20;
+			else if (cp >= 0x400 && cp <= 0x40f)
+				cp += 0x50;
+			out[i] = (char)(0xc0 | cp >> 6);
+			out[i + 1] = (char)(0x80 | (cp & 0x3f));
+			i += 2;
+			continue;
+		}
+		out[i] = (char)c;
+		i++;
+	}
+}
+
+/* ---- wildcard ---- */
+
+/* memmem(3), which POSIX lacks */
+static const char *find(const char *h, size_t hn, const char *n, size_t nn)
+{
+	if (!nn)
+		return h;
+	for (size_t i = 0; i + nn <= hn; i++) {
+		const char *c = memchr(h + i, n[0], hn - nn + 1 - i);
+
+		if (!c)
+			return NULL;
+		i = (size_t)(c - h);
+		if (!memcmp(c, n, nn))
+			return c;
+	}
+	return NULL;
+}
+
+static int wild_match(const struct wild *w, const char *s, size_t n)
+{
+	size_t pos = 0, first = 0, last = w->nseg;
+
+	if (!w->star_start) {
+		if (!w->nseg)
+			return n == 0;
+		if (w->seglen[0] > n || memcmp(s, w->seg[0], w->seglen[0]))
+			return 0;
+		if (w->nseg == 1 && !w->star_end)
+			return w->seglen[0] == n;
+		pos = w->seglen[0];
+		first = 1;
+	}
+	if (!w->star_end && last > first) {
+		size_t l = w->seglen[last - 1];
+
+		if (l > n - pos || memcmp(s + n - l, w->seg[last - 1], l))
+			return 0;
+		n -= l;
+		last--;
+	}
+	for (size_t i = first; i < last; i++) {
+		const char *f;
+
+		if (w->seglen[i] > n - pos)
+			return 0;
+		f = find(s + pos, n - pos, w->seg[i], w->seglen[i]);
+		if (!f)
+			return 0;
+		pos = (size_t)(f - s) + w->seglen[i];
+	}
+	return 1;
+}
+
+static void wild_free(struct wild *w)
+{
+	for (size_t i = 0; i < w->nseg; i++)
+		free(w->seg[i]);
+	free(w->seg);
+	free(w->seglen);
+}
+
+/* ---- compile-time context ---- */
+
+struct cc {
+	struct hs_pattern *p;
+	const struct hs_json_doc *d;
+	struct hs_buf ptr; /* JSON pointer of the node in hand */
+	char *errbuf;
+	size_t errlen;
+	struct hs_buf tmp;
+	/* leaf specs of the pattern being compiled */
+	struct spec {
+		char *path; /* keys, each as uint32 length + bytes */
+		size_t pathlen;
+		uint32_t vals; /* the value array node */
+	} * specs;
+	size_t nspecs, capspecs;
+};
+
+static int bad(struct cc *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int bad(struct cc *c, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return hs_seterr(c->errbuf, c->errlen, "%s: %s",
+	                 c->ptr.len ? c->ptr.data : "(root)", msg);
+}
+
+static size_t ptr_push_key(struct cc *c, const char *k, size_t n)
+{
+	size_t old = c->ptr.len;
+
+	hs_buf_addc(&c->ptr, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (k[i] == '~')
+			hs_buf_adds(&c->ptr, "~0");
+		else if (k[i] == '/')
+			hs_buf_adds(&c->ptr, "~1");
+		else
+			hs_buf_addc(&c->ptr, k[i]);
+	}
+	return old;
+}
+
+static size_t ptr_push_idx(struct cc *c, uint32_t i)
+{
+	size_t old = c->ptr.len;
+
+	hs_buf_addf(&c->ptr, "/%u", i);
+	return old;
+}
+
+static void str_of(struct cc *c, uint32_t i, struct hs_buf *out)
+{
+	hs_buf_reset(out);
+	hs_json_str_decode(c->d, i, out);
+}
+
+static char *str_dup(struct cc *c, uint32_t i, size_t *n)
+{
+	struct hs_buf b = HS_BUF_INIT;
+
+	hs_json_str_decode(c->d, i, &b);
+	return hs_buf_detach(&b, n);
+}
+
+static struct test *test_new(struct cc *c, enum tkind kind, uint32_t cond)
+{
+	struct hs_pattern *p = c->p;
+	struct test *t;
+
+	p->tests =
+	    hs_xgrow(p->tests, sizeof *p->tests, p->ntests + 1, &p->captests);
+	t = &p->tests[p->ntests++];
+	memset(t, 0, sizeof *t);
+	t->kind = kind;
+	t->cond = cond;
+	return t;
+}
+
+static void test_adds(struct test *t, char *s, size_t n)
+{
+	t->s = hs_xrealloc(t->s, (t->ns + 1) * sizeof *t->s);
+	t->slen = hs_xrealloc(t->slen, (t->ns + 1) * sizeof *t->slen);
+	t->s[t->ns] = s;
+	t->slen[t->ns++] = n;
+}
+
+/* Compile wildcard text s (decoded) into w, checking its escapes. */
+static int wild_compile(struct cc *c, const char *s, size_t n, struct wild *w)
+{
+	struct hs_buf seg = HS_BUF_INIT;
+	int prev_star = 0;
+
+	memset(w, 0, sizeof *w);
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '*') {
+			if (i < n && prev_star) {
+				hs_buf_release(&seg);
+				wild_free(w);
+				return bad(c, "consecutive wildcard characters "
+				              "are not allowed");
+			}
+			if (i == 0 && i < n)
+				w->star_start = 1;
+			if (i == n && prev_star)
+				w->star_end = 1;
+			if (seg.len || (i == n && !prev_star && n == 0)) {
+				size_t l;
+
+				w->seg = hs_xrealloc(
+				    w->seg, (w->nseg + 1) * sizeof *w->seg);
+				w->seglen = hs_xrealloc(w->seglen,
+				                        (w->nseg + 1) *
+				                            sizeof *w->seglen);
+				w->seg[w->nseg] = hs_buf_detach(&seg, &l);
+				w->seglen[w->nseg++] = l;
+			}
+			prev_star = i < n;
+			continue;
+		}
+		prev_star = 0;
+		if (s[i] == '\\') {
+			if (i + 1 < n &&
+			    (s[i + 1] == '*' || s[i + 1] == '\\')) {
+				hs_buf_addc(&seg, s[++i]);
+				continue;
+			}
+			hs_buf_release(&seg);
+			wild_free(w);
+			return bad(c,
+			           "invalid escape in wildcard: only \\* and "
+			           "\\\\ are allowed");
+		}
+		hs_buf_addc(&seg, s[i]);
+	}
+	hs_buf_release(&seg);
+	/* "" has one empty segment and matches only ""; drop the empty one
+	 * so the matcher sees nseg 0 without stars. */
+	if (w->nseg == 1 && w->seglen[0] == 0 && !w->star_start) {
+		free(w->seg[0]);
+		w->nseg = 0;
+	}
+	return 0;
+}
+
+static int is_str(struct cc *c, uint32_t i)
+{
+	return hs_json_type(c->d, i) == HS_JSON_STRING;
+}
+
+static int key_is(struct cc *c, uint32_t k, const char *s)
+{
+	return hs_json_str_eq(c->d, k, s, strlen(s));
+}
+
+/*
+ * Parse {"equals-ignore-case": "x"} as the value of prefix/suffix, or a
+ * plain string.  Sets *ci and *out (owned).  Returns 0 or -1.
+ */
+static int str_or_ci(struct cc *c, uint32_t v, const char *op, int *ci,
+                     char **out, size_t *n)
+{
+	*ci = 0;
+	if (is_str(c, v)) {
+		*out = str_dup(c, v, n);
+		return 0;
+	}
+	if (hs_json_type(c->d, v) == HS_JSON_OBJECT &&
+	    c->d->nodes[v].count == 1 &&
+	    key_is(c, v + 1, "equals-ignore-case")) {
+		size_t old = ptr_push_key(c, "equals-ignore-case", 18);
+
+		if (!is_str(c, v + 2))
+			return bad(c,
+			           "equals-ignore-case inside %s takes a "
+			           "string",
+			           op);
+		hs_buf_setlen(&c->ptr, old);
+		*out = str_dup(c, v + 2, n);
+		fold(*out, *n, *out);
+		*ci = 1;
+		return 0;
+	}
+	return bad(c,
+	           "%s takes a string or {\"equals-ignore-case\": "
+	           "string}",
+	           op);
+}
+
+/* numeric: ["<", 5], [">=", 0, "<", 10], ["=", 3.0] */
+static int numeric_compile(struct cc *c, uint32_t v, struct test *t)
+{
+	const struct hs_json_doc *d = c->d;
+	uint32_t n, e;
+	int seen_eq = 0;
+
+	if (hs_json_type(d, v) != HS_JSON_ARRAY)
+		return bad(c, "numeric takes an array such as [\">\", 0, "
+		              "\"<=\", 5]");
+	n = d->nodes[v].count;
+	if (n != 2 && n != 4)
+		return bad(c, "numeric takes one or two operator/number "
+		              "pairs");
+	e = v + 1;
+	for (uint32_t k = 0; k < n; k += 2) {
+		uint32_t num = d->nodes[e].end;
+		struct hs_buf op = HS_BUF_INIT;
+		size_t old = ptr_push_idx(c, k);
+		char *lit;
+
+		if (!is_str(c, e))
+			return bad(c, "expected an operator: =, <, <=, >, >=");
+		str_of(c, e, &op);
+		hs_buf_setlen(&c->ptr, old);
+		if (hs_json_type(d, num) != HS_JSON_NUMBER) {
+			hs_buf_release(&op);
+			ptr_push_idx(c, k + 1);
+			return bad(c, "expected a number after the operator");
+		}
+		lit = hs_xstrndup(hs_json_raw(d, num), d->nodes[num].len);
+		ptr_push_idx(c, k);
+		if (!strcmp(op.data, "=")) {
+			if (n != 2) {
+				free(lit);
+				hs_buf_release(&op);
+				return bad(c, "\"=\" cannot be combined with "
+				              "another operator");
+			}
+			t->lo = lit;
+			t->hi = hs_xstrdup(lit);
+			t->lo_incl = t->hi_incl = 1;
+			seen_eq = 1;
+		} else if (!strcmp(op.data, ">") || !strcmp(op.data, ">=")) {
+			if (t->lo) {
+				free(lit);
+				hs_buf_release(&op);
+				return bad(c, "two lower bounds");
+			}
+			t->lo = lit;
+			t->lo_incl = op.data[1] == '=';
+		} else if (!strcmp(op.data, "<") || !strcmp(op.data, "<=")) {
+			if (t->hi) {
+				free(lit);
+				hs_buf_release(&op);
+				return bad(c, "two upper bounds");
+			}
+			t->hi = lit;
+			t->hi_incl = op.data[1] == '=';
+		} else {
+			free(lit);
+			bad(c, "unknown numeric operator '%s'", op.data);
+			hs_buf_release(&op);
+			return -1;
+		}
+		hs_buf_release(&op);
+		hs_buf_setlen(&c->ptr, old);
+		e = d->nodes[num].end;
+	}
+	if (!seen_eq && t->lo && t->hi &&
+	    hs_num_cmp(t->lo, strlen(t->lo), t->hi, strlen(t->hi)) >= 0)
+		return bad(c, "the lower bound must be less than the upper "
+		              "bound");
+	return 0;
+}
+
+static int cidr_compile(struct cc *c, uint32_t v, struct test *t)
+{
+	struct hs_buf s = HS_BUF_INIT;
+	const char *errstr = NULL;
+	char *slash;
+	unsigned long bits;
+	char *end;
+
+	if (!is_str(c, v))
+		return bad(c, "cidr takes a string such as \"10.0.0.0/24\"");
+	str_of(c, v, &s);
+	slash = strchr(s.data, '/');
+	if (!slash) {
+		errstr = "cidr needs a prefix length such as /24";
+		goto out;
+	}
+	*slash = '\0';
+	if (inet_pton(AF_INET, s.data, t->addr) == 1)
+		t->family = 4;
+	else if (inet_pton(AF_INET6, s.data, t->addr) == 1)
+		t->family = 6;
+	else {
+		errstr = "cidr holds no IPv4 or IPv6 address";
+		goto out;
+	}
+	if (!slash[1] || slash[1] < '0' || slash[1] > '9') {
+		errstr = "cidr prefix length is not a number";
+		goto out;
+	}
+	bits = strtoul(slash + 1, &end, 10);
+	if (*end || bits > (t->family == 4 ? 32u : 128u)) {
+		errstr = "cidr prefix length out of range";
+		goto out;
+	}
+	t->bits = (unsigned)bits;
+out:
+	hs_buf_release(&s);
+	return errstr ? bad(c, "%s", errstr) : 0;
+}
+
+/*
+ * The value of an anything-but: a string, a number, a list of them, or
+ * {prefix|suffix|equals-ignore-case|wildcard: string or list}.
+ */
+static int anything_but_compile(struct cc *c, uint32_t v, uint32_t cond)
+{
+	const struct hs_json_doc *d = c->d;
+	struct hs_buf key = HS_BUF_INIT;
+	enum hs_json_type ty = hs_json_type(d, v);
+	struct test *t;
+
+	if (ty == HS_JSON_STRING || ty == HS_JSON_NUMBER ||
+	    ty == HS_JSON_ARRAY) {
+		uint32_t first = ty == HS_JSON_ARRAY ? v + 1 : v;
+		uint32_t last =
+		    ty == HS_JSON_ARRAY ? d->nodes[v].end : d->nodes[v].end;
+		uint32_t idx = 0;
+
+		if (ty == HS_JSON_ARRAY && !d->nodes[v].count)
+			return bad(c, "anything-but list is empty");
+		t = test_new(c, T_AB_VALUES, cond);
+		for (uint32_t e = first; e < last; e = d->nodes[e].end, idx++) {
+			enum hs_json_type et = hs_json_type(d, e);
+
+			if (et != HS_JSON_STRING && et != HS_JSON_NUMBER) {
+				if (ty == HS_JSON_ARRAY)
+					ptr_push_idx(c, idx);
+				hs_buf_release(&key);
+				return bad(c, "anything-but takes strings and "
+				              "numbers only");
+			}
+			hs_buf_reset(&key);
+			hs_buf_addc(&key, et == HS_JSON_STRING ? V_STR : V_NUM);
+			if (et == HS_JSON_STRING)
+				hs_json_str_decode(d, e, &key);
+			else
+				num_encode(&key, hs_json_raw(d, e),
+				           d->nodes[e].len);
+			test_adds(t, hs_xmemdup(key.data, key.len), key.len);
+		}
+		hs_buf_release(&key);
+		return 0;
+	}
+	if (ty != HS_JSON_OBJECT || d->nodes[v].count != 1)
+		return bad(c, "anything-but takes a string, a number, a list "
+		              "or one operator object");
+	{
+		uint32_t k = v + 1, val = v + 2;
+		enum tkind kind;
+		uint32_t first, last;
+		int ci = 0;
+
+		str_of(c, k, &key);
+		ptr_push_key(c, key.data, key.len);
+		if (!strcmp(key.data, "prefix"))
+			kind = T_AB_PREFIX;
+		else if (!strcmp(key.data, "suffix"))
+			kind = T_AB_SUFFIX;
+		else if (!strcmp(key.data, "equals-ignore-case"))
+			kind = T_AB_EQ_CI;
+		else if (!strcmp(key.data, "wildcard"))
+			kind = T_AB_WILDCARD;
+		else {
+			bad(c,
+			    "unsupported operator inside anything-but: "
+			    "'%s'",
+			    key.data);
+			hs_buf_release(&key);
+			return -1;
+		}
+		t = test_new(c, kind, cond);
+		if (hs_json_type(d, val) == HS_JSON_ARRAY) {
+			if (!d->nodes[val].count) {
+				hs_buf_release(&key);
+				return bad(c, "the list is empty");
+			}
+			first = val + 1;
+			last = d->nodes[val].end;
+		} else {
+			first = val;
+			last = d->nodes[val].end;
+		}
+		for (uint32_t e = first; e < last; e = d->nodes[e].end) {
+			char *s;
+			size_t n;
+
+			if ((kind == T_AB_PREFIX || kind == T_AB_SUFFIX) &&
+			    hs_json_type(d, e) == HS_JSON_OBJECT) {
+				if (str_or_ci(c, e, key.data, &ci, &s, &n) <
+				    0) {
+					hs_buf_release(&key);
+					return -1;
+				}
+				if (ci)
+					t->kind = kind == T_AB_PREFIX
+					              ? T_AB_PREFIX_CI
+					              : T_AB_SUFFIX_CI;
+			} else if (!is_str(c, e)) {
+				bad(c,
+				    "%s inside anything-but takes a string "
+				    "or a list of strings",
+				    key.data);
+				hs_buf_release(&key);
+				return -1;
+			} else
+				s = str_dup(c, e, &n);
+			if (kind == T_AB_EQ_CI)
+				fold(s, n, s);
+			if (kind == T_AB_WILDCARD) {
+				struct wild w;
+
+				if (wild_compile(c, s, n, &w) < 0) {
+					free(s);
+					hs_buf_release(&key);
+					return -1;
+				}
+				free(s);
+				t->w = hs_xrealloc(t->w,
+				                   (t->nw + 1) * sizeof *t->w);
+				t->w[t->nw++] = w;
+			} else
+				test_adds(t, s, n);
+		}
+		hs_buf_release(&key);
+		return 0;
+	}
+}
+
+/* One operator object in a value list: {"prefix": "us-"} and the like. */
+static int operator_compile(struct cc *c, uint32_t o, uint32_t cond,
+                            int *absent_ok)
+{
+	const struct hs_json_doc *d = c->d;
+	struct hs_buf op = HS_BUF_INIT;
+	uint32_t v = o + 2;
+	struct test *t;
+	size_t old;
+	int rc = 0, ci;
+	char *s;
+	size_t n;
+
+	if (d->nodes[o].count != 1)
+		return bad(c, "an operator object holds exactly one operator");
+	str_of(c, o + 1, &op);
+	old = ptr_push_key(c, op.data, op.len);
+	if (!strcmp(op.data, "prefix") || !strcmp(op.data, "suffix")) {
+		int pre = op.data[0] == 'p';
+
+		rc = str_or_ci(c, v, op.data, &ci, &s, &n);
+		if (!rc) {
+			t = test_new(c,
+			             pre ? (ci ? T_PREFIX_CI : T_PREFIX)
+			                 : (ci ? T_SUFFIX_CI : T_SUFFIX),
+			             cond);
+			test_adds(t, s, n);
+		}
+	} else if (!strcmp(op.data, "equals-ignore-case")) {
+		if (!is_str(c, v))
+			rc = bad(c, "equals-ignore-case takes a string");
+		else {
+			s = str_dup(c, v, &n);
+			fold(s, n, s);
+			t = test_new(c, T_EQ_CI, cond);
+			test_adds(t, s, n);
+		}
+	} else if (!strcmp(op.data, "wildcard")) {
+		struct wild w;
+
+		if (!is_str(c, v))
+			rc = bad(c, "wildcard takes a string");
+		else {
+			s = str_dup(c, v, &n);
+			rc = wild_compile(c, s, n, &w);
+			free(s);
+			if (!rc) {
+				t = test_new(c, T_WILDCARD, cond);
+				t->w = hs_xmalloc(sizeof *t->w);
+				t->w[0] = w;
+				t->nw = 1;
+			}
+		}
+	} else if (!strcmp(op.data, "anything-but")) {
+		rc = anything_but_compile(c, v, cond);
+	} else if (!strcmp(op.data, "numeric")) {
+		t = test_new(c, T_NUMERIC, cond);
+		rc = numeric_compile(c, v, t);
+	} else if (!strcmp(op.data, "cidr")) {
+		t = test_new(c, T_CIDR, cond);
+		rc = cidr_compile(c, v, t);
+	} else if (!strcmp(op.data, "exists")) {
+		enum hs_json_type ty = hs_json_type(d, v);
+
+		if (ty == HS_JSON_TRUE)
+			test_new(c, T_EXISTS, cond);
+		else if (ty == HS_JSON_FALSE)
+			*absent_ok = 1;
+		else
+			rc = bad(c, "exists takes true or false");
+	} else {
+		rc = bad(c, "unknown operator '%s'", op.data);
+	}
+	hs_buf_release(&op);
+	if (!rc)
+		hs_buf_setlen(&c->ptr, old);
+	return rc;
+}
+
+/* Check one field's value list without compiling it (first pass). */
+static int values_check(struct cc *c, uint32_t arr);
+
+/* ---- the trie ---- */
+
+static uint32_t node_new(struct hs_pattern *p, uint32_t parent, const char *k,
+                         size_t n)
+{
+	struct node *nd;
+	uint32_t id;
+
+	p->nodes =
+	    hs_xgrow(p->nodes, sizeof *p->nodes, p->nnodes + 1, &p->capnodes);
+	id = (uint32_t)p->nnodes++;
+	nd = &p->nodes[id];
+	memset(nd, 0, sizeof *nd);
+	nd->parent = parent;
+	if (parent == UINT32_MAX) {
+		nd->path = hs_xstrdup("");
+		return id;
+	}
+	nd->depth = p->nodes[parent].depth + 1;
+	nd->koff = arena_add(p, k, n);
+	nd->klen = (uint32_t)n;
+	{
+		struct hs_buf b = HS_BUF_INIT;
+		size_t l;
+
+		if (p->nodes[parent].path[0]) {
+			hs_buf_adds(&b, p->nodes[parent].path);
+			hs_buf_addc(&b, '.');
+		}
+		hs_buf_add(&b, k, n);
+		p->nodes[id].path = hs_buf_detach(&b, &l);
+	}
+	p->nodes[parent].nchild++;
+	return id;
+}
+
+static uint32_t trie_insert(struct hs_pattern *p, const char *path, size_t len)
+{
+	uint32_t cur = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t kl;
+		uint32_t e;
+
+		memcpy(&kl, path + i, 4);
+		i += 4;
+		e = ent_get(p, cur, E_CHILD, 0, path + i, kl);
+		if (p->ents[e].child == UINT32_MAX) {
+			uint32_t ch = node_new(p, cur, path + i, kl);
+
+			p->ents[e].child = ch;
+		}
+		cur = p->ents[e].child;
+		i += kl;
+	}
+	return cur;
+}
+
+/* ---- pattern structure: DNF over $or ---- */
+
+struct terms {
+	uint32_t **t; /* each term: spec indices */
+	size_t *n;
+	size_t count;
+};
+
+static void terms_free(struct terms *ts)
+{
+	for (size_t i = 0; i < ts->count; i++)
+		free(ts->t[i]);
+	free(ts->t);
+	free(ts->n);
+	memset(ts, 0, sizeof *ts);
+}
+
+static void terms_push(struct terms *ts, uint32_t *t, size_t n)
+{
+	ts->t = hs_xrealloc(ts->t, (ts->count + 1) * sizeof *ts->t);
+	ts->n = hs_xrealloc(ts->n, (ts->count + 1) * sizeof *ts->n);
+	ts->t[ts->count] = t;
+	ts->n[ts->count++] = n;
+}
+
+/* a := a x b (every term of a joined with every term of b) */
+static int terms_cross(struct cc *c, struct terms *a, const struct terms *b)
+{
+	struct terms r = {0};
+
+	if ((double)a->count * (double)b->count > HS_PATTERN_MAX_TERMS)
+		return bad(c, "$or combinations expand to more than %d terms",
+		           HS_PATTERN_MAX_TERMS);
+	for (size_t i = 0; i < a->count; i++)
+		for (size_t j = 0; j < b->count; j++) {
+			size_t n = a->n[i] + b->n[j];
+			uint32_t *t = hs_xmalloc((n ? n : 1) * sizeof *t);
+
+			if (a->n[i])
+				memcpy(t, a->t[i], a->n[i] * sizeof *t);
+			if (b->n[j])
+				memcpy(t + a->n[i], b->t[j],
+				       b->n[j] * sizeof *t);
+			terms_push(&r, t, n);
+		}
+	terms_free(a);
+	*a = r;
+	return 0;
+}
+
+static int is_or(struct cc *c, uint32_t k, uint32_t v)
+{
+	const struct hs_json_doc *d = c->d;
+
+	if (!key_is(c, k, "$or") || hs_json_type(d, v) != HS_JSON_ARRAY ||
+	    !d->nodes[v].count)
+		return 0;
+	HS_JSON_FOREACH_ELEM(d, v, e)
+	if (hs_json_type(d, e) != HS_JSON_OBJECT)
+		return 0;
+	return 1;
+}
+
+/* Compile object o (at field path prefix) into DNF terms *out. */
+static int object_compile(struct cc *c, uint32_t o, const char *prefix,
+                          size_t plen, struct terms *out)
+{
+	const struct hs_json_doc *d = c->d;
+	struct hs_buf key = HS_BUF_INIT;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	terms_push(out, hs_xmalloc(sizeof(uint32_t)), 0);
+	if (!d->nodes[o].count) {
+		rc = bad(c, "an empty object matches nothing");
+		goto done;
+	}
+	HS_JSON_FOREACH_MEMBER(d, o, k)
+	{
+		uint32_t v = k + 1;
+		size_t old;
+		struct hs_buf path = HS_BUF_INIT;
+		uint32_t kl;
+
+		str_of(c, k, &key);
+		old = ptr_push_key(c, key.data, key.len);
+		if (is_or(c, k, v)) {
+			struct terms alts = {0};
+			uint32_t idx = 0;
+
+			if (d->nodes[v].count < 2) {
+				rc = bad(c, "$or needs at least two "
+				            "alternatives");
+				goto done;
+			}
+			HS_JSON_FOREACH_ELEM(d, v, e)
+			{
+				struct terms one;
+				size_t o2 = ptr_push_idx(c, idx++);
+
+				rc = object_compile(c, e, prefix, plen, &one);
+				if (rc) {
+					terms_free(&one);
+					terms_free(&alts);
+					goto done;
+				}
+				hs_buf_setlen(&c->ptr, o2);
+				for (size_t i = 0; i < one.count; i++)
+					terms_push(&alts, one.t[i], one.n[i]);
+				free(one.t);
+				free(one.n);
+				if (alts.count > HS_PATTERN_MAX_TERMS) {
+					terms_free(&alts);
+					rc = bad(c,
+					         "$or combinations expand "
+					         "to more than %d terms",
+					         HS_PATTERN_MAX_TERMS);
+					goto done;
+				}
+			}
+			rc = terms_cross(c, out, &alts);
+			terms_free(&alts);
+			if (rc)
+				goto done;
+			hs_buf_setlen(&c->ptr, old);
+			continue;
+		}
+		hs_buf_add(&path, prefix, plen);
+		kl = (uint32_t)key.len;
+		hs_buf_add(&path, &kl, 4);
+		hs_buf_add(&path, key.data, key.len);
+		if (hs_json_type(d, v) == HS_JSON_OBJECT) {
+			struct terms sub;
+
+			rc = object_compile(c, v, path.data, path.len, &sub);
+			if (!rc)
+				rc = terms_cross(c, out, &sub);
+			terms_free(&sub);
+		} else if (hs_json_type(d, v) == HS_JSON_ARRAY) {
+			rc = values_check(c, v);
+			if (!rc) {
+				struct cc *cx = c;
+				uint32_t si = (uint32_t)cx->nspecs;
+
+				cx->specs =
+				    hs_xgrow(cx->specs, sizeof *cx->specs,
+				             cx->nspecs + 1, &cx->capspecs);
+				cx->specs[si].path = hs_buf_detach(
+				    &path, &cx->specs[si].pathlen);
+				cx->specs[si].vals = v;
+				cx->nspecs++;
+				for (size_t i = 0; i < out->count; i++) {
+					out->t[i] = hs_xrealloc(
+					    out->t[i],
+					    (out->n[i] + 1) * sizeof(uint32_t));
+					out->t[i][out->n[i]++] = si;
+				}
+			}
+		} else {
+			rc = bad(c, "a field's value must be an object or "
+			            "an array of values");
+		}
+		hs_buf_release(&path);
+		if (rc)
+			goto done;
+		hs_buf_setlen(&c->ptr, old);
+	}
+done:
+	hs_buf_release(&key);
+	return rc;
+}
+
+/*
+ * First pass over a value list: compile its tests into a throwaway
+ * condition so every error is found before the set changes.  The tests
+ * made are removed again by the caller's rollback.
+ */
+static int values_check(struct cc *c, uint32_t arr)
+{
+	const struct hs_json_doc *d = c->d;
+	uint32_t idx = 0;
+	int absent_ok = 0;
+
+	if (!d->nodes[arr].count)
+		return bad(c, "an empty list of values matches nothing");
+	HS_JSON_FOREACH_ELEM(d, arr, e)
+	{
+		size_t old = ptr_push_idx(c, idx++);
+		enum hs_json_type ty = hs_json_type(d, e);
+
+		if (ty == HS_JSON_ARRAY)
+			return bad(c, "a value cannot be an array");
+		if (ty == HS_JSON_OBJECT &&
+		    operator_compile(c, e, UINT32_MAX, &absent_ok) < 0)
+			return -1;
+		hs_buf_setlen(&c->ptr, old);
+	}
+	return 0;
+}
+
+/* Build condition cond's tests and exact values from value list arr. */
+static void cond_build(struct cc *c, uint32_t cond, uint32_t arr)
+{
+	struct hs_pattern *p = c->p;
+	const struct hs_json_doc *d = c->d;
+	struct hs_buf key = HS_BUF_INIT;
+	size_t t0 = p->ntests;
+	int absent_ok = 0;
+
+	HS_JSON_FOREACH_ELEM(d, arr, e)
+	{
+		enum hs_json_type ty = hs_json_type(d, e);
+		struct cond *cd = &p->conds[cond];
+		int vt;
+
+		if (ty == HS_JSON_OBJECT) {
+			operator_compile(c, e, cond, &absent_ok);
+			continue;
+		}
+		hs_buf_reset(&key);
+		switch (ty) {
+		case HS_JSON_STRING:
+			vt = V_STR;
+			hs_json_str_decode(d, e, &key);
+			break;
+		case HS_JSON_NUMBER:
+			vt = V_NUM;
+			num_encode(&key, hs_json_raw(d, e), d->nodes[e].len);
+			break;
+		case HS_JSON_TRUE:
+			vt = V_TRUE;
+			break;
+		case HS_JSON_FALSE:
+			vt = V_FALSE;
+			break;
+		default:
+			vt = V_NULL;
+			break;
+		}
+		{
+			uint32_t en = ent_get(p, cd->node, E_VALUE, vt,
+			                      key.data, key.len);
+			struct ent *x = &p->ents[en];
+			char *k = hs_xmalloc(key.len + 1);
+
+			if (!x->nconds || x->conds[x->nconds - 1] != cond) {
+				x->conds = hs_xgrow(x->conds, sizeof *x->conds,
+				                    x->nconds + 1, &x->capc);
+				x->conds[x->nconds++] = cond;
+				p->nodes[cd->node].nexact++;
+			}
+			k[0] = (char)vt;
+			memcpy(k + 1, key.data, key.len);
+			cd->keys = hs_xrealloc(cd->keys, (cd->nkeys + 1) *
+			                                     sizeof *cd->keys);
+			cd->klen = hs_xrealloc(cd->klen, (cd->nkeys + 1) *
+			                                     sizeof *cd->klen);
+			cd->keys[cd->nkeys] = k;
+			cd->klen[cd->nkeys++] = key.len + 1;
+		}
+	}
+	hs_buf_release(&key);
+	{
+		struct cond *cd = &p->conds[cond];
+		struct node *nd = &p->nodes[cd->node];
+
+		cd->absent_ok = absent_ok;
+		cd->ntests = (uint32_t)(p->ntests - t0);
+		cd->tests = hs_xmalloc((cd->ntests + 1) * sizeof *cd->tests);
+		for (size_t i = t0; i < p->ntests; i++) {
+			cd->tests[i - t0] = (uint32_t)i;
+			nd->tests = hs_xgrow(nd->tests, sizeof *nd->tests,
+			                     nd->ntests + 1, &nd->captests);
+			nd->tests[nd->ntests++] = (uint32_t)i;
+		}
+	}
+}
+
+static void test_release(struct test *t)
+{
+	for (size_t i = 0; i < t->ns; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slen);
+	for (size_t i = 0; i < t->nw; i++)
+		wild_free(&t->w[i]);
+	free(t->w);
+	free(t->lo);
+	free(t->hi);
+}
+
+/* A copy of JSON text without whitespace outside strings. */
+static char *compact(const char *s, size_t n)
+{
+	char *r = hs_xmalloc(n + 1), *o = r;
+	int in = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (in) {
+			*o++ = ch;
+			if (ch == '\\' && i + 1 < n)
+				*o++ = s[++i];
+			else if (ch == '"')
+				in = 0;
+		} else if (ch == '"') {
+			*o++ = ch;
+			in = 1;
+		} else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+			*o++ = ch;
+	}
+	*o = '\0';
+	return r;
+}
+
+struct hs_pattern *hs_pattern_new(void)
+{
+	struct hs_pattern *p = hs_xcalloc(1, sizeof *p);
+
+	hs_buf_init(&p->arena);
+	node_new(p, UINT32_MAX, "", 0);
+	return p;
+}
+
+void hs_pattern_free(struct hs_pattern *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nnodes; i++) {
+		free(p->nodes[i].tests);
+		free(p->nodes[i].path);
+	}
+	for (size_t i = 0; i < p->nconds; i++) {
+		struct cond *cd = &p->conds[i];
+
+		for (size_t k = 0; k < cd->nkeys; k++)
+			free(cd->keys[k]);
+		free(cd->keys);
+		free(cd->klen);
+		free(cd->tests);
+		free(cd->desc);
+	}
+	for (size_t i = 0; i < p->nsubs; i++)
+		free(p->subs[i].conds);
+	for (size_t i = 0; i < p->ntests; i++)
+		test_release(&p->tests[i]);
+	for (size_t i = 0; i < p->nents; i++)
+		free(p->ents[i].conds);
+	free(p->nodes);
+	free(p->conds);
+	free(p->subs);
+	free(p->tests);
+	free(p->ents);
+	free(p->slots);
+	free(p->always);
+	hs_buf_release(&p->arena);
+	free(p);
+}
+
+unsigned hs_pattern_count(const struct hs_pattern *p)
+{
+	return p->nrules;
+}
+
+int hs_pattern_add(struct hs_pattern *p, const char *text, size_t len,
+                   unsigned *id, char *errbuf, size_t errlen)
+{
+	struct hs_json_doc d;
+	struct cc c;
+	struct terms ts = {0};
+	size_t ntests0 = p->ntests;
+	int rc = -1;
+
+	if (p->frozen)
+		return hs_seterr(errbuf, errlen,
+		                 "(root): patterns cannot be added after "
+		                 "matching started");
+	memset(&c, 0, sizeof c);
+	c.p = p;
+	c.d = &d;
+	c.errbuf = errbuf;
+	c.errlen = errlen;
+	hs_buf_init(&c.ptr);
+	hs_buf_init(&c.tmp);
+	hs_json_doc_init(&d);
+	if (hs_json_parse(&d, text, len) < 0) {
+		hs_seterr(errbuf, errlen, "byte %zu: %s", d.err_off + 1, d.err);
+		goto out;
+	}
+	if (hs_json_type(&d, 0) != HS_JSON_OBJECT) {
+		bad(&c, "a pattern must be a JSON object");
+		goto out;
+	}
+	/* First pass: structure and every value list, compiled into tests
+	 * with no condition, then dropped: the set stays as it was on
+	 * error. */
+	rc = object_compile(&c, 0, "", 0, &ts);
+	for (size_t i = ntests0; i < p->ntests; i++)
+		test_release(&p->tests[i]);
+	p->ntests = ntests0;
+	if (rc)
+		goto out;
+	for (size_t t = 0; t < ts.count; t++) {
+		struct sub *sb;
+		uint32_t sid;
+
+		p->subs = hs_xgrow(p->subs, sizeof *p->subs, p->nsubs + 1,
+		                   &p->capsubs);
+		sid = (uint32_t)p->nsubs++;
+		sb = &p->subs[sid];
+		memset(sb, 0, sizeof *sb);
+		sb->rule = p->nrules;
+		sb->conds = hs_xmalloc((ts.n[t] + 1) * sizeof *sb->conds);
+		for (size_t i = 0; i < ts.n[t]; i++) {
+			const struct spec *sp = &c.specs[ts.t[t][i]];
+			uint32_t cid;
+			struct cond *cd;
+
+			p->conds = hs_xgrow(p->conds, sizeof *p->conds,
+			                    p->nconds + 1, &p->capconds);
+			cid = (uint32_t)p->nconds++;
+			cd = &p->conds[cid];
+			memset(cd, 0, sizeof *cd);
+			cd->sub = sid;
+			cd->node = trie_insert(p, sp->path, sp->pathlen);
+			cd->desc = compact(hs_json_raw(&d, sp->vals),
+			                   d.nodes[sp->vals].len);
+			cond_build(&c, cid, sp->vals);
+			sb = &p->subs[sid];
+			sb->conds[sb->ncond++] = cid;
+			if (!p->conds[cid].absent_ok)
+				sb->need++;
+		}
+		sb->multi_pos = sb->need > 1;
+		if (!sb->need) {
+			p->always = hs_xgrow(p->always, sizeof *p->always,
+			                     p->nalways + 1, &p->capalways);
+			p->always[p->nalways++] = sid;
+		}
+	}
+	if (id)
+		*id = p->nrules;
+	p->nrules++;
+	rc = 0;
+out:
+	terms_free(&ts);
+	for (size_t i = 0; i < c.nspecs; i++)
+		free(c.specs[i].path);
+	free(c.specs);
+	hs_buf_release(&c.ptr);
+	hs_buf_release(&c.tmp);
+	hs_json_doc_release(&d);
+	return rc;
+}
+
+/* ---- matching ---- */
+
+void hs_pattern_match_init(struct hs_pattern_match *m,
+                           const struct hs_pattern *p)
+{
+	size_t words = p->nrules / 64 + 1;
+
+	memset(m, 0, sizeof *m);
+	((struct hs_pattern *)p)->frozen = 1;
+	m->hits = hs_xcalloc(p->nrules + 1, sizeof *m->hits);
+	m->bits = hs_xcalloc(words, sizeof *m->bits);
+	m->cond_hit = hs_xcalloc(p->nconds + 1, sizeof *m->cond_hit);
+	m->node_seen = hs_xcalloc(p->nnodes + 1, sizeof *m->node_seen);
+	m->sub_stamp = hs_xcalloc(p->nsubs + 1, sizeof *m->sub_stamp);
+	m->sub_count = hs_xcalloc(p->nsubs + 1, sizeof *m->sub_count);
+	m->rule_sub = hs_xcalloc(p->nrules + 1, sizeof *m->rule_sub);
+	m->cands = hs_xcalloc(p->nsubs + 1, sizeof *m->cands);
+	m->scratch = hs_xcalloc(3, sizeof *m->scratch);
+	for (int i = 0; i < 3; i++)
+		hs_buf_init(&m->scratch[i]);
+}
+
+void hs_pattern_match_release(struct hs_pattern_match *m)
+{
+	free(m->hits);
+	free(m->bits);
+	free(m->cond_hit);
+	free(m->node_seen);
+	free(m->sub_stamp);
+	free(m->sub_count);
+	free(m->rule_sub);
+	free(m->cands);
+	if (m->scratch) {
+		for (int i = 0; i < 3; i++)
+			hs_buf_release(&m->scratch[i]);
+		free(m->scratch);
+	}
+	memset(m, 0, sizeof *m);
+}
+
+/* A leaf as matching sees it: type and (for strings) decoded bytes. */
+struct leaf {
+	const struct hs_json_doc *d;
+	uint32_t i;
+	int vt;
+	const char *s; /* strings: content; numbers: literal */
+	size_t n;
+	const char *folded; /* lazily folded string */
+};
+
+static void leaf_view(struct leaf *lf, const struct hs_json_doc *d, uint32_t i,
+                      struct hs_buf *tmp)
+{
+	lf->d = d;
+	lf->i = i;
+	lf->folded = NULL;
+	switch (hs_json_type(d, i)) {
+	case HS_JSON_STRING:
+		lf->vt = V_STR;
+		if (!hs_json_str_plain(d, i, &lf->s, &lf->n)) {
+			hs_buf_reset(tmp);
+			hs_json_str_decode(d, i, tmp);
+			lf->s = tmp->data;
+			lf->n = tmp->len;
+		}
+		break;
+	case HS_JSON_NUMBER:
+		lf->vt = V_NUM;
+		lf->s = hs_json_raw(d, i);
+		lf->n = d->nodes[i].len;
+		break;
+	case HS_JSON_TRUE:
+		lf->vt = V_TRUE;
+		lf->s = "";
+		lf->n = 0;
+		break;
+	case HS_JSON_FALSE:
+		lf->vt = V_FALSE;
+		lf->s = "";
+		lf->n = 0;
+		break;
+	default:
+		lf->vt = V_NULL;
+		lf->s = "";
+		lf->n = 0;
+		break;
+	}
+}
+
+/* The encoded exact key of a leaf (numbers normalized) into out. */
+static void leaf_key(const struct leaf *lf, struct hs_buf *out, const char **k,
+                     size_t *n)
+{
+	if (lf->vt != V_NUM) {
+		*k = lf->s;
+		*n = lf->n;
+		return;
+	}
+	hs_buf_reset(out);
+	num_encode(out, lf->s, lf->n);
+	*k = out->data;
+	*n = out->len;
+}
+
+static const char *leaf_folded(struct leaf *lf, struct hs_buf *tmp)
+{
+	if (!lf->folded) {
+		hs_buf_reset(tmp);
+		hs_buf_grow(tmp, lf->n + 1);
+		fold(lf->s, lf->n, tmp->data);
+		hs_buf_setlen(tmp, lf->n);
+		lf->folded = tmp->data;
+	}
+	return lf->folded;
+}
+
+static int has_prefix(const char *s, size_t n, const char *p, size_t pn)
+{
+	return pn <= n && !memcmp(s, p, pn);
+}
+
+static int has_suffix(const char *s, size_t n, const char *p, size_t pn)
+{
+	return pn <= n && !memcmp(s + n - pn, p, pn);
+}
+
+static int cidr_match(const struct test *t, const char *s, size_t n)
+{
+	char buf[64];
+	unsigned char a[16];
+	unsigned full, rem;
+
+	if (n == 0 || n >= sizeof buf)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(t->family == 4 ? AF_INET : AF_INET6, buf, a) != 1)
+		return 0;
+	full = t->bits / 8;
+	rem = t->bits % 8;
+	if (memcmp(a, t->addr, full))
+		return 0;
+	if (rem) {
+		unsigned char mask = (unsigned char)(0xff << (8 - rem));
+
+		if ((a[full] & mask) != (t->addr[full] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+static int test_eval(const struct test *t, struct leaf *lf, struct hs_buf *tmp,
+                     struct hs_buf *ktmp)
+{
+	size_t i;
+
+	switch (t->kind) {
+	case T_EXISTS:
+		return 1;
+	case T_NUMERIC:
+		if (lf->vt != V_NUM)
+			return 0;
+		if (t->lo) {
+			int r = hs_num_cmp(lf->s, lf->n, t->lo, strlen(t->lo));
+
+			if (r < 0 || (r == 0 && !t->lo_incl))
+				return 0;
+		}
+		if (t->hi) {
+			int r = hs_num_cmp(lf->s, lf->n, t->hi, strlen(t->hi));
+
+			if (r > 0 || (r == 0 && !t->hi_incl))
+				return 0;
+		}
+		return 1;
+	case T_AB_VALUES: {
+		const char *k;
+		size_t n;
+
+		leaf_key(lf, ktmp, &k, &n);
+		for (i = 0; i < t->ns; i++)
+			if (t->s[i][0] == lf->vt && t->slen[i] == n + 1 &&
+			    !memcmp(t->s[i] + 1, k, n))
+				return 0;
+		return 1;
+	}
+	default:
+		break;
+	}
+	if (lf->vt != V_STR)
+		return 0;
+	switch (t->kind) {
+	case T_PREFIX:
+		return has_prefix(lf->s, lf->n, t->s[0], t->slen[0]);
+	case T_SUFFIX:
+		return has_suffix(lf->s, lf->n, t->s[0], t->slen[0]);
+	case T_EQ_CI:
+		return lf->n == t->slen[0] &&
+		       !memcmp(leaf_folded(lf, tmp), t->s[0], lf->n);
+	case T_PREFIX_CI:
+		return has_prefix(leaf_folded(lf, tmp), lf->n, t->s[0],
+		                  t->slen[0]);
+	case T_SUFFIX_CI:
+		return has_suffix(leaf_folded(lf, tmp), lf->n, t->s[0],
+		                  t->slen[0]);
+	case T_WILDCARD:
+		return wild_match(&t->w[0], lf->s, lf->n);
+	case T_CIDR:
+		return cidr_match(t, lf->s, lf->n);
+	case T_AB_PREFIX:
+	case T_AB_PREFIX_CI:
+	case T_AB_SUFFIX:
+	case T_AB_SUFFIX_CI:
+	case T_AB_EQ_CI: {
+		int ci = t->kind == T_AB_PREFIX_CI ||
+		         t->kind == T_AB_SUFFIX_CI || t->kind == T_AB_EQ_CI;
+		const char *s = ci ? leaf_folded(lf, tmp) : lf->s;
+
+		for (i = 0; i < t->ns; i++) {
+			int hit;
+
+			if (t->kind == T_AB_PREFIX || t->kind == T_AB_PREFIX_CI)
+				hit = has_prefix(s, lf->n, t->s[i], t->slen[i]);
+			else if (t->kind == T_AB_EQ_CI)
+				hit = lf->n == t->slen[i] &&
+				      !memcmp(s, t->s[i], lf->n);
+			else
+				hit = has_suffix(s, lf->n, t->s[i], t->slen[i]);
+			if (hit)
+				return 0;
+		}
+		return 1;
+	}
+	case T_AB_WILDCARD:
+		for (i = 0; i < t->nw; i++)
+			if (wild_match(&t->w[i], lf->s, lf->n))
+				return 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void cond_hit(const struct hs_pattern *p, struct hs_pattern_match *m,
+                     uint32_t c)
+{
+	const struct cond *cd = &p->conds[c];
+	uint32_t s;
+
+	if (m->cond_hit[c] == m->gen)
+		return;
+	m->cond_hit[c] = m->gen;
+	if (cd->absent_ok)
+		return;
+	s = cd->sub;
+	if (m->sub_stamp[s] != m->gen) {
+		m->sub_stamp[s] = m->gen;
+		m->sub_count[s] = 0;
+	}
+	if (++m->sub_count[s] == p->subs[s].need)
+		m->cands[m->ncands++] = s;
+}
+
+static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
+                       uint32_t nd, const struct hs_json_doc *d, uint32_t i)
+{
+	const struct node *n = &p->nodes[nd];
+	struct leaf lf;
+
+	m->node_seen[nd] = m->gen;
+	if (!n->nexact && !n->ntests)
+		return;
+	leaf_view(&lf, d, i, &m->scratch[0]);
+	if (n->nexact) {
+		const char *k;
+		size_t kn;
+		uint64_t h;
+		uint32_t e;
+
+		leaf_key(&lf, &m->scratch[1], &k, &kn);
+		h = hash_key(nd, E_VALUE, lf.vt, k, kn);
+		e = ent_find(p, h, nd, E_VALUE, lf.vt, k, kn);
+		if (e != UINT32_MAX)
+			for (uint32_t j = 0; j < p->ents[e].nconds; j++)
+				cond_hit(p, m, p->ents[e].conds[j]);
+	}
+	for (uint32_t j = 0; j < n->ntests; j++) {
+		const struct test *t = &p->tests[n->tests[j]];
+
+		if (m->cond_hit[t->cond] != m->gen &&
+		    test_eval(t, &lf, &m->scratch[2], &m->scratch[1]))
+			cond_hit(p, m, t->cond);
+	}
+}
+
+static void walk_obj(const struct hs_pattern *p, struct hs_pattern_match *m,
+                     uint32_t nd, const struct hs_json_doc *d, uint32_t o);
+
+static void visit(const struct hs_pattern *p, struct hs_pattern_match *m,
+                  uint32_t nd, const struct hs_json_doc *d, uint32_t v,
+                  int in_array)
+{
+	switch (hs_json_type(d, v)) {
+	case HS_JSON_OBJECT:
+		if (p->nodes[nd].nchild) {
+			if (in_array)
+				m->arr_obj = 1;
+			walk_obj(p, m, nd, d, v);
+		}
+		break;
+	case HS_JSON_ARRAY:
+		HS_JSON_FOREACH_ELEM(d, v, e)
+		visit(p, m, nd, d, e, 1);
+		break;
+	default:
+		visit_leaf(p, m, nd, d, v);
+		break;
+	}
+}
+
+static uint32_t child_of(const struct hs_pattern *p, uint32_t nd, const char *k,
+                         size_t n)
+{
+	uint64_t h = hash_key(nd, E_CHILD, 0, k, n);
+	uint32_t e = ent_find(p, h, nd, E_CHILD, 0, k, n);
+
+	return e == UINT32_MAX ? UINT32_MAX : p->ents[e].child;
+}
+
+static void walk_obj(const struct hs_pattern *p, struct hs_pattern_match *m,
+                     uint32_t nd, const struct hs_json_doc *d, uint32_t o)
+{
+	HS_JSON_FOREACH_MEMBER(d, o, k)
+	{
+		const char *s;
+		size_t n;
+		uint32_t ch;
+
+		if (!hs_json_str_plain(d, k, &s, &n)) {
+			hs_buf_reset(&m->scratch[0]);
+			hs_json_str_decode(d, k, &m->scratch[0]);
+			s = m->scratch[0].data;
+			n = m->scratch[0].len;
+		}
+		ch = child_of(p, nd, s, n);
+		if (ch != UINT32_MAX)
+			visit(p, m, ch, d, k + 1, 0);
+	}
+}
+
+/* Does leaf i satisfy condition c (exact values or tests)? */
+static int cond_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
+                     const struct cond *cd, const struct hs_json_doc *d,
+                     uint32_t i)
+{
+	struct leaf lf;
+	const char *k;
+	size_t kn;
+
+	leaf_view(&lf, d, i, &m->scratch[0]);
+	leaf_key(&lf, &m->scratch[1], &k, &kn);
+	for (size_t j = 0; j < cd->nkeys; j++)
+		if (cd->keys[j][0] == lf.vt && cd->klen[j] == kn + 1 &&
+		    !memcmp(cd->keys[j] + 1, k, kn))
+			return 1;
+	leaf_view(&lf, d, i, &m->scratch[0]);
+	for (uint32_t j = 0; j < cd->ntests; j++)
+		if (test_eval(&p->tests[cd->tests[j]], &lf, &m->scratch[2],
+		              &m->scratch[1]))
+			return 1;
+	return 0;
+}
+
+static int any_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
+                    const struct cond *cd, const struct hs_json_doc *d,
+                    uint32_t v)
+{
+	enum hs_json_type ty = hs_json_type(d, v);
+
+	if (ty == HS_JSON_OBJECT)
+		return 0;
+	if (ty == HS_JSON_ARRAY) {
+		HS_JSON_FOREACH_ELEM(d, v, e)
+		if (any_leaf(p, m, cd, d, e))
+			return 1;
+		return 0;
+	}
+	return cond_leaf(p, m, cd, d, v);
+}
+
+static uint32_t ancestor(const struct hs_pattern *p, uint32_t nd,
+                         uint32_t depth)
+{
+	while (p->nodes[nd].depth > depth)
+		nd = p->nodes[nd].parent;
+	return nd;
+}
+
+static int verify(const struct hs_pattern *p, struct hs_pattern_match *m,
+                  const uint32_t *cs, size_t n, uint32_t depth,
+                  const struct hs_json_doc *d, uint32_t o);
+
+/* Some object in v (or v itself) satisfies all of cs at depth. */
+static int descend(const struct hs_pattern *p, struct hs_pattern_match *m,
+                   const uint32_t *cs, size_t n, uint32_t depth,
+                   const struct hs_json_doc *d, uint32_t v)
+{
+	if (hs_json_type(d, v) == HS_JSON_OBJECT)
+		return verify(p, m, cs, n, depth, d, v);
+	if (hs_json_type(d, v) == HS_JSON_ARRAY) {
+		HS_JSON_FOREACH_ELEM(d, v, e)
+		if (descend(p, m, cs, n, depth, d, e))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The array-consistent check: conditions cs (positive ones, all under
+ * trie depth `depth`) hold together within object o.
+ */
+static int verify(const struct hs_pattern *p, struct hs_pattern_match *m,
+                  const uint32_t *cs, size_t n, uint32_t depth,
+                  const struct hs_json_doc *d, uint32_t o)
+{
+	uint32_t *deeper = hs_xmalloc((n + 1) * sizeof *deeper);
+	int ok = 1;
+
+	for (size_t i = 0; i < n && ok; i++) {
+		uint32_t g = ancestor(p, p->conds[cs[i]].node, depth + 1);
+		const struct node *gn = &p->nodes[g];
+		size_t nd = 0;
+		uint32_t v;
+		int first = 1;
+
+		/* handle each group once, at its first member */
+		for (size_t j = 0; j < i; j++)
+			if (ancestor(p, p->conds[cs[j]].node, depth + 1) == g)
+				first = 0;
+		if (!first)
+			continue;
+		v = hs_json_obj_get(d, o, p->arena.data + gn->koff, gn->klen);
+		if (v == HS_JSON_NONE) {
+			ok = 0;
+			break;
+		}
+		for (size_t j = i; j < n && ok; j++) {
+			const struct cond *cd = &p->conds[cs[j]];
+
+			if (ancestor(p, cd->node, depth + 1) != g)
+				continue;
+			if (cd->node == g)
+				ok = any_leaf(p, m, cd, d, v);
+			else
+				deeper[nd++] = cs[j];
+		}
+		if (ok && nd)
+			ok = descend(p, m, deeper, nd, depth + 1, d, v);
+	}
+	free(deeper);
+	return ok;
+}
+
+static int sub_ok(const struct hs_pattern *p, struct hs_pattern_match *m,
+                  uint32_t s, const struct hs_json_doc *d, uint32_t root)
+{
+	const struct sub *sb = &p->subs[s];
+	uint32_t *pos;
+	size_t npos = 0;
+	int ok;
+
+	for (uint32_t i = 0; i < sb->ncond; i++) {
+		const struct cond *cd = &p->conds[sb->conds[i]];
+
+		if (cd->absent_ok && m->node_seen[cd->node] == m->gen &&
+		    m->cond_hit[sb->conds[i]] != m->gen)
+			return 0;
+	}
+	if (!m->arr_obj || !sb->multi_pos)
+		return 1;
+	pos = hs_xmalloc((sb->ncond + 1) * sizeof *pos);
+	for (uint32_t i = 0; i < sb->ncond; i++)
+		if (!p->conds[sb->conds[i]].absent_ok)
+			pos[npos++] = sb->conds[i];
+	ok = verify(p, m, pos, npos, 0, d, root);
+	free(pos);
+	return ok;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void rule_accept(const struct hs_pattern *p, struct hs_pattern_match *m,
+                        uint32_t s)
+{
+	unsigned r = p->subs[s].rule;
+
+	if (hs_pattern_hit(m, r))
+		return;
+	m->bits[r / 64] |= 1ull << (r % 64);
+	m->hits[m->nhits++] = r;
+	m->rule_sub[r] = s;
+}
+
+unsigned hs_pattern_match(const struct hs_pattern *p,
+                          struct hs_pattern_match *m,
+                          const struct hs_json_doc *d, uint32_t root)
+{
+	for (unsigned i = 0; i < m->nhits; i++)
+		m->bits[m->hits[i] / 64] = 0;
+	m->nhits = 0;
+	m->ncands = 0;
+	m->arr_obj = 0;
+	if (++m->gen == 0) {
+		/* wrapped: old stamps could look current */
+		memset(m->cond_hit, 0, p->nconds * sizeof *m->cond_hit);
+		memset(m->node_seen, 0, p->nnodes * sizeof *m->node_seen);
+		memset(m->sub_stamp, 0, p->nsubs * sizeof *m->sub_stamp);
+		m->gen = 1;
+	}
+	if (root < d->n && hs_json_type(d, root) == HS_JSON_OBJECT)
+		walk_obj(p, m, 0, d, root);
+	for (size_t i = 0; i < m->ncands; i++)
+		if (!hs_pattern_hit(m, p->subs[m->cands[i]].rule) &&
+		    sub_ok(p, m, m->cands[i], d, root))
+			rule_accept(p, m, m->cands[i]);
+	for (size_t i = 0; i < p->nalways; i++)
+		if (!hs_pattern_hit(m, p->subs[p->always[i]].rule) &&
+		    sub_ok(p, m, p->always[i], d, root))
+			rule_accept(p, m, p->always[i]);
+	if (m->nhits > 1)
+		qsort(m->hits, m->nhits, sizeof *m->hits, cmp_unsigned);
+	return m->nhits;
+}
+
+int hs_pattern_explain(const struct hs_pattern *p,
+                       const struct hs_pattern_match *m, unsigned id,
+                       struct hs_buf *out)
+{
+	const struct sub *sb;
+
+	if (id >= p->nrules || !hs_pattern_hit(m, id))
+		return -1;
+	sb = &p->subs[m->rule_sub[id]];
+	hs_buf_addc(out, '[');
+	for (uint32_t i = 0; i < sb->ncond; i++) {
+		const struct cond *cd = &p->conds[sb->conds[i]];
+		const char *path = p->nodes[cd->node].path;
+
+		if (i)
+			hs_buf_addc(out, ',');
+		hs_buf_adds(out, "{\"field\":");
+		hs_json_write_str(out, path, strlen(path));
+		hs_buf_adds(out, ",\"test\":");
+		hs_buf_adds(out, cd->desc);
+		if (cd->absent_ok && m->node_seen[cd->node] != m->gen)
+			hs_buf_adds(out, ",\"absent\":true");
+		hs_buf_addc(out, '}');
+	}
+	hs_buf_addc(out, ']');
+	return 0;
+}

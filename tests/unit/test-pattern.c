@@ -1,0 +1,266 @@
+/*
+ * test-pattern.c: the EventBridge pattern conformance cases.
+ *
+ * $HS_TESTS/pattern/cases.ndjson holds one case a line:
+ *   {"pattern":{...},"event":{...},"match":true|false,"why":"..."}
+ * Each case is matched twice: with its pattern compiled alone, and with
+ * every pattern of the file compiled into one set (so the shared trie and
+ * value index must not let one pattern's tests leak into another's).
+ *
+ * $HS_TESTS/pattern/invalid.ndjson holds patterns that must be refused:
+ *   {"pattern":...,"where":"/detail/state/0","why":"..."}
+ * ("pattern_text":"..." instead of "pattern" for text that is not JSON);
+ * the error must start with where + ": ".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "alloc.h"
+#include "buf.h"
+#include "json.h"
+#include "pattern.h"
+#include "banned.h"
+
+struct tcase {
+	char *line;
+	size_t len;
+	struct hs_json_doc d;
+	uint32_t pat, ev, match, why;
+};
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	struct hs_buf b = HS_BUF_INIT;
+	char chunk[65536];
+	size_t got;
+
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		hs_buf_add(&b, chunk, got);
+	fclose(f);
+	return hs_buf_detach(&b, n);
+}
+
+static const char *why_of(struct tcase *c, struct hs_buf *tmp)
+{
+	hs_buf_reset(tmp);
+	if (c->why != HS_JSON_NONE &&
+	    hs_json_type(&c->d, c->why) == HS_JSON_STRING)
+		hs_json_str_decode(&c->d, c->why, tmp);
+	return tmp->data;
+}
+
+static void run_cases(const char *dir)
+{
+	char path[4096];
+	char *text, *p, *end;
+	size_t n, ncases = 0, cap = 0;
+	struct tcase *cs = NULL;
+	struct hs_pattern *all = hs_pattern_new();
+	struct hs_pattern_match mall;
+	struct hs_json_doc ev;
+	struct hs_buf tmp = HS_BUF_INIT;
+	char err[512];
+
+	snprintf(path, sizeof path, "%s/pattern/cases.ndjson", dir);
+	text = slurp(path, &n);
+	CHECK(text != NULL, "read %s", path);
+	if (!text)
+		return;
+	for (p = text; p < text + n; p = end + 1) {
+		struct tcase *c;
+
+		end = memchr(p, '\n', (size_t)(text + n - p));
+		if (!end)
+			end = text + n;
+		if (end == p || *p == '#')
+			continue;
+		cs = hs_xgrow(cs, sizeof *cs, ncases + 1, &cap);
+		c = &cs[ncases];
+		c->line = p;
+		c->len = (size_t)(end - p);
+		hs_json_doc_init(&c->d);
+		if (hs_json_parse(&c->d, p, c->len) < 0 ||
+		    (c->pat = hs_json_obj_get(&c->d, 0, "pattern", 7)) ==
+		        HS_JSON_NONE ||
+		    (c->ev = hs_json_obj_get(&c->d, 0, "event", 5)) ==
+		        HS_JSON_NONE ||
+		    (c->match = hs_json_obj_get(&c->d, 0, "match", 5)) ==
+		        HS_JSON_NONE) {
+			CHECK(0, "case line %.60s is well-formed", p);
+			hs_json_doc_release(&c->d);
+			continue;
+		}
+		c->why = hs_json_obj_get(&c->d, 0, "why", 3);
+		{
+			unsigned id = 99999;
+			int r = hs_pattern_add(all, hs_json_raw(&c->d, c->pat),
+			                       c->d.nodes[c->pat].len, &id, err,
+			                       sizeof err);
+
+			CHECK(r == 0 && id == ncases, "case %zu compiles: %s",
+			      ncases + 1, r ? err : "ok");
+		}
+		ncases++;
+	}
+	hs_pattern_match_init(&mall, all);
+	hs_json_doc_init(&ev);
+	for (size_t i = 0; i < ncases; i++) {
+		struct tcase *c = &cs[i];
+		struct hs_pattern *one = hs_pattern_new();
+		struct hs_pattern_match m;
+		int want = hs_json_type(&c->d, c->match) == HS_JSON_TRUE;
+		int got1 = -1, got2;
+
+		if (hs_pattern_add(one, hs_json_raw(&c->d, c->pat),
+		                   c->d.nodes[c->pat].len, NULL, err,
+		                   sizeof err) == 0) {
+			hs_pattern_match_init(&m, one);
+			hs_json_parse(&ev, hs_json_raw(&c->d, c->ev),
+			              c->d.nodes[c->ev].len);
+			hs_pattern_match(one, &m, &ev, 0);
+			got1 = hs_pattern_hit(&m, 0);
+			hs_pattern_match_release(&m);
+		}
+		hs_pattern_free(one);
+		hs_json_parse(&ev, hs_json_raw(&c->d, c->ev),
+		              c->d.nodes[c->ev].len);
+		hs_pattern_match(all, &mall, &ev, 0);
+		got2 = hs_pattern_hit(&mall, (unsigned)i);
+		CHECK(got1 == want && got2 == want,
+		      "case %zu: %s: %s (alone %d, in set %d)", i + 1,
+		      want ? "match" : "no match", why_of(c, &tmp), got1, got2);
+	}
+	for (size_t i = 0; i < ncases; i++)
+		hs_json_doc_release(&cs[i].d);
+	hs_json_doc_release(&ev);
+	hs_pattern_match_release(&mall);
+	hs_pattern_free(all);
+	hs_buf_release(&tmp);
+	free(cs);
+	free(text);
+}
+
+static void run_invalid(const char *dir)
+{
+	char path[4096];
+	char *text, *p, *end;
+	size_t n, k = 0;
+	struct hs_buf tmp = HS_BUF_INIT, where = HS_BUF_INIT,
+	              ptext = HS_BUF_INIT;
+	char err[512];
+
+	snprintf(path, sizeof path, "%s/pattern/invalid.ndjson", dir);
+	text = slurp(path, &n);
+	CHECK(text != NULL, "read %s", path);
+	if (!text)
+		return;
+	for (p = text; p < text + n; p = end + 1) {
+		struct tcase c;
+		uint32_t w, pt;
+		struct hs_pattern *one;
+		const char *src;
+		size_t srclen;
+		int r;
+
+		end = memchr(p, '\n', (size_t)(text + n - p));
+		if (!end)
+			end = text + n;
+		if (end == p || *p == '#')
+			continue;
+		k++;
+		hs_json_doc_init(&c.d);
+		if (hs_json_parse(&c.d, p, (size_t)(end - p)) < 0 ||
+		    (w = hs_json_obj_get(&c.d, 0, "where", 5)) ==
+		        HS_JSON_NONE) {
+			CHECK(0, "invalid case %zu is well-formed", k);
+			hs_json_doc_release(&c.d);
+			continue;
+		}
+		c.why = hs_json_obj_get(&c.d, 0, "why", 3);
+		c.pat = hs_json_obj_get(&c.d, 0, "pattern", 7);
+		pt = hs_json_obj_get(&c.d, 0, "pattern_text", 12);
+		if (c.pat != HS_JSON_NONE) {
+			src = hs_json_raw(&c.d, c.pat);
+			srclen = c.d.nodes[c.pat].len;
+		} else {
+			hs_buf_reset(&ptext);
+			hs_json_str_decode(&c.d, pt, &ptext);
+			src = ptext.data;
+			srclen = ptext.len;
+		}
+		hs_buf_reset(&where);
+		hs_json_str_decode(&c.d, w, &where);
+		hs_buf_adds(&where, ": ");
+		one = hs_pattern_new();
+		err[0] = '\0';
+		r = hs_pattern_add(one, src, srclen, NULL, err, sizeof err);
+		CHECK(r == -1 && !strncmp(err, where.data, where.len),
+		      "invalid %zu refused at %s%s (got '%s')", k, where.data,
+		      why_of(&c, &tmp), err);
+		hs_pattern_free(one);
+		hs_json_doc_release(&c.d);
+	}
+	hs_buf_release(&tmp);
+	hs_buf_release(&where);
+	hs_buf_release(&ptext);
+	free(text);
+}
+
+/* The set is unchanged after a refused pattern; explain names fields. */
+static void run_api(void)
+{
+	struct hs_pattern *p = hs_pattern_new();
+	struct hs_pattern_match m;
+	struct hs_json_doc d;
+	struct hs_buf out = HS_BUF_INIT;
+	const char *ev = "{\"source\":\"a\",\"detail\":{\"n\":5}}";
+	char err[256];
+	unsigned id = 0;
+
+	CHECK(hs_pattern_add(p, "{\"source\":[\"a\"]}", 16, &id, err,
+	                     sizeof err) == 0 &&
+	          id == 0,
+	      "first pattern is id 0");
+	CHECK(hs_pattern_add(p, "{\"source\":[\"a\"],\"x\":[{\"bad\":1}]}", 32,
+	                     &id, err, sizeof err) == -1,
+	      "bad pattern refused");
+	CHECK(hs_pattern_add(p,
+	                     "{\"detail\":{\"n\":[{\"numeric\":[\">\",4]}]}}",
+	                     38, &id, err, sizeof err) == 0 &&
+	          id == 1,
+	      "next pattern is id 1 after a refusal");
+	CHECK(hs_pattern_count(p) == 2, "two patterns in the set");
+	hs_pattern_match_init(&m, p);
+	hs_json_doc_init(&d);
+	hs_json_parse(&d, ev, strlen(ev));
+	CHECK(hs_pattern_match(p, &m, &d, 0) == 2 && m.hits[0] == 0 &&
+	          m.hits[1] == 1,
+	      "both match, ids in order");
+	CHECK(hs_pattern_explain(p, &m, 1, &out) == 0 &&
+	          !strcmp(out.data, "[{\"field\":\"detail.n\",\"test\":"
+	                            "[{\"numeric\":[\">\",4]}]}]"),
+	      "explain names the field and test: %s", out.data);
+	CHECK(hs_pattern_add(p, "{\"a\":[1]}", 9, NULL, err, sizeof err) == -1,
+	      "no adding after matching started");
+	hs_buf_release(&out);
+	hs_json_doc_release(&d);
+	hs_pattern_match_release(&m);
+	hs_pattern_free(p);
+}
+
+int main(void)
+{
+	const char *dir = getenv("HS_TESTS");
+
+	if (!dir)
+		dir = "tests";
+	run_cases(dir);
+	run_invalid(dir);
+	run_api();
+	return check_done();
+}
