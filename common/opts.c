@@ -157,6 +157,9 @@ int hs_opts_common(struct hs_opts *o, int c, const char *arg)
 	case HS_OPT_STATS:
 		o->stats = 1;
 		return 1;
+	case HS_OPT_ACK:
+		o->ack = arg;
+		return 1;
 	case HS_OPT_STATS_INTERVAL:
 		if (hs_parse_duration(arg, &o->stats_interval) < 0 ||
 		    o->stats_interval <= 0) {

@@ -32,6 +32,7 @@ enum {
 	{ "stats-interval", required_argument, NULL, HS_OPT_STATS_INTERVAL }, \
 	{ "max-event-size", required_argument, NULL, HS_OPT_MAX_EVENT_SIZE }, \
 	{ "max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH },           \
+	{ "ack", required_argument, NULL, HS_OPT_ACK },                       \
 	{ "unbuffered", no_argument, NULL, 'u' },                             \
 	{ "quiet", no_argument, NULL, 'q' },                                  \
 	{ "help", no_argument, NULL, 'h' },                                   \
@@ -44,6 +45,7 @@ enum {
 	"      --stats-interval SECS  print them every SECS seconds too\n"      \
 	"      --max-event-size SIZE  longest line accepted (default 64MiB)\n"  \
 	"      --max-depth N          deepest JSON nesting accepted (default 512)\n" \
+	"      --ack FIFO             report finished events to hs-consume --ack\n" \
 	"  -u, --unbuffered           write each event at once\n"               \
 	"  -q, --quiet                no per-event messages on stderr\n"        \
 	"  -h, --help                 show this help\n"                         \
@@ -51,6 +53,7 @@ enum {
 
 struct hs_opts {
 	const char *dlq;
+	const char *ack;
 	int stats;
 	double stats_interval;
 	size_t max_event_size;

@@ -63,9 +63,16 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 	t->in.idle = on_idle;
 	t->in.idle_ctx = t;
 	t->in.stop = &hs_sig_stop;
+	t->ack.fd = -1;
 	if (hs_dlq_open(&t->dlq, opts->dlq, t->errbuf, sizeof(t->errbuf)) < 0) {
 		hs_err("%s", t->errbuf);
 		t->rc = HS_EXIT_IO;
+		return -1;
+	}
+	if (opts->ack && hs_ack_open(&t->ack, opts->ack, 30000, t->errbuf,
+	                             sizeof(t->errbuf)) < 0) {
+		hs_err("%s", t->errbuf);
+		t->rc = HS_EXIT_USAGE;
 		return -1;
 	}
 	return 0;
@@ -158,9 +165,28 @@ int hs_tool_pass(struct hs_tool *t, const char *line, size_t len)
 	return r;
 }
 
+/* Report a finished event upstream; a lost hs-consume is an I/O failure
+ * only in that it can no longer commit, so say it once and go on. */
+static void ack_done(struct hs_tool *t, const char *line, size_t len, int n)
+{
+	if (t->ack.fd < 0)
+		return;
+	if (hs_ack_event(&t->ack, line, len, n) < 0) {
+		hs_err("--ack: hs-consume went away: %s", strerror(errno));
+		hs_ack_close(&t->ack);
+	}
+}
+
 void hs_tool_filter(struct hs_tool *t)
 {
+	ack_done(t, t->line, t->len, 0);
 	hs_stats_end(&t->stats, HS_END_FILTER);
+}
+
+void hs_tool_split(struct hs_tool *t, int n)
+{
+	if (n >= 2)
+		ack_done(t, t->line, t->len, n - 1);
 }
 
 void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r)
@@ -173,6 +199,7 @@ void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r)
 		t->failed = 1;
 		raise_rc(t, HS_EXIT_IO);
 	}
+	ack_done(t, r->event, r->event_len, 0);
 	hs_stats_end(&t->stats, HS_END_DLQ);
 	raise_rc(t, HS_EXIT_REJECT);
 }
@@ -207,6 +234,7 @@ int hs_tool_finish(struct hs_tool *t, const char *extra)
 	hs_lineio_release(&t->in);
 	hs_out_release(&t->out);
 	hs_dlq_close(&t->dlq);
+	hs_ack_close(&t->ack);
 	if (hs_sig_stop)
 		raise_rc(t, HS_EXIT_SIGNAL + hs_sig_stop);
 	return t->rc;

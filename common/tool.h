@@ -13,7 +13,9 @@
  *	rc = hs_tool_finish(&t);
  *
  * Each event must end exactly once through pass/emit+done/reject/filter;
- * the counters then add up (in = out + dlq + filtered).  Oversize lines
+ * the counters then add up (in = out + dlq + filtered).  With --ack,
+ * rejected and filtered events are reported to hs-consume as finished
+ * (ack.h); events written on are finished by a later stage.  Oversize lines
  * are dead-lettered by hs_tool_next() itself.  The exit status follows
  * hs(7): 1 when any event was rejected, 3 on an I/O failure, 128+n after
  * signal n, and a quiet 141 (128+SIGPIPE) when stdout's reader went away.
@@ -24,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ack.h"
 #include "dlq.h"
 #include "lineio.h"
 #include "opts.h"
@@ -36,6 +39,7 @@ struct hs_tool {
 	struct hs_out out;
 	struct hs_dlq dlq;
 	struct hs_stats stats;
+	struct hs_ack ack;    /* --ack: finished events reported upstream */
 	const char *line; /* the current event, valid until the next call */
 	size_t len;
 	int rc;           /* exit status so far */
@@ -65,6 +69,12 @@ int hs_tool_emit(struct hs_tool *t, const char *p, size_t n);
 void hs_tool_done(struct hs_tool *t, enum hs_end how);
 /* End the current event as filtered out. */
 void hs_tool_filter(struct hs_tool *t);
+
+/*
+ * With --ack: the current event is about to become n outputs (n >= 2;
+ * tell hs-consume before writing them).  With n == 0 nothing is sent.
+ */
+void hs_tool_split(struct hs_tool *t, int n);
 
 /*
  * Dead-letter the current event with reason (a short code) and a
