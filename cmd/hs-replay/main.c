@@ -72,7 +72,7 @@ static void usage(void)
 	    "  -X KEY=VALUE               a librdkafka property (repeatable)\n"
 	    "  -F FILE                    a librdkafka properties "
 	    "file\n" HS_OPTS_HELP "\nExit status: 0 ok, 1 some events rejected "
-	                          "or damaged data, 2 usage,\n"
+	    "or damaged data, 2 usage,\n"
 	    "3 I/O failure, 4 another run holds the checkpoint, 75 Kafka "
 	    "unreachable.\n");
 }
