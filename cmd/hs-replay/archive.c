@@ -469,6 +469,7 @@ static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
 	f->size = (uint64_t)st->st_size;
 	f->dev = (uint64_t)st->st_dev;
 	f->ino = (uint64_t)st->st_ino;
+	f->regular = S_ISREG(st->st_mode);
 	f->key_ms =
 	    (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
 }
@@ -526,6 +527,8 @@ int arc_list(char **paths, int npaths, size_t max, struct arc_file **out)
 	for (int i = 0; i < npaths; i++) {
 		struct stat st;
 
+		if (strcmp(paths[i], "-") == 0)
+			paths[i] = "/dev/stdin";
 		if (stat(paths[i], &st) < 0) {
 			hs_errno("cannot open '%s'", paths[i]);
 			rc = -1;
@@ -537,7 +540,7 @@ int arc_list(char **paths, int npaths, size_t max, struct arc_file **out)
 		}
 	}
 	for (int i = 0; i < n; i++) {
-		int64_t ms = first_time(&v[i], max);
+		int64_t ms = v[i].regular ? first_time(&v[i], max) : NO_TIME;
 
 		if (ms != NO_TIME) {
 			v[i].key_ms = ms;

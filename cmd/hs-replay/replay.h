@@ -44,6 +44,7 @@ struct arc_file {
 	int timed_key;  /* key_ms is an event time */
 	uint64_t size;
 	uint64_t dev, ino;
+	int regular;      /* a regular file (pipes are not peeked at) */
 };
 
 /* A reader of one archive file: lines out of plain or zstd data. */
