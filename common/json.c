@@ -679,22 +679,30 @@ static int scur_next(struct scur *c, const char **out, size_t *n)
 	return 1;
 }
 
-static int scur_eq(struct scur *a, struct scur *b)
+/* Order two decoded strings bytewise: <0, 0, >0. */
+static int scur_cmp(struct scur *a, struct scur *b)
 {
 	const char *pa = NULL, *pb = NULL;
 	size_t na = 0, nb = 0, k;
+	int r;
 
 	for (;;) {
 		if (!na && !scur_next(a, &pa, &na))
-			return !nb && !scur_next(b, &pb, &nb);
+			return nb || scur_next(b, &pb, &nb) ? -1 : 0;
 		if (!nb && !scur_next(b, &pb, &nb))
-			return 0;
+			return 1;
 		k = na < nb ? na : nb;
-		if (memcmp(pa, pb, k))
-			return 0;
+		r = memcmp(pa, pb, k);
+		if (r)
+			return r;
 		pa += k, na -= k;
 		pb += k, nb -= k;
 	}
+}
+
+static int scur_eq(struct scur *a, struct scur *b)
+{
+	return scur_cmp(a, b) == 0;
 }
 
 int hs_json_str_decode(const struct hs_json_doc *d, uint32_t i,
@@ -1040,6 +1048,59 @@ static uint32_t unique_keys(const struct hs_json_doc *d, uint32_t obj)
 	return u;
 }
 
+/* Objects with more members than this are compared by sorted keys. */
+#define SORT_MEMBERS 16
+
+struct member {
+	const struct hs_json_doc *d;
+	uint32_t k; /* key node */
+};
+
+static int member_cmp(const void *x, const void *y)
+{
+	const struct member *a = x, *b = y;
+	struct scur ca, cb;
+	int r;
+
+	scur_node(&ca, a->d, a->k);
+	scur_node(&cb, b->d, b->k);
+	r = scur_cmp(&ca, &cb);
+	if (r)
+		return r;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/*
+ * Keys of obj sorted by decoded value, keeping only the last of equal
+ * keys (the one that counts); returns how many are left in *out
+ * (caller frees).
+ */
+static size_t sorted_members(const struct hs_json_doc *d, uint32_t obj,
+                             struct member **out)
+{
+	struct member *m = hs_xmalloc(sizeof(*m) * (d->nodes[obj].count + 1));
+	size_t n = 0, u = 0;
+	struct scur ca, cb;
+
+	HS_JSON_FOREACH_MEMBER(d, obj, k)
+	{
+		m[n].d = d;
+		m[n++].k = k;
+	}
+	qsort(m, n, sizeof(*m), member_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n) {
+			scur_node(&ca, d, m[i].k);
+			scur_node(&cb, d, m[i + 1].k);
+			if (scur_eq(&ca, &cb))
+				continue; /* a later duplicate follows */
+		}
+		m[u++] = m[i];
+	}
+	*out = m;
+	return u;
+}
+
 struct pair {
 	uint32_t a, b;
 };
@@ -1064,6 +1125,29 @@ static void push(struct work *w, uint32_t a, uint32_t b)
 	}
 	w->v[w->n].a = a;
 	w->v[w->n++].b = b;
+}
+
+/* Large objects: O(n log n) by merging sorted unique keys. */
+static int equal_sorted(const struct hs_json_doc *da, uint32_t x,
+                        const struct hs_json_doc *db, uint32_t y,
+                        struct work *w)
+{
+	struct member *ma, *mb;
+	size_t na = sorted_members(da, x, &ma), nb = sorted_members(db, y, &mb);
+	int r = na == nb;
+	struct scur ca, cb;
+
+	for (size_t i = 0; r && i < na; i++) {
+		scur_node(&ca, da, ma[i].k);
+		scur_node(&cb, db, mb[i].k);
+		if (scur_eq(&ca, &cb))
+			push(w, ma[i].k + 1, mb[i].k + 1);
+		else
+			r = 0;
+	}
+	free(ma);
+	free(mb);
+	return r;
 }
 
 /* Compare the top pair; push the pairs of children to compare later. */
@@ -1093,6 +1177,8 @@ static int equal_step(const struct hs_json_doc *da, uint32_t x,
 			push(w, e, f);
 		return 1;
 	case HS_JSON_OBJECT:
+		if (nx->count > SORT_MEMBERS || ny->count > SORT_MEMBERS)
+			return equal_sorted(da, x, db, y, w);
 		/* Duplicate keys: the last one wins, as in hs_json_obj_get. */
 		if (unique_keys(da, x) != unique_keys(db, y))
 			return 0;

@@ -230,6 +230,37 @@ static void test_equal(void)
 		hs_buf_release(&a);
 		hs_buf_release(&c);
 	}
+	{
+		/* Large objects take the sorted path: order, escapes and
+		 * duplicates must behave as on small ones. */
+		struct hs_buf a = HS_BUF_INIT, c = HS_BUF_INIT;
+		int n = 100000;
+
+		hs_buf_addc(&a, '{');
+		hs_buf_addc(&c, '{');
+		for (int i = 0; i < n; i++) {
+			hs_buf_addf(&a, "%s\"k%d\":%d", i ? "," : "", i, i);
+			hs_buf_addf(&c, "%s\"\\u006b%d\":%d.0", i ? "," : "", n - 1 - i,
+			            n - 1 - i);
+		}
+		hs_buf_adds(&a, ",\"k7\":\"dup\"}");
+		hs_buf_adds(&c, "}");
+		CHECK(eq(a.data, c.data) == 0,
+		      "100000 members: a duplicate key overriding a value differs");
+		c.data[c.len - 1] = ',';
+		hs_buf_adds(&c, "\"k7\":\"dup\"}");
+		CHECK(eq(a.data, c.data) == 1,
+		      "100000 members reversed, escaped keys, 1 vs 1.0, same duplicate: equal");
+		c.data[7] = 'c'; /* "\u006b99999" -> "\u006c99999": l99999 */
+		CHECK(eq(a.data, c.data) == 0, "100000 members, one key differs");
+		hs_buf_release(&a);
+		hs_buf_release(&c);
+	}
+	CHECK(eq("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,"
+	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":16,\"q\":17}",
+	         "{\"q\":17,\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,"
+	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":16}") == 1,
+	      "17 members (sorted path) vs rotated order");
 	CHECK(parse("{\"x\":[1,{\"y\":\"z\"}]}") == 0 && hs_json_equal(&D, 0, &D, 0) &&
 	          hs_json_equal(&D, 2, &D, 2) && !hs_json_equal(&D, 2, &D, 0),
 	      "equal within one document, on subtrees");
