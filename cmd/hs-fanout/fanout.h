@@ -1,0 +1,148 @@
+/*
+ * fanout.h: hs-fanout's rules, targets and their worker threads.
+ *
+ * main.c reads events, matches them (common/pattern) and hands each
+ * matching (rule, target) pair to target_put(); every target owns a
+ * bounded queue and one worker thread (a bulkhead), delivers with its
+ * retry policy and dead-letters what it cannot deliver.  rules.c reads
+ * the rules file (hs shape or the AWS CLI's) into struct fo_rule.
+ */
+#ifndef HS_FANOUT_H
+#define HS_FANOUT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dlq.h"
+
+struct hs_inputxform;
+struct hs_pattern;
+struct hs_json_doc;
+
+enum fo_kind { FO_STDOUT, FO_FILE, FO_EXEC, FO_HTTP, FO_KAFKA };
+
+struct fo_item {
+	struct fo_item *next;
+	const char *rule; /* not owned: the rule outlives its items */
+	double t0;        /* when queued (hs_now), for the maximum age */
+	char *event;      /* original event bytes, for the dead letter */
+	size_t event_len;
+	char *key; /* kafka key or NULL */
+	size_t key_len;
+	size_t len; /* payload bytes (data) */
+	char data[];
+};
+
+/* Shared by every target: options and the dead-letter file. */
+struct fo_shared {
+	struct hs_dlq dlq; /* own descriptor on --dlq (O_APPEND) */
+	pthread_mutex_t dlq_mu;
+	int quiet;
+	double drain_deadline; /* 0: none; else hs_now() limit */
+	volatile int stopping; /* SIGTERM: dead-letter at the deadline */
+	char **kafka_props;    /* "k=v", from -b and -X */
+	size_t nkafka_props;
+	uint64_t dlq_records;
+	int io_failed;
+	volatile int epipe; /* the stdout target's reader went away */
+};
+
+struct fo_target {
+	char *id;  /* Id (AWS) or the URI */
+	char *uri; /* after {cell} expansion */
+	enum fo_kind kind;
+	/* input shaping: at most one */
+	char *input;      /* constant Input (JSON text) */
+	char *input_path; /* JSON pointer from InputPath */
+	struct hs_inputxform *xf;
+	char *key_ptr; /* kafka: key from this JSON pointer */
+	/* policy */
+	int attempts;   /* deliveries tried before dead-lettering */
+	double max_age; /* seconds */
+	double timeout; /* per request (http) */
+	size_t batch;   /* http: events per POST (1: one JSON body) */
+	size_t qmax;
+	/* queue */
+	pthread_t th;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct fo_item *head, *tail;
+	size_t qlen;
+	int closing;
+	int failing; /* in retry: producers dead-letter instead of waiting */
+	/* counters (under mu) */
+	uint64_t queued, delivered, dead;
+	struct fo_shared *sh;
+	void *impl; /* kind-specific state, owned */
+};
+
+/* A rule: its pattern id and its targets, each a group of cells. */
+struct fo_rule {
+	char *name;
+	unsigned pid;
+	struct fo_target ***targets; /* [ntargets][ncells] */
+	int *tcells;                 /* cells of each target: 1, or --cells */
+	size_t ntargets;
+	int ncells;
+	uint64_t matched;
+};
+
+struct fo_rules {
+	struct fo_rule *r;
+	size_t n;
+};
+
+/*
+ * Read the rules file at path (hs shape or AWS CLI shape, see
+ * hs-fanout(1)) and add every pattern to pat.  Targets naming "{cell}"
+ * are made ncells times.  arn_map: JSON object text mapping ARNs to URIs
+ * (NULL: none).  Returns 0, or -1 with errbuf set.
+ */
+int rules_load(struct fo_rules *rs, const char *path, const char *arn_map,
+               struct hs_pattern *pat, int ncells, struct fo_shared *sh,
+               char *errbuf, size_t errlen);
+void rules_free(struct fo_rules *rs);
+
+/* A target for uri (not yet started).  Returns NULL with errbuf set. */
+struct fo_target *target_new(const char *id, const char *uri,
+                             struct fo_shared *sh, char *errbuf, size_t errlen);
+/* Open what the target writes to and start its worker. */
+int target_start(struct fo_target *t, char *errbuf, size_t errlen);
+/*
+ * Queue an item (ownership passes).  Waits while the queue is full and
+ * the target healthy; a full queue of a failing target dead-letters the
+ * item at once, so one bad target cannot hold up the others.
+ */
+void target_put(struct fo_target *t, struct fo_item *it);
+/* Close the queue, let the worker drain it, join it, release. */
+void target_finish(struct fo_target *t);
+void target_free(struct fo_target *t);
+/* Counters of t, read under its lock. */
+void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
+                   uint64_t *dead);
+
+/* Dead-letter one item for t (thread-safe). */
+void target_dead(struct fo_target *t, const struct fo_item *it,
+                 const char *code, const char *message, const char *exhausted,
+                 int attempts);
+
+/* Kafka's default partitioner: murmur2(key) & 0x7fffffff. */
+uint32_t fo_murmur2(const void *key, size_t len);
+
+/* The per-kind delivery functions (target.c, http.c, kafka.c). */
+int http_open(struct fo_target *t, char *errbuf, size_t errlen);
+void http_run(struct fo_target *t);
+void http_close(struct fo_target *t);
+int kafka_open(struct fo_target *t, char *errbuf, size_t errlen);
+void kafka_run(struct fo_target *t);
+void kafka_close(struct fo_target *t);
+
+/* Worker helpers shared by the kinds: pop up to max items (waits), NULL
+ * at the end; sleep up to secs unless closing with a passed deadline. */
+struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n);
+void target_backoff(struct fo_target *t, int attempt, double floor_secs);
+void target_done(struct fo_target *t, uint64_t delivered);
+
+#endif

@@ -1,0 +1,505 @@
+/*
+ * hs-fanout: EventBridge rules and event patterns over NDJSON.  Filter
+ * mode (--pattern) writes the matching lines byte-identical; rules mode
+ * (--rules) delivers each event to the targets of every rule it matches,
+ * each target behind its own queue and worker thread.
+ */
+#include <getopt.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "err.h"
+#include "exit.h"
+#include "fanout.h"
+#include "inputxform.h"
+#include "json.h"
+#include "opts.h"
+#include "pattern.h"
+#include "sig.h"
+#include "stats.h"
+#include "tool.h"
+#include "banned.h"
+
+static const char synopsis[] =
+    "usage: hs-fanout [-hqu] [--invert] [--explain[=FILE]] [--dlq FILE]\n"
+    "                 [--stats] [--max-event-size SIZE] --pattern JSON|@FILE\n"
+    "                 [FILE ...]\n"
+    "       hs-fanout [-hqu] [-b BROKERS] [-X NAME=VALUE] [--arn-map FILE]\n"
+    "                 [--cells N --cell-key POINTER] [--drain-timeout SECS]\n"
+    "                 [--explain[=FILE]] [--dlq FILE] [--stats] --rules FILE\n"
+    "                 [FILE ...]\n";
+
+enum {
+	OPT_PATTERN = HS_OPT_FIRST_TOOL,
+	OPT_INVERT,
+	OPT_RULES,
+	OPT_ARN_MAP,
+	OPT_CELLS,
+	OPT_CELL_KEY,
+	OPT_DRAIN,
+	OPT_EXPLAIN
+};
+
+static void usage(void)
+{
+	printf("%s", synopsis);
+	printf(
+	    "\nMatch events against EventBridge event patterns: filter them, "
+	    "or route them\nto the targets of every matching rule.\n\n"
+	    "Options:\n"
+	    "      --pattern JSON|@FILE   filter mode: write matching lines\n"
+	    "      --invert               filter mode: write the others\n"
+	    "      --rules FILE           rules mode (hs or AWS CLI shape)\n"
+	    "      --arn-map FILE         JSON object mapping ARNs to local "
+	    "targets\n"
+	    "  -b, --brokers LIST         Kafka bootstrap servers\n"
+	    "  -X, --property NAME=VALUE  librdkafka producer property\n"
+	    "      --cells N              make {cell} targets N times\n"
+	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
+	    "      --drain-timeout SECS   after SIGTERM, deliver for SECS "
+	    "(default 10)\n"
+	    "      --explain[=FILE]       say which rules and fields "
+	    "matched\n" HS_OPTS_HELP
+	    "\nTargets: -, file:PATH, exec:COMMAND, http(s)://..., "
+	    "kafka://TOPIC.\n"
+	    "Exit status: 0 ok, 1 some events dead-lettered, 2 usage or "
+	    "bad rules,\n3 I/O failure.\n");
+}
+
+struct fanout {
+	struct hs_tool t;
+	struct hs_pattern *pat;
+	struct hs_pattern_match m;
+	struct hs_json_doc doc;
+	struct fo_rules rules;
+	struct fo_shared sh;
+	const char *pattern_arg, *rules_path, *arn_map, *cell_key;
+	const char *explain_path;
+	int explain, invert, ncells;
+	double drain;
+	FILE *explain_f;
+	struct hs_buf scratch, key;
+	char **props;
+	size_t nprops;
+	int curl;
+};
+
+static char *read_file(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	struct hs_buf b = HS_BUF_INIT;
+	char chunk[65536];
+	size_t got;
+
+	if (!f)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		hs_buf_add(&b, chunk, got);
+	fclose(f);
+	return hs_buf_detach(&b, n);
+}
+
+static void explain(struct fanout *f)
+{
+	struct hs_buf *b = &f->scratch;
+
+	hs_buf_reset(b);
+	hs_buf_adds(b, "{\"input\":");
+	hs_json_write_str(b, f->t.in.name, strlen(f->t.in.name));
+	hs_buf_addf(b, ",\"line\":%llu,\"matched\":[",
+	            (unsigned long long)f->t.in.lineno);
+	for (unsigned i = 0; i < f->m.nhits; i++) {
+		const char *name =
+		    f->rules.n ? f->rules.r[f->m.hits[i]].name : "pattern";
+
+		if (i)
+			hs_buf_addc(b, ',');
+		hs_buf_adds(b, "{\"rule\":");
+		hs_json_write_str(b, name, strlen(name));
+		hs_buf_adds(b, ",\"fields\":");
+		hs_pattern_explain(f->pat, &f->m, f->m.hits[i], b);
+		hs_buf_addc(b, '}');
+	}
+	hs_buf_adds(b, "]}\n");
+	fwrite(b->data, 1, b->len, f->explain_f);
+}
+
+/* The cell key's bytes: a string's content, any other value's JSON. */
+static int key_of(struct fanout *f, const char *ptr, struct hs_buf *out)
+{
+	uint32_t v = hs_json_pointer(&f->doc, 0, ptr, strlen(ptr));
+
+	hs_buf_reset(out);
+	if (v == HS_JSON_NONE)
+		return -1;
+	if (hs_json_type(&f->doc, v) == HS_JSON_STRING)
+		hs_json_str_decode(&f->doc, v, out);
+	else
+		hs_buf_add(out, hs_json_raw(&f->doc, v), f->doc.nodes[v].len);
+	return 0;
+}
+
+static void route(struct fanout *f, const char *line, size_t len)
+{
+	int cell = 0;
+
+	if (f->ncells > 1 && key_of(f, f->cell_key, &f->key) == 0)
+		cell = (int)(fo_murmur2(f->key.data, f->key.len) %
+		             (uint32_t)f->ncells);
+	for (unsigned i = 0; i < f->m.nhits; i++) {
+		struct fo_rule *r = &f->rules.r[f->m.hits[i]];
+
+		r->matched++;
+		for (size_t j = 0; j < r->ntargets; j++) {
+			struct fo_target *t =
+			    r->targets[j][r->tcells[j] > 1 ? cell : 0];
+			struct hs_buf *b = &f->scratch;
+			struct fo_item *it;
+
+			hs_buf_reset(b);
+			if (t->input)
+				hs_buf_adds(b, t->input);
+			else if (t->input_path) {
+				uint32_t v =
+				    hs_json_pointer(&f->doc, 0, t->input_path,
+				                    strlen(t->input_path));
+
+				if (v == HS_JSON_NONE)
+					hs_buf_adds(b, "null");
+				else
+					hs_buf_add(b, hs_json_raw(&f->doc, v),
+					           f->doc.nodes[v].len);
+			} else if (t->xf)
+				hs_inputxform_apply(t->xf, &f->doc, r->name, b);
+			else
+				hs_buf_add(b, line, len);
+			it = hs_xmalloc(sizeof *it + b->len + 1);
+			memset(it, 0, sizeof *it);
+			it->rule = r->name;
+			it->t0 = hs_now();
+			it->len = b->len;
+			memcpy(it->data, b->data, b->len);
+			it->data[b->len] = '\0';
+			it->event = hs_xmemdup(line, len);
+			it->event_len = len;
+			if (t->key_ptr && key_of(f, t->key_ptr, &f->key) == 0) {
+				it->key = hs_xmemdup(f->key.data, f->key.len);
+				it->key_len = f->key.len;
+			}
+			target_put(t, it);
+		}
+	}
+}
+
+static void one_event(struct fanout *f, const char *line, size_t len)
+{
+	int hit;
+
+	if (hs_json_parse(&f->doc, line, len) < 0) {
+		hs_tool_reject(&f->t, hs_json_error_reason(f->doc.err_code),
+		               NULL, "byte %zu: %s", f->doc.err_off + 1,
+		               f->doc.err);
+		return;
+	}
+	hs_pattern_match(f->pat, &f->m, &f->doc, 0);
+	if (f->explain_f)
+		explain(f);
+	if (!f->rules.n) {
+		hit = f->m.nhits > 0;
+		if (hit != f->invert)
+			hs_tool_pass(&f->t, line, len);
+		else
+			hs_tool_filter(&f->t);
+		return;
+	}
+	if (!f->m.nhits) {
+		hs_tool_filter(&f->t);
+		return;
+	}
+	route(f, line, len);
+	hs_tool_done(&f->t, HS_END_OUT);
+}
+
+static void for_each_target(struct fanout *f,
+                            void (*fn)(struct fanout *, struct fo_rule *,
+                                       struct fo_target *))
+{
+	for (size_t i = 0; i < f->rules.n; i++) {
+		struct fo_rule *r = &f->rules.r[i];
+
+		for (size_t j = 0; j < r->ntargets; j++)
+			for (int k = 0; k < r->tcells[j]; k++)
+				fn(f, r, r->targets[j][k]);
+	}
+}
+
+static void finish_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
+{
+	(void)f;
+	(void)r;
+	target_finish(t);
+}
+
+static void stats_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
+{
+	uint64_t q, d, x;
+
+	(void)r;
+	target_counts(t, &q, &d, &x);
+	hs_buf_addf(&f->key, " target:%s=%llu/%llu/%llu", t->uri,
+	            (unsigned long long)q, (unsigned long long)d,
+	            (unsigned long long)x);
+}
+
+/* Options; returns -1 to go on, else the exit status. */
+static int parse_args(struct fanout *f, int argc, char **argv,
+                      struct hs_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"pattern", required_argument, NULL, OPT_PATTERN},
+	    {"invert", no_argument, NULL, OPT_INVERT},
+	    {"rules", required_argument, NULL, OPT_RULES},
+	    {"arn-map", required_argument, NULL, OPT_ARN_MAP},
+	    {"brokers", required_argument, NULL, 'b'},
+	    {"property", required_argument, NULL, 'X'},
+	    {"cells", required_argument, NULL, OPT_CELLS},
+	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
+	    {"drain-timeout", required_argument, NULL, OPT_DRAIN},
+	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
+	    HS_OPTS_LONG,
+	    {NULL, 0, NULL, 0}};
+	const char *errstr;
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT "X:b:", longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case OPT_PATTERN:
+			f->pattern_arg = optarg;
+			continue;
+		case OPT_INVERT:
+			f->invert = 1;
+			continue;
+		case OPT_RULES:
+			f->rules_path = optarg;
+			continue;
+		case OPT_ARN_MAP:
+			f->arn_map = optarg;
+			continue;
+		case 'b':
+		case 'X': {
+			struct hs_buf b = HS_BUF_INIT;
+			size_t n;
+
+			if (c == 'b')
+				hs_buf_adds(&b, "bootstrap.servers=");
+			hs_buf_adds(&b, optarg);
+			f->props = hs_xrealloc(f->props, (f->nprops + 1) *
+			                                     sizeof *f->props);
+			f->props[f->nprops++] = hs_buf_detach(&b, &n);
+			continue;
+		}
+		case OPT_CELLS:
+			f->ncells =
+			    (int)hs_strtonum(optarg, 1, 100000, &errstr);
+			if (errstr)
+				return hs_usage_error(synopsis,
+				                      "--cells '%s' is %s",
+				                      optarg, errstr);
+			continue;
+		case OPT_CELL_KEY:
+			f->cell_key = optarg;
+			continue;
+		case OPT_DRAIN:
+			if (hs_parse_duration(optarg, &f->drain) < 0)
+				return hs_usage_error(
+				    synopsis, "bad --drain-timeout '%s'",
+				    optarg);
+			continue;
+		case OPT_EXPLAIN:
+			f->explain = 1;
+			f->explain_path = optarg;
+			continue;
+		}
+		r = hs_opts_common(o, c, optarg);
+		if (r < 0)
+			return HS_EXIT_USAGE;
+		if (r == 0)
+			return hs_opts_bad(synopsis, c, argv);
+	}
+	if (o->help) {
+		usage();
+		return HS_EXIT_OK;
+	}
+	if (o->version) {
+		hs_print_version();
+		return HS_EXIT_OK;
+	}
+	if (!f->pattern_arg == !f->rules_path)
+		return hs_usage_error(
+		    synopsis, "give exactly one of --pattern and --rules");
+	if (f->invert && !f->pattern_arg)
+		return hs_usage_error(synopsis, "--invert needs --pattern");
+	if ((f->ncells > 0) != (f->cell_key != NULL) ||
+	    (f->ncells && !f->rules_path))
+		return hs_usage_error(synopsis, "--cells and --cell-key go "
+		                                "together, with --rules");
+	if (f->cell_key && f->cell_key[0] && f->cell_key[0] != '/')
+		return hs_usage_error(synopsis,
+		                      "--cell-key takes a JSON pointer such as "
+		                      "/detail/id");
+	if (f->pattern_arg && (f->arn_map || f->nprops))
+		return hs_usage_error(synopsis,
+		                      "--arn-map, -b and -X go with --rules");
+	return -1;
+}
+
+/* Compile the pattern or load the rules and start the targets. */
+static int setup(struct fanout *f, struct hs_opts *o)
+{
+	char err[1024];
+
+	f->pat = hs_pattern_new();
+	if (f->pattern_arg) {
+		const char *text = f->pattern_arg;
+		char *owned = NULL;
+		size_t n = strlen(text);
+
+		if (text[0] == '@') {
+			owned = read_file(text + 1, &n);
+			if (!owned) {
+				hs_errno("cannot open '%s'", text + 1);
+				return HS_EXIT_USAGE;
+			}
+			text = owned;
+		}
+		if (hs_pattern_add(f->pat, text, n, NULL, err, sizeof err) <
+		    0) {
+			hs_err("invalid pattern: %s", err);
+			free(owned);
+			return HS_EXIT_USAGE;
+		}
+		free(owned);
+	} else {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		f->curl = 1;
+		f->sh.kafka_props = f->props;
+		f->sh.nkafka_props = f->nprops;
+		if (rules_load(&f->rules, f->rules_path, f->arn_map, f->pat,
+		               f->ncells ? f->ncells : 1, &f->sh, err,
+		               sizeof err) < 0) {
+			hs_err("%s", err);
+			return HS_EXIT_USAGE;
+		}
+		for (size_t i = 0; i < f->rules.n; i++) {
+			struct fo_rule *r = &f->rules.r[i];
+
+			for (size_t j = 0; j < r->ntargets; j++)
+				for (int k = 0; k < r->tcells[j]; k++)
+					if (target_start(r->targets[j][k], err,
+					                 sizeof err) < 0) {
+						hs_err("%s", err);
+						return HS_EXIT_IO;
+					}
+		}
+	}
+	if (f->explain) {
+		f->explain_f = stderr;
+		if (f->explain_path) {
+			f->explain_f = fopen(f->explain_path, "a");
+			if (!f->explain_f) {
+				hs_errno("cannot open '%s'", f->explain_path);
+				return HS_EXIT_IO;
+			}
+		}
+	}
+	(void)o;
+	hs_pattern_match_init(&f->m, f->pat);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct hs_opts opts;
+	struct fanout f;
+	const char *line;
+	size_t len;
+	int rc, started = 0;
+
+	hs_prog_set("hs-fanout");
+	hs_opts_init(&opts);
+	memset(&f, 0, sizeof f);
+	f.drain = 10;
+	hs_buf_init(&f.scratch);
+	hs_buf_init(&f.key);
+	hs_json_doc_init(&f.doc);
+	pthread_mutex_init(&f.sh.dlq_mu, NULL);
+	f.sh.dlq.fd = -1;
+	rc = parse_args(&f, argc, argv, &opts);
+	if (rc >= 0)
+		goto out;
+	f.sh.quiet = opts.quiet;
+	f.doc.max_depth = opts.max_depth;
+	if (hs_dlq_open(&f.sh.dlq, opts.dlq, f.t.errbuf, sizeof f.t.errbuf) <
+	    0) {
+		hs_err("%s", f.t.errbuf);
+		rc = HS_EXIT_IO;
+		goto out;
+	}
+	rc = setup(&f, &opts);
+	if (rc >= 0)
+		goto out;
+	if (hs_tool_start(&f.t, &opts, argv + optind, argc - optind) < 0) {
+		rc = hs_tool_finish(&f.t, NULL);
+		goto out;
+	}
+	started = 1;
+	while (!f.sh.epipe && hs_tool_next(&f.t, &line, &len) > 0)
+		one_event(&f, line, len);
+	if (hs_sig_stop) {
+		f.sh.drain_deadline = hs_now() + f.drain;
+		f.sh.stopping = 1;
+	}
+	for_each_target(&f, finish_one);
+	hs_buf_reset(&f.key);
+	for (size_t i = 0; i < f.rules.n; i++)
+		hs_buf_addf(&f.key, " rule:%s=%llu", f.rules.r[i].name,
+		            (unsigned long long)f.rules.r[i].matched);
+	for_each_target(&f, stats_one);
+	if (f.sh.dlq_records)
+		hs_buf_addf(&f.key, " target_dlq=%llu",
+		            (unsigned long long)f.sh.dlq_records);
+	rc = hs_tool_finish(&f.t, f.key.len ? f.key.data + 1 : NULL);
+	if (f.sh.epipe && rc < HS_EXIT_SIGNAL)
+		rc = HS_EXIT_SIGNAL + 13;
+	else if (f.sh.io_failed && rc < HS_EXIT_IO)
+		rc = HS_EXIT_IO;
+	else if (f.sh.dlq_records && rc < HS_EXIT_REJECT)
+		rc = HS_EXIT_REJECT;
+out:
+	(void)started;
+	rules_free(&f.rules);
+	if (f.explain_f && f.explain_f != stderr)
+		fclose(f.explain_f);
+	if (f.pat) {
+		if (f.m.hits)
+			hs_pattern_match_release(&f.m);
+		hs_pattern_free(f.pat);
+	}
+	hs_json_doc_release(&f.doc);
+	hs_buf_release(&f.scratch);
+	hs_buf_release(&f.key);
+	hs_dlq_close(&f.sh.dlq);
+	for (size_t i = 0; i < f.nprops; i++)
+		free(f.props[i]);
+	free(f.props);
+	pthread_mutex_destroy(&f.sh.dlq_mu);
+	if (f.curl)
+		curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,574 @@
+/*
+ * rules.c: the rules file.  Two shapes are read (hs-fanout(1), RULES):
+ *
+ *   hs:  [{"name":"r","pattern":{...},"targets":["file:x", {"uri":...,
+ *          "input":..., "input_path":"$.detail", "input_transformer":
+ *          {"input_paths_map":{...},"input_template":"..."}, "key":"/id",
+ *          "retry":{"attempts":3,"max_age":60}, "timeout":5,
+ *          "batch":10, "queue":10000}]}]
+ *   AWS: {"Rules":[{"Name":"r","EventPattern":"{...}","State":"ENABLED",
+ *          "Targets":[{"Id":"t","Arn":"...","Input":"...","InputPath":
+ *          "...","InputTransformer":{"InputPathsMap":{},"InputTemplate":
+ *          "..."},"RetryPolicy":{"MaximumRetryAttempts":N,
+ *          "MaximumEventAgeInSeconds":N}}]}]}
+ *
+ * An AWS target's Arn is used as it is when it already is a local target
+ * (-, file:, exec:, http(s)://, kafka://); otherwise the --arn-map table
+ * must name its local equivalent, or the file is refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "err.h"
+#include "fanout.h"
+#include "inputxform.h"
+#include "json.h"
+#include "pattern.h"
+#include "banned.h"
+
+struct rctx {
+	struct fo_rules *rs;
+	struct hs_pattern *pat;
+	const struct hs_json_doc *d;
+	struct hs_json_doc map;
+	int have_map;
+	int ncells;
+	struct fo_shared *sh;
+	char *errbuf;
+	size_t errlen;
+};
+
+static uint32_t get(const struct hs_json_doc *d, uint32_t o, const char *k)
+{
+	return hs_json_obj_get(d, o, k, strlen(k));
+}
+
+/* Decoded string member k of o, or NULL (caller frees). */
+static char *get_str(const struct hs_json_doc *d, uint32_t o, const char *k)
+{
+	uint32_t v = get(d, o, k);
+	struct hs_buf b = HS_BUF_INIT;
+	size_t n;
+
+	if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_STRING)
+		return NULL;
+	hs_json_str_decode(d, v, &b);
+	return hs_buf_detach(&b, &n);
+}
+
+static int get_num(const struct hs_json_doc *d, uint32_t o, const char *k,
+                   double *out)
+{
+	uint32_t v = get(d, o, k);
+
+	if (v == HS_JSON_NONE)
+		return 0;
+	if (hs_json_type(d, v) != HS_JSON_NUMBER)
+		return -1;
+	*out = hs_json_num(d, v);
+	return 1;
+}
+
+/* "$.detail.items[0]" -> "/detail/items/0".  NULL if not that syntax. */
+static char *jsonpath_to_pointer(const char *p)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	size_t n;
+
+	if (p[0] != '$')
+		return NULL;
+	p++;
+	while (*p) {
+		if (*p == '.') {
+			p++;
+			if (!*p || *p == '.' || *p == '[')
+				goto bad;
+			hs_buf_addc(&b, '/');
+			while (*p && *p != '.' && *p != '[') {
+				if (*p == '~')
+					hs_buf_adds(&b, "~0");
+				else if (*p == '/')
+					hs_buf_adds(&b, "~1");
+				else
+					hs_buf_addc(&b, *p);
+				p++;
+			}
+		} else if (*p == '[') {
+			p++;
+			hs_buf_addc(&b, '/');
+			if (*p < '0' || *p > '9')
+				goto bad;
+			while (*p >= '0' && *p <= '9')
+				hs_buf_addc(&b, *p++);
+			if (*p++ != ']')
+				goto bad;
+		} else
+			goto bad;
+	}
+	return hs_buf_detach(&b, &n);
+bad:
+	hs_buf_release(&b);
+	return NULL;
+}
+
+static int is_local(const char *uri)
+{
+	return !strcmp(uri, "-") || !strncmp(uri, "file:", 5) ||
+	       !strncmp(uri, "exec:", 5) || !strncmp(uri, "http://", 7) ||
+	       !strncmp(uri, "https://", 8) || !strncmp(uri, "kafka://", 8);
+}
+
+/* Replace every "{cell}" in uri by cell. */
+static char *cell_uri(const char *uri, int cell)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	const char *p;
+	size_t n;
+
+	while ((p = strstr(uri, "{cell}"))) {
+		hs_buf_add(&b, uri, (size_t)(p - uri));
+		hs_buf_addf(&b, "%d", cell);
+		uri = p + 6;
+	}
+	hs_buf_adds(&b, uri);
+	return hs_buf_detach(&b, &n);
+}
+
+struct tspec {
+	char *id, *uri, *input, *input_path, *key, *paths_map, *tmpl;
+	double attempts, max_age, timeout, batch, queue;
+	int has_attempts, has_age, has_timeout, has_batch, has_queue;
+};
+
+static void tspec_free(struct tspec *s)
+{
+	free(s->id);
+	free(s->uri);
+	free(s->input);
+	free(s->input_path);
+	free(s->key);
+	free(s->paths_map);
+	free(s->tmpl);
+}
+
+static char *raw_dup(const struct hs_json_doc *d, uint32_t v)
+{
+	return hs_xstrndup(hs_json_raw(d, v), d->nodes[v].len);
+}
+
+/* Build the cells of one target and attach them to rule r. */
+static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
+                      const char *rule)
+{
+	int n = strstr(s->uri, "{cell}") ? c->ncells : 1;
+	struct fo_target **cells = hs_xcalloc((size_t)n, sizeof *cells);
+
+	r->targets =
+	    hs_xrealloc(r->targets, (r->ntargets + 1) * sizeof *r->targets);
+	r->tcells =
+	    hs_xrealloc(r->tcells, (r->ntargets + 1) * sizeof *r->tcells);
+	r->tcells[r->ntargets] = n;
+	r->targets[r->ntargets++] = cells;
+	for (int i = 0; i < n; i++) {
+		char *uri = n > 1 ? cell_uri(s->uri, i) : hs_xstrdup(s->uri);
+		char err[256];
+		struct fo_target *t;
+
+		t = target_new(s->id ? s->id : uri, uri, c->sh, err,
+		               sizeof err);
+		free(uri);
+		if (!t)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s': target '%s': %s", rule,
+			                 s->id ? s->id : s->uri, err);
+		cells[i] = t;
+		if (s->input)
+			t->input = hs_xstrdup(s->input);
+		if (s->input_path) {
+			t->input_path = jsonpath_to_pointer(s->input_path);
+			if (!t->input_path)
+				return hs_seterr(c->errbuf, c->errlen,
+				                 "rule '%s': target '%s': bad "
+				                 "InputPath '%s'",
+				                 rule, t->id, s->input_path);
+		}
+		if (s->tmpl) {
+			t->xf = hs_inputxform_compile(s->paths_map, s->tmpl,
+			                              err, sizeof err);
+			if (!t->xf)
+				return hs_seterr(c->errbuf, c->errlen,
+				                 "rule '%s': target '%s': %s",
+				                 rule, t->id, err);
+		}
+		if (s->key)
+			t->key_ptr = hs_xstrdup(s->key);
+		if (s->has_attempts)
+			t->attempts = (int)s->attempts + 1;
+		if (s->has_age)
+			t->max_age = s->max_age;
+		if (s->has_timeout)
+			t->timeout = s->timeout;
+		if (s->has_batch)
+			t->batch = (size_t)s->batch;
+		if (s->has_queue)
+			t->qmax = (size_t)s->queue;
+	}
+	return 0;
+}
+
+static int bad_num(struct rctx *c, const char *rule, const char *what)
+{
+	return hs_seterr(c->errbuf, c->errlen,
+	                 "rule '%s': %s must be a non-negative number", rule,
+	                 what);
+}
+
+/* An hs-shape target: a URI string or an object. */
+static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
+{
+	const struct hs_json_doc *d = c->d;
+	struct tspec s;
+	uint32_t x, retry;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	if (hs_json_type(d, v) == HS_JSON_STRING) {
+		{
+			struct hs_buf b = HS_BUF_INIT;
+			size_t n;
+
+			hs_json_str_decode(d, v, &b);
+			s.uri = hs_buf_detach(&b, &n);
+		}
+	} else if (hs_json_type(d, v) == HS_JSON_OBJECT) {
+		s.uri = get_str(d, v, "uri");
+		s.id = get_str(d, v, "id");
+		x = get(d, v, "input");
+		if (x != HS_JSON_NONE)
+			s.input = raw_dup(d, x);
+		s.input_path = get_str(d, v, "input_path");
+		s.key = get_str(d, v, "key");
+		x = get(d, v, "input_transformer");
+		if (x != HS_JSON_NONE) {
+			uint32_t pm = get(d, x, "input_paths_map");
+
+			s.tmpl = get_str(d, x, "input_template");
+			if (pm != HS_JSON_NONE)
+				s.paths_map = raw_dup(d, pm);
+		}
+		retry = get(d, v, "retry");
+		if (retry != HS_JSON_NONE &&
+		    ((s.has_attempts =
+		          get_num(d, retry, "attempts", &s.attempts)) < 0 ||
+		     (s.has_age = get_num(d, retry, "max_age", &s.max_age)) <
+		         0)) {
+			rc = bad_num(c, r->name, "retry");
+			goto out;
+		}
+		if ((s.has_timeout = get_num(d, v, "timeout", &s.timeout)) <
+		        0 ||
+		    (s.has_batch = get_num(d, v, "batch", &s.batch)) < 0 ||
+		    (s.has_queue = get_num(d, v, "queue", &s.queue)) < 0) {
+			rc = bad_num(c, r->name, "timeout, batch and queue");
+			goto out;
+		}
+	}
+	if (!s.uri) {
+		rc = hs_seterr(c->errbuf, c->errlen,
+		               "rule '%s': a target is a URI string or an "
+		               "object with \"uri\"",
+		               r->name);
+		goto out;
+	}
+	if ((s.has_attempts && s.attempts < 0) ||
+	    (s.has_age && s.max_age <= 0) ||
+	    (s.has_timeout && s.timeout <= 0) || (s.has_batch && s.batch < 1) ||
+	    (s.has_queue && s.queue < 1)) {
+		rc = bad_num(c, r->name, "retry, timeout, batch and queue");
+		goto out;
+	}
+	rc = target_add(c, r, &s, r->name);
+out:
+	tspec_free(&s);
+	return rc;
+}
+
+/* An AWS-shape target. */
+static int aws_target(struct rctx *c, struct fo_rule *r, uint32_t v)
+{
+	const struct hs_json_doc *d = c->d;
+	struct tspec s;
+	uint32_t x;
+	char *arn;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	if (hs_json_type(d, v) != HS_JSON_OBJECT)
+		return hs_seterr(c->errbuf, c->errlen,
+		                 "rule '%s': Targets holds objects", r->name);
+	s.id = get_str(d, v, "Id");
+	arn = get_str(d, v, "Arn");
+	if (!arn) {
+		rc = hs_seterr(c->errbuf, c->errlen,
+		               "rule '%s': target without an Arn", r->name);
+		goto out;
+	}
+	if (is_local(arn))
+		s.uri = hs_xstrdup(arn);
+	else if (c->have_map)
+		s.uri = get_str(&c->map, 0, arn);
+	if (!s.uri) {
+		rc = hs_seterr(c->errbuf, c->errlen,
+		               "rule '%s': target '%s': ARN '%s' has no local "
+		               "equivalent; map it with --arn-map",
+		               r->name, s.id ? s.id : "?", arn);
+		free(arn);
+		goto out;
+	}
+	free(arn);
+	s.input = get_str(d, v, "Input");
+	s.input_path = get_str(d, v, "InputPath");
+	x = get(d, v, "InputTransformer");
+	if (x != HS_JSON_NONE) {
+		uint32_t pm = get(d, x, "InputPathsMap");
+
+		s.tmpl = get_str(d, x, "InputTemplate");
+		if (pm != HS_JSON_NONE)
+			s.paths_map = raw_dup(d, pm);
+	}
+	x = get(d, v, "RetryPolicy");
+	if (x != HS_JSON_NONE) {
+		s.has_attempts =
+		    get_num(d, x, "MaximumRetryAttempts", &s.attempts) > 0;
+		s.has_age =
+		    get_num(d, x, "MaximumEventAgeInSeconds", &s.max_age) > 0;
+	}
+	rc = target_add(c, r, &s, r->name);
+out:
+	tspec_free(&s);
+	return rc;
+}
+
+static struct fo_rule *rule_new(struct rctx *c, char *name)
+{
+	struct fo_rules *rs = c->rs;
+	struct fo_rule *r;
+
+	rs->r = hs_xrealloc(rs->r, (rs->n + 1) * sizeof *rs->r);
+	r = &rs->r[rs->n++];
+	memset(r, 0, sizeof *r);
+	r->name = name;
+	r->ncells = c->ncells;
+	return r;
+}
+
+static int add_pattern(struct rctx *c, struct fo_rule *r, const char *text,
+                       size_t len)
+{
+	char err[512];
+
+	if (hs_pattern_add(c->pat, text, len, &r->pid, err, sizeof err) < 0)
+		return hs_seterr(c->errbuf, c->errlen,
+		                 "rule '%s': event pattern %s", r->name, err);
+	return 0;
+}
+
+static int load_hs(struct rctx *c, uint32_t arr)
+{
+	const struct hs_json_doc *d = c->d;
+	unsigned i = 0;
+
+	HS_JSON_FOREACH_ELEM(d, arr, e)
+	{
+		char *name;
+		uint32_t p, ts;
+		struct fo_rule *r;
+
+		i++;
+		if (hs_json_type(d, e) != HS_JSON_OBJECT)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule %u is not an object", i);
+		name = get_str(d, e, "name");
+		if (!name) {
+			name = hs_xmalloc(32);
+			snprintf(name, 32, "rule-%u", i);
+		}
+		r = rule_new(c, name);
+		p = get(d, e, "pattern");
+		if (p == HS_JSON_NONE)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s' has no pattern", name);
+		if (add_pattern(c, r, hs_json_raw(d, p), d->nodes[p].len) < 0)
+			return -1;
+		ts = get(d, e, "targets");
+		if (ts == HS_JSON_NONE || hs_json_type(d, ts) != HS_JSON_ARRAY)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s' has no list of targets",
+			                 name);
+		HS_JSON_FOREACH_ELEM(d, ts, t)
+		if (hs_target(c, r, t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int load_aws(struct rctx *c, uint32_t arr)
+{
+	const struct hs_json_doc *d = c->d;
+
+	HS_JSON_FOREACH_ELEM(d, arr, e)
+	{
+		char *name, *state, *pattern;
+		uint32_t ts;
+		struct fo_rule *r;
+		int rc;
+
+		if (hs_json_type(d, e) != HS_JSON_OBJECT)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "Rules holds objects");
+		state = get_str(d, e, "State");
+		if (state && strcmp(state, "ENABLED")) {
+			free(state);
+			continue; /* DISABLED rules do not run */
+		}
+		free(state);
+		name = get_str(d, e, "Name");
+		if (!name)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "a rule without a Name");
+		r = rule_new(c, name);
+		pattern = get_str(d, e, "EventPattern");
+		if (!pattern)
+			return hs_seterr(
+			    c->errbuf, c->errlen,
+			    "rule '%s': EventPattern (a string) is "
+			    "missing; schedule rules do not apply",
+			    name);
+		rc = add_pattern(c, r, pattern, strlen(pattern));
+		free(pattern);
+		if (rc < 0)
+			return -1;
+		ts = get(d, e, "Targets");
+		if (ts == HS_JSON_NONE || hs_json_type(d, ts) != HS_JSON_ARRAY)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s' has no Targets (add the "
+			                 "output of list-targets-by-rule)",
+			                 name);
+		HS_JSON_FOREACH_ELEM(d, ts, t)
+		if (aws_target(c, r, t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *n, char *errbuf, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct hs_buf b = HS_BUF_INIT;
+	char chunk[65536];
+	size_t got;
+
+	if (!f) {
+		hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
+		          strerror(errno));
+		return NULL;
+	}
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		hs_buf_add(&b, chunk, got);
+	fclose(f);
+	return hs_buf_detach(&b, n);
+}
+
+int rules_load(struct fo_rules *rs, const char *path, const char *arn_map,
+               struct hs_pattern *pat, int ncells, struct fo_shared *sh,
+               char *errbuf, size_t errlen)
+{
+	struct hs_json_doc d;
+	struct rctx c;
+	char *text, *maptext = NULL;
+	size_t n, mn;
+	int rc = -1;
+	uint32_t top;
+
+	memset(&c, 0, sizeof c);
+	c.rs = rs;
+	c.pat = pat;
+	c.d = &d;
+	c.ncells = ncells;
+	c.sh = sh;
+	c.errbuf = errbuf;
+	c.errlen = errlen;
+	hs_json_doc_init(&d);
+	hs_json_doc_init(&c.map);
+	text = slurp(path, &n, errbuf, errlen);
+	if (!text)
+		goto out;
+	if (arn_map) {
+		maptext = slurp(arn_map, &mn, errbuf, errlen);
+		if (!maptext)
+			goto out;
+		if (hs_json_parse(&c.map, maptext, mn) < 0 ||
+		    hs_json_type(&c.map, 0) != HS_JSON_OBJECT) {
+			hs_seterr(errbuf, errlen,
+			          "'%s': not a JSON object of ARN: URI",
+			          arn_map);
+			goto out;
+		}
+		c.have_map = 1;
+	}
+	if (hs_json_parse(&d, text, n) < 0) {
+		hs_seterr(errbuf, errlen, "'%s': byte %zu: %s", path,
+		          d.err_off + 1, d.err);
+		goto out;
+	}
+	if (hs_json_type(&d, 0) == HS_JSON_ARRAY)
+		rc = load_hs(&c, 0);
+	else if (hs_json_type(&d, 0) == HS_JSON_OBJECT &&
+	         (top = get(&d, 0, "Rules")) != HS_JSON_NONE &&
+	         hs_json_type(&d, top) == HS_JSON_ARRAY)
+		rc = load_aws(&c, top);
+	else if (hs_json_type(&d, 0) == HS_JSON_OBJECT &&
+	         (top = get(&d, 0, "rules")) != HS_JSON_NONE &&
+	         hs_json_type(&d, top) == HS_JSON_ARRAY)
+		rc = load_hs(&c, top);
+	else
+		hs_seterr(errbuf, errlen,
+		          "'%s': expected a list of rules or {\"Rules\":[...]}",
+		          path);
+	if (rc == 0 && !rs->n) {
+		hs_seterr(errbuf, errlen, "'%s' holds no enabled rule", path);
+		rc = -1;
+	}
+out:
+	hs_json_doc_release(&d);
+	hs_json_doc_release(&c.map);
+	free(text);
+	free(maptext);
+	return rc;
+}
+
+void rules_free(struct fo_rules *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct fo_rule *r = &rs->r[i];
+
+		for (size_t j = 0; j < r->ntargets; j++) {
+			int n = r->tcells[j];
+
+			for (int k = 0; k < n; k++)
+				if (r->targets[j][k])
+					target_free(r->targets[j][k]);
+			free(r->targets[j]);
+		}
+		free(r->targets);
+		free(r->tcells);
+		free(r->name);
+	}
+	free(rs->r);
+	rs->r = NULL;
+	rs->n = 0;
+}

@@ -1,0 +1,829 @@
+/*
+ * target.c: the per-target queue and worker thread, and the local kinds
+ * of target: stdout, file (plain or zstd frames, rotated), exec (a
+ * long-running child fed on stdin, restarted with backoff).
+ *
+ * Each target is a bulkhead: its own bounded queue, its own thread, its
+ * own retry policy.  While a target is failing (retrying), producers do
+ * not wait for room in its queue: an item that does not fit is
+ * dead-lettered at once, so a dead target never stalls the others.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "err.h"
+#include "fanout.h"
+#include "inputxform.h"
+#include "json.h"
+#include "opts.h"
+#include "stats.h"
+#include "banned.h"
+
+uint32_t fo_murmur2(const void *key, size_t len)
+{
+	const unsigned char *d = key;
+	const uint32_t m = 0x5bd1e995;
+	uint32_t h = 0x9747b28c ^ (uint32_t)len;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4) {
+		uint32_t k = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8 |
+		             (uint32_t)d[i + 2] << 16 |
+		             (uint32_t)d[i + 3] << 24;
+
+		k *= m;
+		k ^= k >> 24;
+		k *= m;
+		h *= m;
+		h ^= k;
+	}
+	switch (len & 3) {
+	case 3:
+		h ^= (uint32_t)d[i + 2] << 16;
+		/* fall through */
+	case 2:
+		h ^= (uint32_t)d[i + 1] << 8;
+		/* fall through */
+	case 1:
+		h ^= d[i];
+		h *= m;
+	}
+	h ^= h >> 13;
+	h *= m;
+	h ^= h >> 15;
+	return h & 0x7fffffff;
+}
+
+/* ---- dead letters ---- */
+
+void target_dead(struct fo_target *t, const struct fo_item *it,
+                 const char *code, const char *message, const char *exhausted,
+                 int attempts)
+{
+	struct fo_shared *sh = t->sh;
+	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
+	struct hs_buf det = HS_BUF_INIT;
+	char err[256];
+
+	hs_buf_adds(&det, "{\"rule\":");
+	hs_json_write_str(&det, it->rule, strlen(it->rule));
+	hs_buf_adds(&det, ",\"target\":");
+	hs_json_write_str(&det, t->id, strlen(t->id));
+	hs_buf_adds(&det, ",\"uri\":");
+	hs_json_write_str(&det, t->uri, strlen(t->uri));
+	hs_buf_adds(&det, ",\"error_code\":");
+	hs_json_write_str(&det, code, strlen(code));
+	hs_buf_adds(&det, ",\"error_message\":");
+	hs_json_write_str(&det, message, strlen(message));
+	hs_buf_adds(&det, ",\"exhausted\":");
+	hs_json_write_str(&det, exhausted, strlen(exhausted));
+	hs_buf_addf(&det, ",\"attempts\":%d}", attempts);
+	r.reason = "target_failed";
+	r.message = message;
+	r.details = det.data;
+	r.details_len = det.len;
+	r.event = it->event;
+	r.event_len = it->event_len;
+	pthread_mutex_lock(&sh->dlq_mu);
+	sh->dlq_records++;
+	if (sh->quiet && sh->dlq.fd < 0) {
+		/* counted, not printed */
+	} else if (hs_dlq_write(&sh->dlq, &r, err, sizeof err) < 0) {
+		hs_err("%s", err);
+		sh->io_failed = 1;
+	}
+	pthread_mutex_unlock(&sh->dlq_mu);
+	pthread_mutex_lock(&t->mu);
+	t->dead++;
+	pthread_mutex_unlock(&t->mu);
+	hs_buf_release(&det);
+}
+
+/* ---- queue ---- */
+
+void target_put(struct fo_target *t, struct fo_item *it)
+{
+	pthread_mutex_lock(&t->mu);
+	t->queued++;
+	while (t->qlen >= t->qmax && !t->failing && !t->sh->stopping)
+		pthread_cond_wait(&t->cv, &t->mu);
+	if (t->qlen >= t->qmax) {
+		pthread_mutex_unlock(&t->mu);
+		target_dead(t, it, "queue_full",
+		            "target is failing and its queue is full",
+		            "queue_full", 0);
+		free(it->event);
+		free(it->key);
+		free(it);
+		return;
+	}
+	it->next = NULL;
+	if (t->tail)
+		t->tail->next = it;
+	else
+		t->head = it;
+	t->tail = it;
+	t->qlen++;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* Up to max items as a list; waits for one; NULL when closed and empty. */
+struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n)
+{
+	struct fo_item *first, *last;
+	size_t k = 1;
+
+	pthread_mutex_lock(&t->mu);
+	while (!t->head && !t->closing)
+		pthread_cond_wait(&t->cv, &t->mu);
+	if (!t->head) {
+		pthread_mutex_unlock(&t->mu);
+		*n = 0;
+		return NULL;
+	}
+	first = last = t->head;
+	while (k < max && last->next) {
+		last = last->next;
+		k++;
+	}
+	t->head = last->next;
+	if (!t->head)
+		t->tail = NULL;
+	last->next = NULL;
+	t->qlen -= k;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	*n = k;
+	return first;
+}
+
+static int queue_empty(struct fo_target *t)
+{
+	int e;
+
+	pthread_mutex_lock(&t->mu);
+	e = t->head == NULL;
+	pthread_mutex_unlock(&t->mu);
+	return e;
+}
+
+void target_done(struct fo_target *t, uint64_t delivered)
+{
+	pthread_mutex_lock(&t->mu);
+	t->delivered += delivered;
+	pthread_mutex_unlock(&t->mu);
+}
+
+static void set_failing(struct fo_target *t, int on)
+{
+	pthread_mutex_lock(&t->mu);
+	t->failing = on;
+	if (on)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* Past the SIGTERM drain deadline: stop retrying. */
+static int out_of_time(struct fo_target *t)
+{
+	return t->sh->stopping && t->sh->drain_deadline > 0 &&
+	       hs_now() >= t->sh->drain_deadline;
+}
+
+/*
+ * Exponential backoff with full jitter, at least floor_secs (Retry-After),
+ * cut short by the drain deadline.
+ */
+void target_backoff(struct fo_target *t, int attempt, double floor_secs)
+{
+	double cap = 0.05 * (double)(1u << (attempt < 10 ? attempt : 10));
+	double d, until;
+
+	if (cap > 10)
+		cap = 10;
+	d = cap / 2 + (cap / 2) * ((double)rand() / RAND_MAX);
+	if (d < floor_secs)
+		d = floor_secs;
+	until = hs_now() + d;
+	while (hs_now() < until && !out_of_time(t)) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void item_free(struct fo_item *it)
+{
+	free(it->event);
+	free(it->key);
+	free(it);
+}
+
+/*
+ * Deliver items one at a time through send (0 ok, -1 retryable, -2 not)
+ * with the target's retry policy; dead-letter the failures.
+ */
+static void run_single(struct fo_target *t,
+                       int (*send)(struct fo_target *, struct fo_item *, char *,
+                                   size_t, char *, size_t),
+                       void (*idle)(struct fo_target *))
+{
+	struct fo_item *it;
+	size_t n;
+	char code[64], msg[256];
+
+	while ((it = target_pop(t, 1, &n))) {
+		int attempt = 0, r;
+		const char *exhausted = NULL;
+
+		for (;;) {
+			attempt++;
+			code[0] = msg[0] = '\0';
+			r = send(t, it, code, sizeof code, msg, sizeof msg);
+			if (r == 0)
+				break;
+			set_failing(t, 1);
+			if (r == -2)
+				exhausted = "not_retryable";
+			else if (attempt >= t->attempts)
+				exhausted = "MaximumRetryAttempts";
+			else if (hs_now() - it->t0 >= t->max_age)
+				exhausted = "MaximumEventAgeInSeconds";
+			else if (out_of_time(t))
+				exhausted = "shutdown";
+			if (exhausted)
+				break;
+			target_backoff(t, attempt, 0);
+		}
+		if (r == 0) {
+			set_failing(t, 0);
+			target_done(t, 1);
+		} else
+			target_dead(t, it, code, msg, exhausted, attempt);
+		item_free(it);
+		if (idle && queue_empty(t))
+			idle(t);
+	}
+}
+
+/* ---- stdout and file ---- */
+
+struct filet {
+	int fd;
+	char *tmpl; /* path, maybe with strftime conversions */
+	char *cur;  /* path now open */
+	int zst;
+	uint64_t rotate_size; /* 0: never */
+	double rotate_secs;   /* 0: never */
+	double opened;        /* hs_now() at open */
+	uint64_t written;     /* bytes in the current file */
+	struct hs_buf buf;    /* pending lines */
+	struct hs_buf frame;  /* compressed frame */
+	int epipe;
+};
+
+static char *expand_time(const char *tmpl)
+{
+	char out[4096];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!strchr(tmpl, '%'))
+		return hs_xstrdup(tmpl);
+	gmtime_r(&now, &tm);
+	if (!strftime(out, sizeof out, tmpl, &tm))
+		return hs_xstrdup(tmpl);
+	return hs_xstrdup(out);
+}
+
+static int file_open(struct fo_target *t, char *errbuf, size_t errlen)
+{
+	struct filet *f = t->impl;
+
+	free(f->cur);
+	f->cur = expand_time(f->tmpl);
+	f->fd = open(f->cur, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (f->fd < 0)
+		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", f->cur,
+		                 strerror(errno));
+	f->opened = hs_now();
+	{
+		struct stat st;
+
+		f->written = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write the pending lines: one zstd frame per flush for .zst files. */
+static int file_flush(struct fo_target *t, char *msg, size_t msglen)
+{
+	struct filet *f = t->impl;
+	const char *p = f->buf.data;
+	size_t n = f->buf.len;
+
+	if (!n)
+		return 0;
+	if (f->zst) {
+		size_t bound = ZSTD_compressBound(n), z;
+
+		hs_buf_reset(&f->frame);
+		hs_buf_grow(&f->frame, bound);
+		z = ZSTD_compress(f->frame.data, bound, p, n, 3);
+		if (ZSTD_isError(z)) {
+			snprintf(msg, msglen, "zstd: %s", ZSTD_getErrorName(z));
+			return -1;
+		}
+		p = f->frame.data;
+		n = z;
+	}
+	if (write_all(f->fd, p, n) < 0) {
+		if (errno == EPIPE && f->fd == 1) {
+			f->epipe = 1;
+			t->sh->epipe = 1;
+		}
+		snprintf(msg, msglen, "write '%s': %s",
+		         f->cur ? f->cur : "<stdout>", strerror(errno));
+		return -1;
+	}
+	f->written += n;
+	hs_buf_reset(&f->buf);
+	return 0;
+}
+
+static int file_rotate_due(struct fo_target *t)
+{
+	struct filet *f = t->impl;
+
+	return f->cur &&
+	       ((f->rotate_size && f->written >= f->rotate_size) ||
+	        (f->rotate_secs > 0 && hs_now() - f->opened >= f->rotate_secs));
+}
+
+/* Lines are gathered and written in blocks; a block failing after its
+ * retries dead-letters each of its events. */
+static void file_run(struct fo_target *t)
+{
+	struct filet *f = t->impl;
+	struct fo_item *batch, *it;
+	size_t n;
+	char msg[256], err[256];
+
+	while ((batch = target_pop(t, 256, &n))) {
+		int attempt = 0, r = -1;
+		const char *exhausted = "MaximumRetryAttempts";
+
+		hs_buf_reset(&f->buf);
+		for (it = batch; it; it = it->next) {
+			hs_buf_add(&f->buf, it->data, it->len);
+			hs_buf_addc(&f->buf, '\n');
+		}
+		while (!f->epipe) {
+			attempt++;
+			if (file_rotate_due(t)) {
+				close(f->fd);
+				if (file_open(t, err, sizeof err) < 0) {
+					snprintf(msg, sizeof msg, "%s", err);
+					r = -1;
+					goto failed;
+				}
+			}
+			r = file_flush(t, msg, sizeof msg);
+			if (r == 0)
+				break;
+		failed:
+			if (f->epipe || attempt >= t->attempts)
+				break;
+			if (out_of_time(t)) {
+				exhausted = "shutdown";
+				break;
+			}
+			set_failing(t, 1);
+			target_backoff(t, attempt, 0);
+		}
+		while (batch) {
+			it = batch;
+			batch = it->next;
+			if (r == 0)
+				target_done(t, 1);
+			else if (!f->epipe)
+				target_dead(t, it, "write_failed", msg,
+				            exhausted, attempt);
+			item_free(it);
+		}
+		if (r == 0)
+			set_failing(t, 0);
+	}
+}
+
+/* ---- exec ---- */
+
+struct exect {
+	char **argv;
+	pid_t pid;
+	int fd; /* child's stdin */
+	int restarts;
+};
+
+/* Split a command into words: blanks separate, '...' and "..." quote,
+ * backslash escapes one character.  No shell ever sees it. */
+static char **split_words(const char *s, char *errbuf, size_t errlen)
+{
+	char **v = NULL;
+	size_t n = 0;
+	struct hs_buf w = HS_BUF_INIT;
+
+	while (*s) {
+		int have = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		hs_buf_reset(&w);
+		while (*s && *s != ' ' && *s != '\t') {
+			have = 1;
+			if (*s == '\'' || *s == '"') {
+				char q = *s++;
+
+				while (*s && *s != q)
+					hs_buf_addc(&w, *s++);
+				if (!*s) {
+					hs_buf_release(&w);
+					for (size_t i = 0; i < n; i++)
+						free(v[i]);
+					free(v);
+					hs_seterr(
+					    errbuf, errlen,
+					    "unterminated quote in command");
+					return NULL;
+				}
+				s++;
+			} else if (*s == '\\' && s[1]) {
+				hs_buf_addc(&w, s[1]);
+				s += 2;
+			} else
+				hs_buf_addc(&w, *s++);
+		}
+		if (have) {
+			v = hs_xrealloc(v, (n + 2) * sizeof *v);
+			v[n++] = hs_xstrdup(w.data);
+			v[n] = NULL;
+		}
+	}
+	hs_buf_release(&w);
+	if (!n) {
+		hs_seterr(errbuf, errlen, "empty command");
+		return NULL;
+	}
+	return v;
+}
+
+static int exec_spawn(struct fo_target *t, char *msg, size_t msglen)
+{
+	struct exect *x = t->impl;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) < 0) {
+		snprintf(msg, msglen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(msg, msglen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* the child: stdin from the pipe, stdout to our stderr so
+		 * nothing but events reaches our stdout */
+		dup2(p[0], 0);
+		dup2(2, 1);
+		close(p[0]);
+		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(x->argv[0], x->argv);
+		_exit(127);
+	}
+	close(p[0]);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	x->pid = pid;
+	x->fd = p[1];
+	return 0;
+}
+
+static void exec_reap(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	if (x->pid > 0)
+		waitpid(x->pid, NULL, 0);
+	x->pid = -1;
+}
+
+/* Has the child exited?  Reap it if so. */
+static int exec_dead(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+
+	if (x->pid <= 0)
+		return 1;
+	if (waitpid(x->pid, NULL, WNOHANG) == x->pid) {
+		x->pid = -1;
+		close(x->fd);
+		x->fd = -1;
+		return 1;
+	}
+	return 0;
+}
+
+static int exec_send(struct fo_target *t, struct fo_item *it, char *code,
+                     size_t codelen, char *msg, size_t msglen)
+{
+	struct exect *x = t->impl;
+	struct hs_buf line = HS_BUF_INIT;
+	int r;
+
+	if (exec_dead(t)) {
+		if (x->restarts++)
+			hs_err("target '%s': restarting '%s'", t->id,
+			       x->argv[0]);
+		if (exec_spawn(t, msg, msglen) < 0) {
+			snprintf(code, codelen, "spawn_failed");
+			return -1;
+		}
+	}
+	hs_buf_add(&line, it->data, it->len);
+	hs_buf_addc(&line, '\n');
+	r = write_all(x->fd, line.data, line.len);
+	hs_buf_release(&line);
+	if (r < 0) {
+		snprintf(code, codelen, "child_exited");
+		snprintf(msg, msglen, "'%s' stopped reading: %s", x->argv[0],
+		         strerror(errno));
+		exec_reap(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the target object ---- */
+
+static int has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* file:PATH?rotate-size=64M&rotate-time=1h */
+static int file_parse(struct fo_target *t, const char *spec, char *errbuf,
+                      size_t errlen)
+{
+	struct filet *f = hs_xcalloc(1, sizeof *f);
+	const char *q = strchr(spec, '?');
+	size_t plen = q ? (size_t)(q - spec) : strlen(spec);
+
+	t->impl = f;
+	f->fd = -1;
+	f->tmpl = hs_xstrndup(spec, plen);
+	hs_buf_init(&f->buf);
+	hs_buf_init(&f->frame);
+	if (!plen)
+		return hs_seterr(errbuf, errlen, "file target without a path");
+	f->zst = plen > 4 && !strcmp(f->tmpl + plen - 4, ".zst");
+	while (q && *q) {
+		char kv[256];
+		const char *e = strchr(q + 1, '&');
+		size_t n = e ? (size_t)(e - q - 1) : strlen(q + 1);
+
+		if (n >= sizeof kv)
+			return hs_seterr(errbuf, errlen, "option too long");
+		memcpy(kv, q + 1, n);
+		kv[n] = '\0';
+		if (has_prefix(kv, "rotate-size=")) {
+			if (hs_parse_size(kv + 12, &f->rotate_size) < 0)
+				return hs_seterr(errbuf, errlen,
+				                 "bad rotate-size '%s'",
+				                 kv + 12);
+		} else if (has_prefix(kv, "rotate-time=")) {
+			if (hs_parse_duration(kv + 12, &f->rotate_secs) < 0)
+				return hs_seterr(errbuf, errlen,
+				                 "bad rotate-time '%s'",
+				                 kv + 12);
+		} else
+			return hs_seterr(errbuf, errlen,
+			                 "unknown file option '%s'", kv);
+		q = e;
+	}
+	return 0;
+}
+
+struct fo_target *target_new(const char *id, const char *uri,
+                             struct fo_shared *sh, char *errbuf, size_t errlen)
+{
+	struct fo_target *t = hs_xcalloc(1, sizeof *t);
+	int r = 0;
+
+	t->id = hs_xstrdup(id);
+	t->uri = hs_xstrdup(uri);
+	t->sh = sh;
+	t->attempts = 3;
+	t->max_age = 300;
+	t->timeout = 5;
+	t->batch = 1;
+	t->qmax = 10000;
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	if (!strcmp(uri, "-")) {
+		struct filet *f = hs_xcalloc(1, sizeof *f);
+
+		t->kind = FO_STDOUT;
+		t->impl = f;
+		f->fd = 1;
+		f->tmpl = hs_xstrdup("<stdout>");
+		hs_buf_init(&f->buf);
+		hs_buf_init(&f->frame);
+		t->attempts = 1;
+	} else if (has_prefix(uri, "file:")) {
+		t->kind = FO_FILE;
+		r = file_parse(t, uri + 5, errbuf, errlen);
+	} else if (has_prefix(uri, "exec:")) {
+		struct exect *x = hs_xcalloc(1, sizeof *x);
+
+		t->kind = FO_EXEC;
+		t->impl = x;
+		x->pid = -1;
+		x->fd = -1;
+		x->argv = split_words(uri + 5, errbuf, errlen);
+		if (!x->argv)
+			r = -1;
+	} else if (has_prefix(uri, "http://") || has_prefix(uri, "https://")) {
+		t->kind = FO_HTTP;
+	} else if (has_prefix(uri, "kafka://")) {
+		t->kind = FO_KAFKA;
+		if (!uri[8])
+			r = hs_seterr(errbuf, errlen,
+			              "kafka target without a "
+			              "topic");
+	} else {
+		r = hs_seterr(errbuf, errlen,
+		              "unknown target '%s' (want -, file:, exec:, "
+		              "http://, https:// or kafka://)",
+		              uri);
+	}
+	if (r < 0) {
+		target_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void *worker(void *arg)
+{
+	struct fo_target *t = arg;
+
+	switch (t->kind) {
+	case FO_STDOUT:
+	case FO_FILE:
+		file_run(t);
+		break;
+	case FO_EXEC:
+		run_single(t, exec_send, NULL);
+		break;
+	case FO_HTTP:
+		http_run(t);
+		break;
+	case FO_KAFKA:
+		kafka_run(t);
+		break;
+	}
+	return NULL;
+}
+
+int target_start(struct fo_target *t, char *errbuf, size_t errlen)
+{
+	int r = 0;
+
+	if (t->kind == FO_FILE)
+		r = file_open(t, errbuf, errlen);
+	else if (t->kind == FO_HTTP)
+		r = http_open(t, errbuf, errlen);
+	else if (t->kind == FO_KAFKA)
+		r = kafka_open(t, errbuf, errlen);
+	if (r < 0)
+		return -1;
+	if (pthread_create(&t->th, NULL, worker, t))
+		return hs_seterr(errbuf, errlen, "cannot start a thread");
+	t->started = 1;
+	return 0;
+}
+
+void target_finish(struct fo_target *t)
+{
+	if (!t->started)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->closing = 1;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->th, NULL);
+	t->started = 0;
+}
+
+void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
+                   uint64_t *dead)
+{
+	pthread_mutex_lock(&t->mu);
+	*queued = t->queued;
+	*delivered = t->delivered;
+	*dead = t->dead;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void target_free(struct fo_target *t)
+{
+	if (!t)
+		return;
+	target_finish(t);
+	switch (t->kind) {
+	case FO_STDOUT:
+	case FO_FILE:
+		if (t->impl) {
+			struct filet *f = t->impl;
+
+			if (t->kind == FO_FILE && f->fd >= 0)
+				close(f->fd);
+			free(f->tmpl);
+			free(f->cur);
+			hs_buf_release(&f->buf);
+			hs_buf_release(&f->frame);
+			free(f);
+		}
+		break;
+	case FO_EXEC:
+		if (t->impl) {
+			struct exect *x = t->impl;
+
+			exec_reap(t);
+			for (size_t i = 0; x->argv && x->argv[i]; i++)
+				free(x->argv[i]);
+			free(x->argv);
+			free(x);
+		}
+		break;
+	case FO_HTTP:
+		http_close(t);
+		break;
+	case FO_KAFKA:
+		kafka_close(t);
+		break;
+	}
+	while (t->head) {
+		struct fo_item *it = t->head;
+
+		t->head = it->next;
+		item_free(it);
+	}
+	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->cv);
+	free(t->id);
+	free(t->uri);
+	free(t->input);
+	free(t->input_path);
+	free(t->key_ptr);
+	hs_inputxform_free(t->xf);
+	free(t);
+}
