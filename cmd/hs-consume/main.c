@@ -168,7 +168,7 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 		}
 		handle(c, e, m);
 		rd_kafka_message_destroy(m);
-		if (count > 0 && ++seen >= count)
+		if (++seen == count)
 			break;
 		if ((seen & 255) == 0 && hs_now() >= next_flush) {
 			flush_and_store(c);
