@@ -1,0 +1,51 @@
+# Unpaced hs-replay of a zstd archive to /dev/null against zstd -dc of
+# the same files.  The archive is the corpus's valid events repeated to
+# HS_BENCH_REPLAY_MB (default 1024) MB uncompressed, in 8 rotated files,
+# each a sequence of zstd frames of about 1 MiB, as hs-fanout's file
+# targets flush them.  Rows: uncompressed MB/s (10^6 bytes).
+set -eu
+mb=${HS_BENCH_REPLAY_MB:-1024}
+arc=$HS_BENCH_DIR/replay-arc.$mb
+if [ ! -d "$arc" ]; then
+	mkdir -p "$arc.tmp"
+	# valid events only: an archive holds what hs-fanout wrote
+	"$HS_BIN/hs-validate" -q "$HS_BENCH_CORPUS" >"$arc.tmp/valid" || :
+	want=$((mb * 1000000))
+	have=0
+	: >"$arc.tmp/all"
+	while [ "$have" -lt "$want" ]; do
+		cat "$arc.tmp/valid" >>"$arc.tmp/all"
+		have=$(wc -c <"$arc.tmp/all")
+	done
+	head -c "$want" "$arc.tmp/all" | sed '$d' >"$arc.tmp/trim"
+	rm "$arc.tmp/all" "$arc.tmp/valid"
+	split -n l/8 -d "$arc.tmp/trim" "$arc.tmp/file."
+	rm "$arc.tmp/trim"
+	for f in "$arc.tmp"/file.*; do
+		n=${f##*.}
+		split -C 1M -d -a 5 "$f" "$arc.tmp/frame."
+		for fr in "$arc.tmp"/frame.*; do
+			zstd -q -3 -c "$fr"
+		done >"$arc.tmp/events-$n.ndjson.zst"
+		rm "$f" "$arc.tmp"/frame.*
+	done
+	mv "$arc.tmp" "$arc"
+fi
+bytes=$(zstd -dc "$arc"/*.zst | wc -c)
+secs() {
+	best=
+	for _ in 1 2 3; do
+		s=$(date +%s%N)
+		"$@" >/dev/null
+		e=$(date +%s%N)
+		t=$(((e - s) / 1000))
+		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+	done
+	awk -v u="$best" 'BEGIN { printf "%.6f", u / 1e6 }'
+}
+t_hs=$(secs "$HS_BIN/hs-replay" "$arc")
+t_zstd=$(secs zstd -q -dc "$arc"/*.zst)
+rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f MB/s", b / t / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }
+size=$(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }')
+echo "| replay of a $size zstd archive (8 files, 1 MiB frames) to /dev/null | $(rate "$t_hs") | zstd -dc | $(rate "$t_zstd") | $(ratio "$t_hs" "$t_zstd") |"
