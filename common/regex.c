@@ -23,6 +23,89 @@ struct hs_regex {
 	"\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}"     \
 	"\\x{205f}\\x{3000}\\x{feff}"
 
+/* ECMA-262 spells Unicode general categories long or short; PCRE2 only
+ * knows the short names. */
+static const char *const gc_names[][2] = {
+	{ "Letter", "L" },
+	{ "Cased_Letter", "L&" },
+	{ "Uppercase_Letter", "Lu" },
+	{ "Lowercase_Letter", "Ll" },
+	{ "Titlecase_Letter", "Lt" },
+	{ "Modifier_Letter", "Lm" },
+	{ "Other_Letter", "Lo" },
+	{ "Mark", "M" },
+	{ "Nonspacing_Mark", "Mn" },
+	{ "Spacing_Mark", "Mc" },
+	{ "Enclosing_Mark", "Me" },
+	{ "Number", "N" },
+	{ "Decimal_Number", "Nd" },
+	{ "digit", "Nd" },
+	{ "Letter_Number", "Nl" },
+	{ "Other_Number", "No" },
+	{ "Punctuation", "P" },
+	{ "punct", "P" },
+	{ "Connector_Punctuation", "Pc" },
+	{ "Dash_Punctuation", "Pd" },
+	{ "Open_Punctuation", "Ps" },
+	{ "Close_Punctuation", "Pe" },
+	{ "Initial_Punctuation", "Pi" },
+	{ "Final_Punctuation", "Pf" },
+	{ "Other_Punctuation", "Po" },
+	{ "Symbol", "S" },
+	{ "Math_Symbol", "Sm" },
+	{ "Currency_Symbol", "Sc" },
+	{ "Modifier_Symbol", "Sk" },
+	{ "Other_Symbol", "So" },
+	{ "Separator", "Z" },
+	{ "Space_Separator", "Zs" },
+	{ "Line_Separator", "Zl" },
+	{ "Paragraph_Separator", "Zp" },
+	{ "Other", "C" },
+	{ "Control", "Cc" },
+	{ "cntrl", "Cc" },
+	{ "Format", "Cf" },
+	{ "Surrogate", "Cs" },
+	{ "Private_Use", "Co" },
+	{ "Unassigned", "Cn" },
+};
+
+/*
+ * \p{Name}, \p{gc=Name}, \p{Script=Name}: write PCRE2's spelling.
+ * Returns the bytes of s consumed after the backslash, or 0 when s does
+ * not hold a property escape.
+ */
+static size_t property(const char *s, size_t n, struct hs_buf *out)
+{
+	const char *close, *name, *eq;
+	size_t nl;
+
+	if (n < 4 || (s[0] != 'p' && s[0] != 'P') || s[1] != '{')
+		return 0;
+	close = memchr(s, '}', n);
+	if (!close)
+		return 0;
+	name = s + 2;
+	nl = (size_t)(close - name);
+	eq = memchr(name, '=', nl);
+	if (eq) {
+		nl -= (size_t)(eq + 1 - name);
+		name = eq + 1;
+	}
+	hs_buf_addc(out, '\\');
+	hs_buf_addc(out, s[0]);
+	hs_buf_addc(out, '{');
+	for (size_t i = 0; i < sizeof(gc_names) / sizeof(gc_names[0]); i++)
+		if (strlen(gc_names[i][0]) == nl &&
+		    !memcmp(gc_names[i][0], name, nl)) {
+			name = gc_names[i][1];
+			nl = strlen(name);
+			break;
+		}
+	hs_buf_add(out, name, nl);
+	hs_buf_addc(out, '}');
+	return (size_t)(close - s) + 1;
+}
+
 /*
  * Rewrite the ECMA-262 escapes PCRE2 reads differently.  Everything not
  * mentioned is copied: the two syntaxes agree on the rest that JSON
@@ -37,7 +120,12 @@ static void translate(const char *s, size_t n, struct hs_buf *out)
 
 		if (c == '\\' && i + 1 < n) {
 			char e = s[i + 1];
+			size_t used = property(s + i + 1, n - i - 1, out);
 
+			if (used) {
+				i += used;
+				continue;
+			}
 			if (e == 's') {
 				hs_buf_adds(out, inclass ? "\\s" ECMA_SPACE
 				                         : "[\\s" ECMA_SPACE "]");

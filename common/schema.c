@@ -39,6 +39,7 @@ struct sdoc {
 	uint32_t *parent; /* parent JSON node, NONE for the root */
 	uint32_t *res;    /* the resource each JSON node belongs to */
 	uint32_t *cnode;  /* compiled node, NONE when not compiled yet */
+	int used;         /* reached by a reference, not only by $schema */
 };
 
 /* A schema resource: a document root or a subschema with "$id". */
@@ -589,7 +590,10 @@ static int walk_children(struct hs_schema *s, uint32_t di, uint32_t i,
 	HS_JSON_FOREACH_MEMBER(d, i, k)
 	{
 		uint32_t v = k + 1;
-		int kind = kw_kind(d, k, s->res[res].dialect);
+		int kind;
+
+		d = DOC(s, di); /* a nested walk may load and move documents */
+		kind = kw_kind(d, k, s->res[res].dialect);
 		enum hs_json_type t = hs_json_type(d, v);
 
 		if (kind == K_ONE || (kind == K_ITEMS && t != HS_JSON_ARRAY)) {
@@ -598,7 +602,7 @@ static int walk_children(struct hs_schema *s, uint32_t di, uint32_t i,
 		} else if (kind == K_ARRAY || kind == K_ITEMS) {
 			if (t != HS_JSON_ARRAY)
 				continue;
-			HS_JSON_FOREACH_ELEM(d, v, e)
+			HS_JSON_FOREACH_ELEM(DOC(s, di), v, e)
 			{
 				if (walk(s, di, e, res, depth + 1) < 0)
 					return -1;
@@ -606,9 +610,10 @@ static int walk_children(struct hs_schema *s, uint32_t di, uint32_t i,
 		} else if (kind == K_MAP || kind == K_DEPS) {
 			if (t != HS_JSON_OBJECT)
 				continue;
-			HS_JSON_FOREACH_MEMBER(d, v, m)
+			HS_JSON_FOREACH_MEMBER(DOC(s, di), v, m)
 			{
-				if (hs_json_type(d, m + 1) == HS_JSON_ARRAY)
+				if (hs_json_type(DOC(s, di), m + 1) ==
+				    HS_JSON_ARRAY)
 					continue;
 				if (walk(s, di, m + 1, res, depth + 1) < 0)
 					return -1;
@@ -840,6 +845,7 @@ static int resolve(struct hs_schema *s, uint32_t di, uint32_t i,
 			goto unres;
 	}
 	ndi = s->res[rr].doc;
+	s->docs[ndi].used = 1;
 	if (*f == '\0') {
 		node = s->res[rr].node;
 	} else if (*f == '/') {
@@ -871,6 +877,8 @@ static uint32_t new_edges(struct hs_schema *s, uint32_t n)
 {
 	uint32_t st = s->nedges;
 
+	if (n == 0)
+		return st;
 	s->edges = hs_xgrow(s->edges, sizeof(*s->edges), s->nedges + n,
 	                    &s->capedges);
 	memset(s->edges + st, 0, n * sizeof(*s->edges));
@@ -1172,6 +1180,7 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 	enum hs_json_type t = hs_json_type(d, v);
 	const char *kw;
 	struct hs_buf b = HS_BUF_INIT;
+	struct range rg = { 0, 0 };
 	char eb[300];
 
 	if (!hs_json_str_plain(d, k, &kw, &(size_t){ 0 }))
@@ -1179,8 +1188,11 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 	kw = key_str(d, k, &b);
 	/* from here on kw is a C string owned by b */
 	if (!strcmp(kw, "$ref")) {
-		if (ref_edge(s, di, i, v, "$ref", &N(s, id)->e_ref, NULL) < 0)
+		uint32_t e;
+
+		if (ref_edge(s, di, i, v, "$ref", &e, NULL) < 0)
 			goto bad;
+		N(s, id)->e_ref = e;
 	} else if (!strcmp(kw, "$dynamicRef") && dl == D2020) {
 		char *dyn = NULL;
 		uint32_t e;
@@ -1286,18 +1298,18 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 		if (t == HS_JSON_STRING)
 			N(s, id)->format = str_dup(d, v);
 	} else if (!strcmp(kw, "required")) {
-		struct range *rg = &N(s, id)->required;
+		struct range *req = &N(s, id)->required;
 		uint32_t j = 0;
 
 		if (t != HS_JSON_ARRAY) {
 			fail(s, "required must be an array of strings");
 			goto bad;
 		}
-		rg->n = d->nodes[v].count;
-		rg->start = new_edges(s, rg->n);
+		req->n = d->nodes[v].count;
+		req->start = new_edges(s, req->n);
 		HS_JSON_FOREACH_ELEM(d, v, e)
 		{
-			struct edge *ed = &s->edges[rg->start + j++];
+			struct edge *ed = &s->edges[req->start + j++];
 
 			if (hs_json_type(d, e) != HS_JSON_STRING) {
 				fail(s, "required must be an array of strings");
@@ -1308,20 +1320,24 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 			ed->json = e;
 		}
 	} else if (!strcmp(kw, "dependentRequired") && dl != D7) {
-		if (edge_map(s, di, v, kw, &N(s, id)->depreq, 'q') < 0)
+		if (edge_map(s, di, v, kw, &rg, 'q') < 0)
 			goto bad;
+		N(s, id)->depreq = rg;
 	} else if (!strcmp(kw, "dependentSchemas") && dl != D7) {
-		if (edge_map(s, di, v, kw, &N(s, id)->depschemas, 's') < 0)
+		if (edge_map(s, di, v, kw, &rg, 's') < 0)
 			goto bad;
+		N(s, id)->depschemas = rg;
 	} else if (!strcmp(kw, "dependencies") && dl == D7) {
 		if (edge_deps(s, di, v, id) < 0)
 			goto bad;
 	} else if (!strcmp(kw, "properties")) {
-		if (edge_map(s, di, v, kw, &N(s, id)->props, 's') < 0)
+		if (edge_map(s, di, v, kw, &rg, 's') < 0)
 			goto bad;
+		N(s, id)->props = rg;
 	} else if (!strcmp(kw, "patternProperties")) {
-		if (edge_map(s, di, v, kw, &N(s, id)->pprops, 'r') < 0)
+		if (edge_map(s, di, v, kw, &rg, 'r') < 0)
 			goto bad;
+		N(s, id)->pprops = rg;
 	} else if (!strcmp(kw, "additionalProperties")) {
 		SET_EDGE(e_addprops, edge_to(s, di, v, kw));
 	} else if (!strcmp(kw, "propertyNames")) {
@@ -1343,21 +1359,26 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 		SET_EDGE(e_uitems, edge_to(s, di, v, kw));
 		N(s, id)->has_uneval = 1;
 	} else if (!strcmp(kw, "allOf")) {
-		if (edge_array(s, di, v, kw, &N(s, id)->allof) < 0)
+		if (edge_array(s, di, v, kw, &rg) < 0)
 			goto bad;
+		N(s, id)->allof = rg;
 	} else if (!strcmp(kw, "anyOf")) {
-		if (edge_array(s, di, v, kw, &N(s, id)->anyof) < 0)
+		if (edge_array(s, di, v, kw, &rg) < 0)
 			goto bad;
+		N(s, id)->anyof = rg;
 	} else if (!strcmp(kw, "oneOf")) {
-		if (edge_array(s, di, v, kw, &N(s, id)->oneof) < 0)
+		if (edge_array(s, di, v, kw, &rg) < 0)
 			goto bad;
+		N(s, id)->oneof = rg;
 	} else if (!strcmp(kw, "prefixItems") && dl == D2020) {
-		if (edge_array(s, di, v, kw, &N(s, id)->prefix) < 0)
+		if (edge_array(s, di, v, kw, &rg) < 0)
 			goto bad;
+		N(s, id)->prefix = rg;
 	} else if (!strcmp(kw, "items")) {
 		if (t == HS_JSON_ARRAY && dl != D2020) {
-			if (edge_array(s, di, v, kw, &N(s, id)->prefix) < 0)
+			if (edge_array(s, di, v, kw, &rg) < 0)
 				goto bad;
+			N(s, id)->prefix = rg;
 			if (*additems != NONE)
 				SET_EDGE(e_items, edge_to(s, di, *additems,
 				                          "additionalItems"));
@@ -1517,6 +1538,7 @@ struct hs_schema *hs_schema_new(const char *text, size_t len,
 	if (add_doc(s, hs_xmemdup(text, len), len,
 	            base_uri ? base_uri : "urn:hs:schema", D2020, &di) < 0)
 		goto bad;
+	s->docs[di].used = 1;
 	s->root = compile(s, di, 0);
 	if (s->root == NONE)
 		goto bad;
@@ -1525,7 +1547,7 @@ struct hs_schema *hs_schema_new(const char *text, size_t len,
 	for (uint32_t a = 0; a < s->nanchors; a++) {
 		uint32_t c;
 
-		if (!s->anchors[a].dynamic)
+		if (!s->anchors[a].dynamic || !s->docs[s->anchors[a].doc].used)
 			continue;
 		c = compile(s, s->anchors[a].doc, s->anchors[a].node);
 		if (c == NONE)
