@@ -44,7 +44,7 @@ struct arc_file {
 	int timed_key;  /* key_ms is an event time */
 	uint64_t size;
 	uint64_t dev, ino;
-	int regular;      /* a regular file (pipes are not peeked at) */
+	int regular; /* a regular file (pipes are not peeked at) */
 };
 
 /* A reader of one archive file: lines out of plain or zstd data. */
@@ -72,8 +72,9 @@ struct arc_reader {
 	int eof;
 	int skipping; /* dropping the rest of an oversize line */
 	/* set by arc_next() for the line it returns */
-	uint64_t line_end; /* uncompressed offset just past its newline */
-	uint64_t damaged;  /* truncated or corrupt frames met */
+	uint64_t line_end;  /* uncompressed offset just past its newline */
+	uint64_t damaged;   /* truncated or corrupt frames met */
+	struct zthread *th; /* decompressing thread, or NULL; owned */
 	char errbuf[256];
 };
 
@@ -86,11 +87,13 @@ enum {
 };
 
 /*
- * Open f for reading at pos (NULL: from the start).  Returns 0, or -1
- * with r->errbuf set.
+ * Open f for reading at pos (NULL: from the start).  With threaded, a
+ * zstd regular file is decompressed by a second thread, ahead of the
+ * line scanning and parsing of this one.  Returns 0, or -1 with
+ * r->errbuf set.
  */
 int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
-             const struct position *pos);
+             const struct position *pos, int threaded);
 /*
  * Next line.  ARC_LINE: *line and *len hold it (no newline), valid until the
  * next call.  ARC_TOOBIG: the first bytes of a line over max (the rest is
