@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* sync_file_range */
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
@@ -33,8 +34,9 @@ struct hs_store {
 	char *bucket, *prefix; /* prefix "" or "a/b" */
 	char *base;            /* URL up to and including the bucket's "/" */
 	char *region, *keyid, *secret, *token;
-	CURL *curl;
-	struct hs_buf body; /* last response body */
+	CURLM *multi;            /* all transfers; keeps connections alive */
+	struct hs_store_op *ops; /* started, not yet finished */
+	int curl_global;         /* curl_global_init() done for this store */
 	struct hs_store_counts counts;
 };
 
@@ -60,7 +62,8 @@ static int bucket_ok(const char *b, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!((b[i] >= 'a' && b[i] <= 'z') ||
-		      (b[i] >= '0' && b[i] <= '9') || b[i] == '.' || b[i] == '-'))
+		      (b[i] >= '0' && b[i] <= '9') || b[i] == '.' ||
+		      b[i] == '-'))
 			return 0;
 	return b[0] != '.' && b[0] != '-' && b[n - 1] != '.' && b[n - 1] != '-';
 }
@@ -105,8 +108,8 @@ int hs_store_canon(const char *uri, char *out, size_t outlen)
 			n--;
 		if (!bucket_ok(b, bn) || (n > 0 && !prefix_ok(p, n)))
 			return -1;
-		w = n ? snprintf(out, outlen, "s3://%.*s/%.*s", (int)bn, b, (int)n,
-		                 p)
+		w = n ? snprintf(out, outlen, "s3://%.*s/%.*s", (int)bn, b,
+		                 (int)n, p)
 		      : snprintf(out, outlen, "s3://%.*s", (int)bn, b);
 	} else {
 		return -1;
@@ -164,7 +167,8 @@ static int read_credentials(struct hs_store *s, const char *path,
 		*eq = '\0';
 		char *k = trim(l), *v = trim(eq + 1);
 		char **dst = strcmp(k, "aws_access_key_id") == 0 ? &s->keyid
-		             : strcmp(k, "aws_secret_access_key") == 0 ? &s->secret
+		             : strcmp(k, "aws_secret_access_key") == 0
+		                 ? &s->secret
 		             : strcmp(k, "aws_session_token") == 0 ? &s->token
 		                                                   : NULL;
 		if (dst) {
@@ -220,7 +224,8 @@ struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
 
 	if (hs_store_canon(uri, canon, sizeof(canon)) < 0) {
 		hs_seterr(errbuf, errlen,
-		          "bad store '%s' (file:DIR or s3://BUCKET[/PREFIX])", uri);
+		          "bad store '%s' (file:DIR or s3://BUCKET[/PREFIX])",
+		          uri);
 		return NULL;
 	}
 	s = hs_xcalloc(1, sizeof(*s));
@@ -231,7 +236,6 @@ struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
 	if (s->o.retries < 0)
 		s->o.retries = 4;
 	s->uri = hs_xstrdup(canon);
-	hs_buf_init(&s->body);
 	if (canon[0] == 'f') {
 		s->kind = HS_STORE_FILE;
 		s->dir = hs_xstrdup(canon + 5);
@@ -262,9 +266,11 @@ struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
 		/* S3-compatible servers: path-style, bucket in the path. */
 		const char *e = s->o.endpoint;
 		size_t n = strlen(e);
-		if (strncmp(e, "http://", 7) != 0 && strncmp(e, "https://", 8) != 0) {
+		if (strncmp(e, "http://", 7) != 0 &&
+		    strncmp(e, "https://", 8) != 0) {
 			hs_seterr(errbuf, errlen,
-			          "bad endpoint '%s' (http://HOST[:PORT] or https://...)",
+			          "bad endpoint '%s' (http://HOST[:PORT] or "
+			          "https://...)",
 			          e);
 			goto fail;
 		}
@@ -280,8 +286,11 @@ struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
 
 	if (find_credentials(s, errbuf, errlen) < 0)
 		goto fail;
-	s->curl = curl_easy_init();
-	if (s->curl == NULL) {
+	/* Counted by libcurl: one per store, undone in hs_store_free(). */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s->curl_global = 1;
+	s->multi = curl_multi_init();
+	if (s->multi == NULL) {
 		hs_seterr(errbuf, errlen, "cannot initialize libcurl");
 		goto fail;
 	}
@@ -295,9 +304,11 @@ void hs_store_free(struct hs_store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->curl)
-		curl_easy_cleanup(s->curl);
-	hs_buf_release(&s->body);
+	/* Operations are the caller's to free first; only the handle here. */
+	if (s->multi)
+		curl_multi_cleanup(s->multi);
+	if (s->curl_global)
+		curl_global_cleanup();
 	free(s->uri);
 	free(s->dir);
 	free(s->bucket);
@@ -441,8 +452,8 @@ static int file_put(struct hs_store *s, const char *key, const void *data,
 	}
 	fd = -1;
 	if (rename(tmp.data, path.data) < 0) {
-		hs_seterr(errbuf, errlen, "cannot rename to '%s': %s", path.data,
-		          strerror(errno));
+		hs_seterr(errbuf, errlen, "cannot rename to '%s': %s",
+		          path.data, strerror(errno));
 		goto out;
 	}
 	hs_buf_reset(&tmp);
@@ -466,6 +477,149 @@ out:
 	return rc;
 }
 
+/*
+ * Streaming writes.  The key of a content-addressed object is known only
+ * once all of it has been hashed, so the temporary file cannot sit beside
+ * its object: it goes to the fixed fan-out directory of the name
+ * "tmp-stream" (DIR/tm/p-/), which no hex key shares and which gc lists
+ * and cleans like any other.  Write-back is started every few megabytes
+ * (sync_file_range) so the final fsync finds little left to do.
+ */
+#define WRITER_TMP "tmp-stream"
+#define WRITER_KICK (4u << 20)
+
+void hs_store_writer_init(struct hs_store_writer *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	hs_buf_init(&w->tmp);
+}
+
+void hs_store_writer_abort(struct hs_store_writer *w)
+{
+	if (w->fd >= 0) {
+		close(w->fd);
+		unlink(w->tmp.data);
+	}
+	w->fd = -1;
+	w->s = NULL;
+}
+
+void hs_store_writer_release(struct hs_store_writer *w)
+{
+	hs_store_writer_abort(w);
+	hs_buf_release(&w->tmp);
+}
+
+int hs_store_writer_begin(struct hs_store_writer *w, struct hs_store *s,
+                          char *errbuf, size_t errlen)
+{
+	struct stat st;
+
+	hs_store_writer_abort(w);
+	if (s->kind != HS_STORE_FILE)
+		return hs_seterr(errbuf, errlen,
+		                 "streaming writes need a file: store");
+	if (stat(s->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return hs_seterr(errbuf, errlen, "store directory '%s': %s",
+		                 s->dir,
+		                 errno ? strerror(errno) : "not a directory");
+	if (mkdir_p2(s, WRITER_TMP, errbuf, errlen) < 0)
+		return HS_STORE_ERR;
+	file_path(s, WRITER_TMP, 0, &w->tmp);
+	hs_buf_adds(&w->tmp, "/.tmp-" WRITER_TMP "-XXXXXX");
+	w->fd = mkstemp(w->tmp.data);
+	if (w->fd < 0)
+		return hs_seterr(errbuf, errlen, "cannot create '%s': %s",
+		                 w->tmp.data, strerror(errno));
+	w->s = s;
+	w->written = w->kicked = 0;
+	return HS_STORE_OK;
+}
+
+int hs_store_writer_write(struct hs_store_writer *w, const void *p, size_t n,
+                          char *errbuf, size_t errlen)
+{
+	if (w->fd < 0)
+		return hs_seterr(errbuf, errlen, "no object being written");
+	if (write_all(w->fd, p, n) < 0) {
+		hs_seterr(errbuf, errlen, "cannot write '%s': %s", w->tmp.data,
+		          strerror(errno));
+		hs_store_writer_abort(w);
+		return HS_STORE_ERR;
+	}
+	w->written += n;
+	if (!w->s->o.no_fsync && w->written - w->kicked >= WRITER_KICK) {
+		/* Only a hint: the fsync in commit is what makes it durable. */
+		(void)sync_file_range(w->fd, (off_t)w->kicked,
+		                      (off_t)(w->written - w->kicked),
+		                      SYNC_FILE_RANGE_WRITE);
+		w->kicked = w->written;
+	}
+	return HS_STORE_OK;
+}
+
+int hs_store_writer_commit(struct hs_store_writer *w, const char *key,
+                           int *existed, char *errbuf, size_t errlen)
+{
+	struct hs_store *s = w->s;
+	struct hs_buf path = HS_BUF_INIT;
+	struct stat st;
+	int dummy, rc = HS_STORE_ERR;
+
+	if (existed == NULL)
+		existed = &dummy;
+	*existed = 0;
+	if (w->fd < 0)
+		return hs_seterr(errbuf, errlen, "no object being written");
+	if (!hs_store_key_ok(key, strlen(key))) {
+		hs_store_writer_abort(w);
+		return hs_seterr(errbuf, errlen, "bad object key '%.80s'", key);
+	}
+	file_path(s, key, 1, &path);
+	if (stat(path.data, &st) == 0) {
+		/* Stored before: the same bytes by their address. */
+		*existed = 1;
+		s->counts.skipped++;
+		rc = HS_STORE_OK;
+		goto out;
+	}
+	if (mkdir_p2(s, key, errbuf, errlen) < 0)
+		goto out;
+	if (!s->o.no_fsync && fsync(w->fd) < 0) {
+		hs_seterr(errbuf, errlen, "cannot write '%s': %s", w->tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	(void)fchmod(w->fd, 0444);
+	if (close(w->fd) < 0) {
+		w->fd = -1;
+		unlink(w->tmp.data);
+		hs_seterr(errbuf, errlen, "cannot write '%s': %s", w->tmp.data,
+		          strerror(errno));
+		goto out;
+	}
+	w->fd = -1;
+	if (rename(w->tmp.data, path.data) < 0) {
+		hs_seterr(errbuf, errlen, "cannot rename to '%s': %s",
+		          path.data, strerror(errno));
+		unlink(w->tmp.data);
+		goto out;
+	}
+	file_path(s, key, 0, &path);
+	if (!s->o.no_fsync && sync_dir(path.data) < 0) {
+		hs_seterr(errbuf, errlen, "cannot sync '%s': %s", path.data,
+		          strerror(errno));
+		goto out;
+	}
+	s->counts.puts++;
+	rc = HS_STORE_OK;
+out:
+	hs_store_writer_abort(w);
+	hs_buf_release(&path);
+	return rc;
+}
+
 static int file_get(struct hs_store *s, const char *key, struct hs_buf *out,
                     char *errbuf, size_t errlen)
 {
@@ -483,18 +637,20 @@ static int file_get(struct hs_store *s, const char *key, struct hs_buf *out,
 		goto out;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		hs_seterr(errbuf, errlen, "'%s' is not a regular file", path.data);
+		hs_seterr(errbuf, errlen, "'%s' is not a regular file",
+		          path.data);
 		goto out;
 	}
 	hs_buf_grow(out, (size_t)st.st_size);
 	for (;;) {
 		hs_buf_grow(out, 65536);
-		ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		ssize_t r =
+		    read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			hs_seterr(errbuf, errlen, "cannot read '%s': %s", path.data,
-			          strerror(errno));
+			hs_seterr(errbuf, errlen, "cannot read '%s': %s",
+			          path.data, strerror(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -518,9 +674,10 @@ static int file_exists(struct hs_store *s, const char *key, char *errbuf,
 
 	file_path(s, key, 1, &path);
 	if (lstat(path.data, &st) < 0)
-		rc = errno == ENOENT ? HS_STORE_NOTFOUND
-		                     : hs_seterr(errbuf, errlen, "cannot stat '%s': %s",
-		                                 path.data, strerror(errno));
+		rc = errno == ENOENT
+		         ? HS_STORE_NOTFOUND
+		         : hs_seterr(errbuf, errlen, "cannot stat '%s': %s",
+		                     path.data, strerror(errno));
 	hs_buf_release(&path);
 	return rc;
 }
@@ -575,7 +732,8 @@ static int file_list(struct hs_store *s,
 			if (!is_fanout(e2->d_name))
 				continue;
 			hs_buf_reset(&p);
-			hs_buf_addf(&p, "%s/%s/%s", s->dir, e1->d_name, e2->d_name);
+			hs_buf_addf(&p, "%s/%s/%s", s->dir, e1->d_name,
+			            e2->d_name);
 			if ((d3 = opendir(p.data)) == NULL)
 				continue;
 			size_t base = p.len;
@@ -589,9 +747,11 @@ static int file_list(struct hs_store *s,
 					continue;
 				hs_buf_setlen(&p, base);
 				hs_buf_addf(&p, "/%s", k);
-				if (lstat(p.data, &st) < 0 || !S_ISREG(st.st_mode))
+				if (lstat(p.data, &st) < 0 ||
+				    !S_ISREG(st.st_mode))
 					continue;
-				rc = fn(ctx, k, (uint64_t)st.st_size, st.st_mtime);
+				rc = fn(ctx, k, (uint64_t)st.st_size,
+				        st.st_mtime);
 			}
 			closedir(d3);
 			d3 = NULL;
@@ -608,36 +768,66 @@ out:
 
 /* ---- s3: -------------------------------------------------------------------- */
 
-struct upload {
-	const char *p;
-	size_t n, off;
+/*
+ * Every S3 request is an operation driven by the store's curl multi
+ * handle, so several can be in flight at once and share its pool of
+ * kept-alive connections; the synchronous calls start one and wait for
+ * it.  An operation retries on its own (backoff with jitter) until its
+ * deadline, and a put is a HEAD followed by a PUT only when the object
+ * is absent.
+ */
+enum { M_HEAD, M_GET, M_PUT, M_DELETE };
+static const char *const method_name[] = {"HEAD", "GET", "PUT", "DELETE"};
+
+struct hs_store_op {
+	struct hs_store *s;
+	struct hs_store_op *next; /* s->ops: operations not yet finished */
+	CURL *easy;
+	struct curl_slist *headers;
+	int method;
+	int then_put; /* HEAD answered 404: PUT next */
+	struct hs_buf url;
+	const char *up; /* PUT body, not owned */
+	size_t upn, upoff;
+	char hash[HS_SHA256_HEXLEN + 1]; /* of the PUT body, once needed */
+	struct hs_buf *out; /* GET: the body goes here, not owned */
+	size_t out_keep;
+	struct hs_buf body; /* other responses (error messages) */
+	double deadline, retry_at;
+	int attempt;
+	int active; /* added to the multi handle */
+	int done, rc, existed;
+	char err[512];
 };
 
 static size_t read_cb(char *dst, size_t size, size_t nmemb, void *ctx)
 {
-	struct upload *u = ctx;
-	size_t want = size * nmemb, left = u->n - u->off;
+	struct hs_store_op *op = ctx;
+	size_t want = size * nmemb, left = op->upn - op->upoff;
 
 	if (want > left)
 		want = left;
-	memcpy(dst, u->p + u->off, want);
-	u->off += want;
+	memcpy(dst, op->up + op->upoff, want);
+	op->upoff += want;
 	return want;
 }
 
 static int seek_cb(void *ctx, curl_off_t off, int origin)
 {
-	struct upload *u = ctx;
+	struct hs_store_op *op = ctx;
 
-	if (origin != SEEK_SET || off < 0 || (size_t)off > u->n)
+	if (origin != SEEK_SET || off < 0 || (size_t)off > op->upn)
 		return CURL_SEEKFUNC_CANTSEEK;
-	u->off = (size_t)off;
+	op->upoff = (size_t)off;
 	return CURL_SEEKFUNC_OK;
 }
 
 static size_t write_cb(char *p, size_t size, size_t nmemb, void *ctx)
 {
-	hs_buf_add(ctx, p, size * nmemb);
+	struct hs_store_op *op = ctx;
+
+	hs_buf_add(op->method == M_GET && op->out ? op->out : &op->body, p,
+	           size * nmemb);
 	return size * nmemb;
 }
 
@@ -647,17 +837,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
 }
 
 static int temporary_curl(CURLcode c)
@@ -702,141 +881,301 @@ static void xml_field(const struct hs_buf *b, const char *tag, char *out,
 	snprintf(out, outlen, "%.*s", (int)(e - s), s);
 }
 
-/*
- * One S3 request with retries: method on the object key (or the bucket
- * itself when key is NULL), uploading up[0..upn) for PUT.  The response
- * body lands in out (or s->body).  Returns HS_STORE_OK for 2xx,
- * HS_STORE_NOTFOUND for 404, else an error with errbuf set.
- */
-static int s3_request(struct hs_store *s, const char *method, const char *key,
-                      const void *up, size_t upn, struct hs_buf *out,
-                      char *errbuf, size_t errlen)
+static void op_finish(struct hs_store_op *op, int rc)
 {
-	char sigv4[128], hash[HS_SHA256_HEXLEN + 1];
-	struct hs_buf url = HS_BUF_INIT, hdr = HS_BUF_INIT;
-	struct curl_slist *headers = NULL;
-	double deadline = now() + s->o.timeout;
-	int rc = HS_STORE_ERR;
-	int put = strcmp(method, "PUT") == 0;
+	op->rc = rc;
+	op->done = 1;
+}
 
-	hs_buf_addf(&url, "%s%s%s%s", s->base, s->prefix,
-	            *s->prefix ? "/" : "", key);
-	if (put) {
-		if (hs_sha256_hexof(up, upn, hash) < 0) {
-			hs_seterr(errbuf, errlen, "cannot hash the payload");
-			goto out;
-		}
-	} else {
-		snprintf(hash, sizeof(hash), "%s", EMPTY_SHA256);
+/* Set up op's easy handle for its current method and add it to the
+ * multi handle.  Headers carry the payload hash SigV4 signs. */
+static void op_launch(struct hs_store_op *op)
+{
+	struct hs_store *s = op->s;
+	CURL *e = op->easy;
+	char sigv4[128], hdr[256];
+	double left = op->deadline - now();
+	int put = op->method == M_PUT;
+
+	if (put && op->hash[0] == '\0' &&
+	    hs_sha256_hexof(op->up, op->upn, op->hash) < 0) {
+		snprintf(op->err, sizeof(op->err), "cannot hash the payload");
+		op_finish(op, HS_STORE_ERR);
+		return;
 	}
-	hs_buf_addf(&hdr, "x-amz-content-sha256: %s", hash);
-	headers = curl_slist_append(headers, hdr.data);
+	curl_slist_free_all(op->headers);
+	op->headers = NULL;
+	snprintf(hdr, sizeof(hdr), "x-amz-content-sha256: %s",
+	         put ? op->hash : EMPTY_SHA256);
+	op->headers = curl_slist_append(op->headers, hdr);
 	if (s->token) {
-		hs_buf_reset(&hdr);
-		hs_buf_addf(&hdr, "x-amz-security-token: %s", s->token);
-		headers = curl_slist_append(headers, hdr.data);
+		struct hs_buf t = HS_BUF_INIT;
+		hs_buf_addf(&t, "x-amz-security-token: %s", s->token);
+		op->headers = curl_slist_append(op->headers, t.data);
+		hs_buf_release(&t);
 	}
 	if (put) {
-		headers = curl_slist_append(headers,
-		                            "Content-Type: application/octet-stream");
+		op->headers = curl_slist_append(
+		    op->headers, "Content-Type: application/octet-stream");
 		/* No 100-continue round trip: our bodies are already signed. */
-		headers = curl_slist_append(headers, "Expect:");
+		op->headers = curl_slist_append(op->headers, "Expect:");
 	}
 	snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", s->region);
-
-	for (int attempt = 0;; attempt++) {
-		struct upload u = { up, upn, 0 };
-		struct hs_buf *body = out ? out : &s->body;
-		size_t keep = body->len;
-		long code = 0;
-		double left = deadline - now();
-		CURLcode c;
-		int temp;
-
-		if (left <= 0)
-			break;
-		curl_easy_reset(s->curl);
-		curl_easy_setopt(s->curl, CURLOPT_URL, url.data);
-		curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "hs-store");
-		curl_easy_setopt(s->curl, CURLOPT_AWS_SIGV4, sigv4);
-		curl_easy_setopt(s->curl, CURLOPT_USERNAME, s->keyid);
-		curl_easy_setopt(s->curl, CURLOPT_PASSWORD, s->secret);
-		curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, headers);
-		curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS,
-		                 (long)(left * 1000) + 1);
-		curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS,
-		                 (long)(left < 10 ? left * 1000 + 1 : 10000));
-		curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, write_cb);
-		curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, body);
-		if (put) {
-			curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 1L);
-			curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, read_cb);
-			curl_easy_setopt(s->curl, CURLOPT_READDATA, &u);
-			curl_easy_setopt(s->curl, CURLOPT_SEEKFUNCTION, seek_cb);
-			curl_easy_setopt(s->curl, CURLOPT_SEEKDATA, &u);
-			curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE,
-			                 (curl_off_t)upn);
-		} else if (strcmp(method, "HEAD") == 0) {
-			curl_easy_setopt(s->curl, CURLOPT_NOBODY, 1L);
-		} else if (strcmp(method, "GET") != 0) {
-			curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, method);
-		}
-		s->counts.requests++;
-		c = curl_easy_perform(s->curl);
-		if (c == CURLE_OK)
-			curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
-		if (c == CURLE_OK && code >= 200 && code < 300) {
-			rc = HS_STORE_OK;
-			goto out;
-		}
-		if (c == CURLE_OK && code == 404) {
-			hs_buf_setlen(body, keep);
-			hs_seterr(errbuf, errlen, "%s %s: not found", method, url.data);
-			rc = HS_STORE_NOTFOUND;
-			goto out;
-		}
-		if (c != CURLE_OK) {
-			temp = temporary_curl(c);
-			hs_seterr(errbuf, errlen, "%s %s: %s", method, url.data,
-			          curl_easy_strerror(c));
-		} else {
-			char ecode[64], emsg[256];
-			xml_field(body, "Code", ecode, sizeof(ecode));
-			xml_field(body, "Message", emsg, sizeof(emsg));
-			temp = temporary_http(code);
-			hs_seterr(errbuf, errlen, "%s %s: HTTP %ld%s%s%s%s", method,
-			          url.data, code, *ecode ? " " : "", ecode,
-			          *emsg ? ": " : "", emsg);
-		}
-		hs_buf_setlen(body, keep);
-		if (!temp) {
-			rc = HS_STORE_ERR;
-			goto out;
-		}
-		rc = HS_STORE_TEMP;
-		if (attempt >= s->o.retries)
-			goto out;
-		/* Exponential backoff from 100 ms, capped at 5 s, with jitter
-		 * in [d/2, d) so many clients do not retry in step. */
-		double d = 0.1 * (double)(1u << (attempt < 6 ? attempt : 6));
-		if (d > 5)
-			d = 5;
-		d = d / 2 + (d / 2) * ((double)(rand() & 0xffff) / 65536.0);
-		if (now() + d >= deadline)
-			goto out;
-		s->counts.retries++;
-		sleep_s(d);
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, op->url.data);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, op);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "hs-store");
+	curl_easy_setopt(e, CURLOPT_AWS_SIGV4, sigv4);
+	curl_easy_setopt(e, CURLOPT_USERNAME, s->keyid);
+	curl_easy_setopt(e, CURLOPT_PASSWORD, s->secret);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, op->headers);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(left * 1000) + 1);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	                 (long)(left < 10 ? left * 1000 + 1 : 10000));
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, op);
+	if (put) {
+		op->upoff = 0;
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
+		curl_easy_setopt(e, CURLOPT_READDATA, op);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, op);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+		                 (curl_off_t)op->upn);
+	} else if (op->method == M_HEAD) {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	} else if (op->method == M_DELETE) {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
 	}
-	rc = HS_STORE_TEMP;
-	if (!errbuf || !*errbuf)
-		hs_seterr(errbuf, errlen, "%s %s: timed out", method, url.data);
-out:
-	curl_slist_free_all(headers);
-	hs_buf_release(&hdr);
-	hs_buf_release(&url);
-	hs_buf_reset(&s->body);
+	if (op->out)
+		op->out_keep = op->out->len;
+	hs_buf_reset(&op->body);
+	s->counts.requests++;
+	if (curl_multi_add_handle(s->multi, e) != CURLM_OK) {
+		snprintf(op->err, sizeof(op->err), "cannot start a transfer");
+		op_finish(op, HS_STORE_ERR);
+		return;
+	}
+	op->active = 1;
+}
+
+/* Decide what a finished transfer means: done, retry later, or (a put
+ * whose HEAD found nothing) go on with the PUT. */
+static void op_result(struct hs_store_op *op, CURLcode c)
+{
+	struct hs_store *s = op->s;
+	const char *m = method_name[op->method];
+	long code = 0;
+	int temp;
+
+	curl_multi_remove_handle(s->multi, op->easy);
+	op->active = 0;
+	if (c == CURLE_OK)
+		curl_easy_getinfo(op->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (c == CURLE_OK && code >= 200 && code < 300) {
+		if (op->then_put && op->method == M_HEAD) {
+			op->existed = 1;
+			s->counts.skipped++;
+		} else if (op->method == M_PUT) {
+			s->counts.puts++;
+		}
+		op_finish(op, HS_STORE_OK);
+		return;
+	}
+	if (op->out)
+		hs_buf_setlen(op->out, op->out_keep);
+	if (c == CURLE_OK && code == 404) {
+		if (op->then_put && op->method == M_HEAD) {
+			op->method = M_PUT;
+			op->attempt = 0;
+			op_launch(op);
+			return;
+		}
+		snprintf(op->err, sizeof(op->err), "%s %s: not found", m,
+		         op->url.data);
+		op_finish(op, op->method == M_PUT ? HS_STORE_ERR
+		                                  : HS_STORE_NOTFOUND);
+		return;
+	}
+	if (c != CURLE_OK) {
+		temp = temporary_curl(c);
+		snprintf(op->err, sizeof(op->err), "%s %s: %s", m, op->url.data,
+		         curl_easy_strerror(c));
+	} else {
+		char ecode[64], emsg[256];
+		xml_field(&op->body, "Code", ecode, sizeof(ecode));
+		xml_field(&op->body, "Message", emsg, sizeof(emsg));
+		temp = temporary_http(code);
+		snprintf(op->err, sizeof(op->err), "%s %s: HTTP %ld%s%s%s%s", m,
+		         op->url.data, code, *ecode ? " " : "", ecode,
+		         *emsg ? ": " : "", emsg);
+	}
+	if (!temp) {
+		op_finish(op, HS_STORE_ERR);
+		return;
+	}
+	/* Exponential backoff from 100 ms, capped at 5 s, with jitter in
+	 * [d/2, d) so many clients do not retry in step. */
+	double d = 0.1 * (double)(1u << (op->attempt < 6 ? op->attempt : 6));
+	if (d > 5)
+		d = 5;
+	d = d / 2 + (d / 2) * ((double)(rand() & 0xffff) / 65536.0);
+	if (op->attempt >= s->o.retries || now() + d >= op->deadline) {
+		op_finish(op, HS_STORE_TEMP);
+		return;
+	}
+	op->attempt++;
+	s->counts.retries++;
+	op->retry_at = now() + d;
+}
+
+/* A new operation on key (its URL built), not yet started. */
+static struct hs_store_op *op_new(struct hs_store *s, int method,
+                                  const char *key)
+{
+	struct hs_store_op *op = hs_xcalloc(1, sizeof(*op));
+
+	op->s = s;
+	op->method = method;
+	hs_buf_init(&op->url);
+	hs_buf_init(&op->body);
+	if (s->kind == HS_STORE_S3) {
+		hs_buf_addf(&op->url, "%s%s%s%s", s->base, s->prefix,
+		            *s->prefix ? "/" : "", key);
+		op->deadline = now() + s->o.timeout;
+	}
+	if (!hs_store_key_ok(key, strlen(key))) {
+		snprintf(op->err, sizeof(op->err), "bad object key '%.80s'",
+		         key);
+		op_finish(op, HS_STORE_ERR);
+	}
+	return op;
+}
+
+/* Start an S3 operation: link it into s->ops and launch it. */
+static void op_start(struct hs_store_op *op)
+{
+	struct hs_store *s = op->s;
+
+	if (op->done)
+		return;
+	op->easy = curl_easy_init();
+	if (op->easy == NULL) {
+		snprintf(op->err, sizeof(op->err), "cannot initialize libcurl");
+		op_finish(op, HS_STORE_ERR);
+		return;
+	}
+	op->next = s->ops;
+	s->ops = op;
+	op_launch(op);
+}
+
+static void op_unlink(struct hs_store_op *op)
+{
+	struct hs_store_op **pp = &op->s->ops;
+
+	while (*pp && *pp != op)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = op->next;
+}
+
+/*
+ * Run every operation of s until target is finished: transfers progress,
+ * finished ones are judged, retries whose time came are launched again.
+ */
+static void run_until(struct hs_store *s, struct hs_store_op *target)
+{
+	while (!target->done) {
+		double t = now(), wake = t + 1;
+		int running, nmsg;
+		CURLMsg *msg;
+
+		for (struct hs_store_op *op = s->ops; op; op = op->next) {
+			if (op->done || op->active)
+				continue;
+			if (op->retry_at <= t)
+				op_launch(op);
+			else if (op->retry_at < wake)
+				wake = op->retry_at;
+		}
+		if (target->done)
+			break;
+		curl_multi_perform(s->multi, &running);
+		while ((msg = curl_multi_info_read(s->multi, &nmsg)) != NULL) {
+			char *priv = NULL;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			                  &priv);
+			if (priv)
+				op_result((struct hs_store_op *)priv,
+				          msg->data.result);
+		}
+		if (target->done)
+			break;
+		long ms = (long)((wake - now()) * 1000);
+		if (ms > 200)
+			ms = 200;
+		if (ms < 0)
+			ms = 0;
+		curl_multi_poll(s->multi, NULL, 0, (int)ms, NULL);
+	}
+	/* Finished operations leave the list (the caller still owns them). */
+	for (struct hs_store_op **pp = &s->ops; *pp;) {
+		if ((*pp)->done)
+			*pp = (*pp)->next;
+		else
+			pp = &(*pp)->next;
+	}
+}
+
+int hs_store_op_wait(struct hs_store_op *op, int *existed, char *errbuf,
+                     size_t errlen)
+{
+	if (!op->done)
+		run_until(op->s, op);
+	if (existed)
+		*existed = op->existed;
+	if (op->rc != HS_STORE_OK && errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", op->err);
+	return op->rc;
+}
+
+int hs_store_op_done(const struct hs_store_op *op)
+{
+	return op->done;
+}
+
+void hs_store_op_free(struct hs_store_op *op)
+{
+	if (op == NULL)
+		return;
+	if (op->active)
+		curl_multi_remove_handle(op->s->multi, op->easy);
+	op_unlink(op);
+	if (op->easy)
+		curl_easy_cleanup(op->easy);
+	curl_slist_free_all(op->headers);
+	hs_buf_release(&op->url);
+	hs_buf_release(&op->body);
+	free(op);
+}
+
+/* One request, start to finish. */
+static int s3_request(struct hs_store *s, int method, const char *key,
+                      struct hs_buf *out, char *errbuf, size_t errlen)
+{
+	struct hs_store_op *op = op_new(s, method, key);
+	int rc;
+
+	op->out = out;
+	op_start(op);
+	rc = hs_store_op_wait(op, NULL, errbuf, errlen);
+	hs_store_op_free(op);
 	return rc;
 }
 
@@ -847,41 +1186,63 @@ static int bad_key(const char *key, char *errbuf, size_t errlen)
 	return hs_seterr(errbuf, errlen, "bad object key '%.80s'", key);
 }
 
+struct hs_store_op *hs_store_put_start(struct hs_store *s, const char *key,
+                                       const void *p, size_t n)
+{
+	struct hs_store_op *op = op_new(s, M_HEAD, key);
+
+	if (op->done)
+		return op;
+	if (s->kind == HS_STORE_FILE) {
+		int existed = 0;
+		int rc =
+		    file_put(s, key, p, n, &existed, op->err, sizeof(op->err));
+		op->existed = existed;
+		op_finish(op, rc);
+		return op;
+	}
+	/* A HEAD costs far less than sending megabytes again. */
+	op->then_put = 1;
+	op->up = p;
+	op->upn = n;
+	op_start(op);
+	return op;
+}
+
+struct hs_store_op *hs_store_get_start(struct hs_store *s, const char *key,
+                                       struct hs_buf *out)
+{
+	struct hs_store_op *op = op_new(s, M_GET, key);
+
+	if (op->done)
+		return op;
+	if (s->kind == HS_STORE_FILE) {
+		op_finish(op, file_get(s, key, out, op->err, sizeof(op->err)));
+		return op;
+	}
+	op->out = out;
+	op_start(op);
+	return op;
+}
+
 int hs_store_put(struct hs_store *s, const char *key, const void *p, size_t n,
                  int *existed, char *errbuf, size_t errlen)
 {
-	int dummy, rc;
+	struct hs_store_op *op = hs_store_put_start(s, key, p, n);
+	int rc = hs_store_op_wait(op, existed, errbuf, errlen);
 
-	if (existed == NULL)
-		existed = &dummy;
-	*existed = 0;
-	if (!hs_store_key_ok(key, strlen(key)))
-		return bad_key(key, errbuf, errlen);
-	if (s->kind == HS_STORE_FILE)
-		return file_put(s, key, p, n, existed, errbuf, errlen);
-	/* A HEAD costs far less than sending megabytes again. */
-	rc = s3_request(s, "HEAD", key, NULL, 0, NULL, errbuf, errlen);
-	if (rc == HS_STORE_OK) {
-		*existed = 1;
-		s->counts.skipped++;
-		return HS_STORE_OK;
-	}
-	if (rc != HS_STORE_NOTFOUND)
-		return rc;
-	rc = s3_request(s, "PUT", key, p, n, NULL, errbuf, errlen);
-	if (rc == HS_STORE_OK)
-		s->counts.puts++;
-	return rc == HS_STORE_NOTFOUND ? HS_STORE_ERR : rc;
+	hs_store_op_free(op);
+	return rc;
 }
 
 int hs_store_get(struct hs_store *s, const char *key, struct hs_buf *out,
                  char *errbuf, size_t errlen)
 {
-	if (!hs_store_key_ok(key, strlen(key)))
-		return bad_key(key, errbuf, errlen);
-	if (s->kind == HS_STORE_FILE)
-		return file_get(s, key, out, errbuf, errlen);
-	return s3_request(s, "GET", key, NULL, 0, out, errbuf, errlen);
+	struct hs_store_op *op = hs_store_get_start(s, key, out);
+	int rc = hs_store_op_wait(op, NULL, errbuf, errlen);
+
+	hs_store_op_free(op);
+	return rc;
 }
 
 int hs_store_exists(struct hs_store *s, const char *key, char *errbuf,
@@ -891,7 +1252,7 @@ int hs_store_exists(struct hs_store *s, const char *key, char *errbuf,
 		return bad_key(key, errbuf, errlen);
 	if (s->kind == HS_STORE_FILE)
 		return file_exists(s, key, errbuf, errlen);
-	return s3_request(s, "HEAD", key, NULL, 0, NULL, errbuf, errlen);
+	return s3_request(s, M_HEAD, key, NULL, errbuf, errlen);
 }
 
 int hs_store_delete(struct hs_store *s, const char *key, char *errbuf,
@@ -914,7 +1275,7 @@ int hs_store_delete(struct hs_store *s, const char *key, char *errbuf,
 		return bad_key(key, errbuf, errlen);
 	if (s->kind == HS_STORE_FILE)
 		return file_delete(s, key, errbuf, errlen);
-	rc = s3_request(s, "DELETE", key, NULL, 0, NULL, errbuf, errlen);
+	rc = s3_request(s, M_DELETE, key, NULL, errbuf, errlen);
 	return rc == HS_STORE_NOTFOUND ? HS_STORE_OK : rc;
 }
 
@@ -924,8 +1285,9 @@ int hs_store_list(struct hs_store *s,
                   void *ctx, char *errbuf, size_t errlen)
 {
 	if (s->kind != HS_STORE_FILE)
-		return hs_seterr(errbuf, errlen,
-		                 "listing is for file: stores; expire S3 objects "
-		                 "with a lifecycle rule");
+		return hs_seterr(
+		    errbuf, errlen,
+		    "listing is for file: stores; expire S3 objects "
+		    "with a lifecycle rule");
 	return file_list(s, fn, ctx, errbuf, errlen);
 }

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <time.h>
 
-struct hs_buf;
+#include "buf.h"
 
 enum {
 	HS_STORE_OK = 0,
@@ -86,6 +86,67 @@ int hs_store_key_ok(const char *key, size_t n);
  */
 int hs_store_put(struct hs_store *s, const char *key, const void *p, size_t n,
                  int *existed, char *errbuf, size_t errlen);
+
+/*
+ * Asynchronous operations, so several objects travel at once (S3: one
+ * curl multi handle per store, whose connections are kept alive between
+ * requests; file: stores finish at once).  An operation is started, then
+ * waited for; waiting for one also moves every other operation of the
+ * same store on.  The caller frees each with hs_store_op_free(), also an
+ * unfinished one (which cancels it).  Operations of one store are used
+ * from one thread.
+ *
+ * hs_store_put_start(): as hs_store_put(); p[0..n) must stay valid and
+ * unchanged until the operation is finished.
+ * hs_store_get_start(): as hs_store_get(); out must stay valid until it is
+ * finished and is not touched by anything else meanwhile.
+ * Neither returns NULL: a bad key gives an operation already finished
+ * with HS_STORE_ERR.
+ */
+struct hs_store_op;
+struct hs_store_op *hs_store_put_start(struct hs_store *s, const char *key,
+                                       const void *p, size_t n);
+struct hs_store_op *hs_store_get_start(struct hs_store *s, const char *key,
+                                       struct hs_buf *out);
+/* 1 once op has a result (waiting would not block), else 0. */
+int hs_store_op_done(const struct hs_store_op *op);
+/* Run transfers until op is finished; its result as hs_store_put() or
+ * hs_store_get() would return it, with *existed (may be NULL) and
+ * errbuf filled. */
+int hs_store_op_wait(struct hs_store_op *op, int *existed, char *errbuf,
+                     size_t errlen);
+void hs_store_op_free(struct hs_store_op *op);
+
+/*
+ * Streaming writes to a file: store, for objects whose key (a content
+ * address) is known only after all their bytes went by: begin, write in
+ * pieces, then commit under the key (or abort).  The bytes go to a
+ * temporary file as they come, so memory stays bounded by the caller's
+ * pieces; commit fsyncs and renames it, or drops it when an object with
+ * that key exists already (*existed = 1).  A writer is reused across
+ * objects: init once, release at the end.
+ */
+struct hs_store_writer {
+	struct hs_store *s;       /* the store written to; NULL when idle */
+	int fd;                   /* the temporary file, -1 when idle */
+	struct hs_buf tmp;        /* its path */
+	uint64_t written, kicked; /* bytes written, write-back started */
+};
+void hs_store_writer_init(struct hs_store_writer *w);
+/* Drop a temporary file in progress, if any; w stays usable. */
+void hs_store_writer_abort(struct hs_store_writer *w);
+/* Abort and free w's storage. */
+void hs_store_writer_release(struct hs_store_writer *w);
+/* Start an object in s (file: stores only).  HS_STORE_OK or an error. */
+int hs_store_writer_begin(struct hs_store_writer *w, struct hs_store *s,
+                          char *errbuf, size_t errlen);
+/* Append p[0..n).  On an error the object is aborted. */
+int hs_store_writer_write(struct hs_store_writer *w, const void *p, size_t n,
+                          char *errbuf, size_t errlen);
+/* Make the object durable under key (see above); w is idle after it,
+ * whatever the result. */
+int hs_store_writer_commit(struct hs_store_writer *w, const char *key,
+                           int *existed, char *errbuf, size_t errlen);
 
 /* Append the object's bytes to out.  HS_STORE_NOTFOUND if absent. */
 int hs_store_get(struct hs_store *s, const char *key, struct hs_buf *out,

@@ -18,6 +18,22 @@ enum claim_format { FORMAT_NATIVE = 0, FORMAT_SQS, FORMAT_CLOUDEVENTS };
 #define CLAIM_MAX_STORES 16
 #define CLAIM_MAX_KEEP 32
 #define CLAIM_MEDIA_TYPE "application/json"
+#define CLAIM_MAX_PARALLEL 64
+#define CLAIM_CHUNK (1u << 20) /* streamed compression piece */
+/* Small events waiting behind pending large ones, at most (bytes). */
+#define CLAIM_HELD_MAX (8u << 20)
+
+/* An event whose object is on its way to the store (put, S3). */
+struct claim_slot {
+	struct hs_store_op *op;  /* the transfer; NULL when the slot is free */
+	struct hs_buf obj;       /* the object's bytes; storage reused */
+	struct hs_buf out;       /* the line to write once it is stored */
+	size_t ref_off, ref_len; /* where the reference sits in out */
+	size_t size;             /* bytes the reference replaced */
+	struct hs_buf held;      /* later lines waiting for it, '\n'-ended */
+	const char *file;        /* input position, for a dead letter */
+	uint64_t lineno;
+};
 
 struct claim {
 	enum claim_format format;
@@ -38,6 +54,13 @@ struct claim {
 	struct hs_buf obj, line, tmp; /* scratch, reused */
 	int tempfail; /* a store failure worth retrying later happened */
 
+	/* put: pending events in input order, a ring of parallel slots. */
+	struct claim_slot slots[CLAIM_MAX_PARALLEL];
+	int parallel, head, npend;
+	size_t held_bytes;
+	struct hs_store_writer writer; /* file: stores, streamed */
+	struct hs_buf zout;            /* compressed piece, CLAIM_CHUNK */
+
 	uint64_t offloaded, restored, checked;
 	uint64_t bytes_orig, bytes_stored, reused;
 };
@@ -45,6 +68,9 @@ struct claim {
 /* put: offload large payloads; one event per call, ended on t. */
 void claim_put(struct claim *c, struct hs_tool *t, const char *line,
                size_t len);
+/* put: finish every pending event, in order (end of input, idle input,
+ * a stop signal). */
+void claim_put_drain(struct claim *c, struct hs_tool *t);
 /* get: restore (or with refs_only check) references; one event. */
 void claim_get(struct claim *c, struct hs_tool *t, const char *line,
                size_t len);

@@ -41,7 +41,7 @@ static int visit(void *ctx, const char *key, uint64_t size, time_t mtime)
 
 int claim_gc(struct claim *c, int verbose)
 {
-	struct gc g = { c, time(NULL) - (time_t)c->older_than, 0, 0, 0, 0 };
+	struct gc g = {c, time(NULL) - (time_t)c->older_than, 0, 0, 0, 0};
 	char err[512] = "";
 
 	if (hs_store_list(c->stores[0], visit, &g, err, sizeof(err)) != 0) {
@@ -49,7 +49,8 @@ int claim_gc(struct claim *c, int verbose)
 		return HS_EXIT_IO;
 	}
 	if (verbose)
-		fprintf(stderr, "%s: gc removed=%llu kept=%llu bytes_removed=%llu%s\n",
+		fprintf(stderr,
+		        "%s: gc removed=%llu kept=%llu bytes_removed=%llu%s\n",
 		        hs_prog(), (unsigned long long)g.removed,
 		        (unsigned long long)g.kept, (unsigned long long)g.bytes,
 		        c->dry_run ? " (dry run)" : "");

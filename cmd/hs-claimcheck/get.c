@@ -22,7 +22,7 @@ struct ref {
 	struct hs_store *s; /* one of c->stores */
 	char key[256];
 	char sum[HS_SHA256_HEXLEN + 1]; /* "" when the pointer has none */
-	int64_t size;       /* original bytes, -1 unknown */
+	int64_t size;                   /* original bytes, -1 unknown */
 	int zstd;
 };
 
@@ -96,8 +96,8 @@ static int native_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 	}
 	r->zstd = strcmp(enc, "zstd") == 0;
 	if (!r->zstd && strcmp(enc, "identity") != 0) {
-		hs_tool_reject(t, "claim_invalid", NULL, "unknown encoding '%s'",
-		               enc);
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "unknown encoding '%s'", enc);
 		return -1;
 	}
 	/* The key must be the content address itself: no other object of
@@ -106,10 +106,11 @@ static int native_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 	snprintf(want, sizeof(want), "%s%s", r->sum, r->zstd ? ".zst" : "");
 	if (!hs_sha256_is_hex(r->sum, strlen(r->sum)) ||
 	    strcmp(r->key, want) != 0) {
-		hs_tool_reject(t, "claim_refused", NULL,
-		               "reference key '%.200s' is not the content address "
-		               "of sha256 '%.80s'",
-		               r->key, r->sum);
+		hs_tool_reject(
+		    t, "claim_refused", NULL,
+		    "reference key '%.200s' is not the content address "
+		    "of sha256 '%.80s'",
+		    r->key, r->sum);
 		return -1;
 	}
 	if ((uint64_t)r->size > t->opts->max_event_size) {
@@ -140,7 +141,8 @@ static int sqs_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 	if (hs_json_type(d, obj) != HS_JSON_OBJECT ||
 	    str_member(d, obj, "s3BucketName", bucket, sizeof(bucket)) < 0 ||
 	    str_member(d, obj, "s3Key", full, sizeof(full)) < 0) {
-		hs_tool_reject(t, "claim_invalid", NULL, "malformed SQS pointer");
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "malformed SQS pointer");
 		return -1;
 	}
 	/* The store whose bucket and prefix hold the key, key = the rest. */
@@ -152,15 +154,17 @@ static int sqs_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 	if ((r->s = find_store(c, uri)) == NULL ||
 	    hs_store_kind(r->s) != HS_STORE_S3 ||
 	    !hs_store_key_ok(key, strlen(key))) {
-		hs_tool_reject(t, "claim_refused", NULL,
-		               "pointer names s3://%.100s/%.200s, not in a store "
-		               "given with --store",
-		               bucket, full);
+		hs_tool_reject(
+		    t, "claim_refused", NULL,
+		    "pointer names s3://%.100s/%.200s, not in a store "
+		    "given with --store",
+		    bucket, full);
 		return -1;
 	}
 	size_t kl = strlen(key);
 	if (kl >= sizeof(r->key)) {
-		hs_tool_reject(t, "claim_refused", NULL, "pointer key too long");
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "pointer key too long");
 		return -1;
 	}
 	memcpy(r->key, key, kl + 1);
@@ -203,19 +207,22 @@ static int fetch(struct claim *c, struct hs_tool *t, const struct ref *r)
 		return -1;
 	}
 	if (r->zstd) {
-		unsigned long long fs = ZSTD_getFrameContentSize(raw->data, raw->len);
+		unsigned long long fs =
+		    ZSTD_getFrameContentSize(raw->data, raw->len);
 		if (fs != (unsigned long long)r->size) {
-			hs_tool_reject(t, "claim_corrupt", NULL,
-			               "object '%s' is not a zstd frame of %lld bytes",
-			               r->key, (long long)r->size);
+			hs_tool_reject(
+			    t, "claim_corrupt", NULL,
+			    "object '%s' is not a zstd frame of %lld bytes",
+			    r->key, (long long)r->size);
 			return -1;
 		}
 		hs_buf_grow(&c->obj, (size_t)r->size);
-		size_t n = ZSTD_decompressDCtx(c->dctx, c->obj.data, (size_t)r->size,
-		                               raw->data, raw->len);
+		size_t n = ZSTD_decompressDCtx(
+		    c->dctx, c->obj.data, (size_t)r->size, raw->data, raw->len);
 		if (ZSTD_isError(n) || n != (size_t)r->size) {
 			hs_tool_reject(t, "claim_corrupt", NULL,
-			               "object '%s' does not decompress: %s", r->key,
+			               "object '%s' does not decompress: %s",
+			               r->key,
 			               ZSTD_isError(n) ? ZSTD_getErrorName(n)
 			                               : "wrong size");
 			return -1;
@@ -225,10 +232,11 @@ static int fetch(struct claim *c, struct hs_tool *t, const struct ref *r)
 	if (r->sum[0] != '\0') {
 		if (hs_sha256_hexof(c->obj.data, c->obj.len, got) < 0 ||
 		    strcmp(got, r->sum) != 0) {
-			hs_tool_reject(t, "claim_corrupt", NULL,
-			               "object '%s' has sha256 %s, the reference "
-			               "says %s",
-			               r->key, got, r->sum);
+			hs_tool_reject(
+			    t, "claim_corrupt", NULL,
+			    "object '%s' has sha256 %s, the reference "
+			    "says %s",
+			    r->key, got, r->sum);
 			return -1;
 		}
 	}
@@ -247,8 +255,7 @@ static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
 	return 0;
 }
 
-void claim_get(struct claim *c, struct hs_tool *t, const char *line,
-               size_t len)
+void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 {
 	struct ref r;
 	int found;
@@ -266,8 +273,8 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line,
 		return;
 	}
 	memset(&r, 0, sizeof(r));
-	found = c->format == FORMAT_SQS ? sqs_ref(c, t, &r)
-	                                : native_ref(c, t, &r);
+	found =
+	    c->format == FORMAT_SQS ? sqs_ref(c, t, &r) : native_ref(c, t, &r);
 	if (found < 0)
 		return;
 	if (found == 0) {

@@ -16,11 +16,14 @@
 #include "tool.h"
 #include "banned.h"
 
+/* The synopsis, as the man page's SYNOPSIS shows it. */
+/* clang-format off */
 static const char synopsis[] =
 	"usage: hs-claimcheck put --store STORE [--threshold SIZE] [--path POINTER]\n"
 	"                     [--keep POINTER]... [--level N] [options] [FILE ...]\n"
 	"       hs-claimcheck get --store STORE... [--refs-only] [options] [FILE ...]\n"
 	"       hs-claimcheck gc --store file:DIR --older-than DURATION [--dry-run]\n";
+/* clang-format on */
 
 enum {
 	OPT_STORE = HS_OPT_FIRST_TOOL,
@@ -35,30 +38,40 @@ enum {
 	OPT_RETRIES,
 	OPT_REFS_ONLY,
 	OPT_OLDER_THAN,
-	OPT_DRY_RUN
+	OPT_DRY_RUN,
+	OPT_PARALLEL
 };
 
 static void usage(void)
 {
 	printf("%s", synopsis);
-	printf("\nOffload large event payloads to an object store (put), restore "
-	       "them (get),\nexpire old objects (gc).\n\n"
-	       "Options:\n"
-	       "      --store STORE          file:DIR or s3://BUCKET[/PREFIX]\n"
-	       "      --threshold SIZE       offload lines over SIZE (default 256KiB)\n"
-	       "      --path POINTER         payload to offload (default /detail)\n"
-	       "      --keep POINTER         copy this field beside the reference\n"
-	       "      --level N              zstd level (default 1)\n"
-	       "      --format FORMAT        native or sqs-extended\n"
-	       "      --endpoint URL         S3-compatible server, path-style\n"
-	       "      --region REGION        S3 region (default $AWS_REGION)\n"
-	       "      --timeout DURATION     per object, retries included (default 60s)\n"
-	       "      --retries N            retries on 5xx, 429, timeouts (default 4)\n"
-	       "      --refs-only            get: check references, change nothing\n"
-	       "      --older-than DURATION  gc: remove objects older than this\n"
-	       "      --dry-run              gc: count, remove nothing\n" HS_OPTS_HELP
-	       "\nExit status: 0 ok, 1 some rejected, 2 usage, 3 I/O failure,\n"
-	       "75 store unavailable (retry later).\n");
+	printf(
+	    "\nOffload large event payloads to an object store (put), restore "
+	    "them (get),\nexpire old objects (gc).\n\n"
+	    "Options:\n"
+	    "      --store STORE          file:DIR or s3://BUCKET[/PREFIX]\n"
+	    "      --threshold SIZE       offload lines over SIZE (default "
+	    "256KiB)\n"
+	    "      --path POINTER         payload to offload (default "
+	    "/detail)\n"
+	    "      --keep POINTER         copy this field beside the "
+	    "reference\n"
+	    "      --level N              zstd level (default 1)\n"
+	    "      --format FORMAT        native or sqs-extended\n"
+	    "      --endpoint URL         S3-compatible server, path-style\n"
+	    "      --region REGION        S3 region (default $AWS_REGION)\n"
+	    "      --timeout DURATION     per object, retries included "
+	    "(default 60s)\n"
+	    "      --retries N            retries on 5xx, 429, timeouts "
+	    "(default 4)\n"
+	    "      --parallel N           S3 transfers in flight (default 4)\n"
+	    "      --refs-only            get: check references, change "
+	    "nothing\n"
+	    "      --older-than DURATION  gc: remove objects older than this\n"
+	    "      --dry-run              gc: count, remove "
+	    "nothing\n" HS_OPTS_HELP
+	    "\nExit status: 0 ok, 1 some rejected, 2 usage, 3 I/O failure,\n"
+	    "75 store unavailable (retry later).\n");
 }
 
 struct cfg {
@@ -77,31 +90,35 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 	switch (opt) {
 	case OPT_STORE:
 		if (g->nstores == CLAIM_MAX_STORES)
-			return hs_usage_error(synopsis, "too many --store options");
+			return hs_usage_error(synopsis,
+			                      "too many --store options");
 		g->stores[g->nstores++] = arg;
 		return 0;
 	case OPT_THRESHOLD:
 		if (hs_parse_size(arg, &size) < 0 || size < 1024)
-			return hs_usage_error(synopsis,
-			                      "bad --threshold '%s' (at least 1KiB)", arg);
+			return hs_usage_error(
+			    synopsis, "bad --threshold '%s' (at least 1KiB)",
+			    arg);
 		c->threshold = size;
 		return 0;
 	case OPT_PATH:
 		if (*arg != '\0' && *arg != '/')
-			return hs_usage_error(synopsis,
-			                      "bad --path '%s' (a JSON pointer: /detail)",
-			                      arg);
+			return hs_usage_error(
+			    synopsis,
+			    "bad --path '%s' (a JSON pointer: /detail)", arg);
 		c->path = arg;
 		return 0;
 	case OPT_KEEP:
 		if (c->nkeep == CLAIM_MAX_KEEP)
-			return hs_usage_error(synopsis, "too many --keep options");
+			return hs_usage_error(synopsis,
+			                      "too many --keep options");
 		c->keep[c->nkeep++] = arg;
 		return 0;
 	case OPT_LEVEL:
 		c->level = (int)hs_strtonum(arg, 1, ZSTD_maxCLevel(), &errstr);
 		if (errstr)
-			return hs_usage_error(synopsis, "--level '%s' is %s", arg, errstr);
+			return hs_usage_error(synopsis, "--level '%s' is %s",
+			                      arg, errstr);
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "native") == 0)
@@ -109,9 +126,10 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 		else if (strcmp(arg, "sqs-extended") == 0)
 			c->format = FORMAT_SQS;
 		else
-			return hs_usage_error(synopsis,
-			                      "unknown --format '%s' (native, sqs-extended)",
-			                      arg);
+			return hs_usage_error(
+			    synopsis,
+			    "unknown --format '%s' (native, sqs-extended)",
+			    arg);
 		return 0;
 	case OPT_ENDPOINT:
 		g->so.endpoint = arg;
@@ -120,21 +138,32 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 		g->so.region = arg;
 		return 0;
 	case OPT_TIMEOUT:
-		if (hs_parse_duration(arg, &g->so.timeout) < 0 || g->so.timeout <= 0)
-			return hs_usage_error(synopsis, "bad --timeout '%s'", arg);
+		if (hs_parse_duration(arg, &g->so.timeout) < 0 ||
+		    g->so.timeout <= 0)
+			return hs_usage_error(synopsis, "bad --timeout '%s'",
+			                      arg);
 		return 0;
 	case OPT_RETRIES:
 		g->so.retries = (int)hs_strtonum(arg, 0, 20, &errstr);
 		if (errstr)
-			return hs_usage_error(synopsis, "--retries '%s' is %s", arg,
-			                      errstr);
+			return hs_usage_error(synopsis, "--retries '%s' is %s",
+			                      arg, errstr);
+		return 0;
+	case OPT_PARALLEL:
+		c->parallel =
+		    (int)hs_strtonum(arg, 1, CLAIM_MAX_PARALLEL, &errstr);
+		if (errstr)
+			return hs_usage_error(synopsis, "--parallel '%s' is %s",
+			                      arg, errstr);
 		return 0;
 	case OPT_REFS_ONLY:
 		c->refs_only = 1;
 		return 0;
 	case OPT_OLDER_THAN:
-		if (hs_parse_duration(arg, &c->older_than) < 0 || c->older_than <= 0)
-			return hs_usage_error(synopsis, "bad --older-than '%s'", arg);
+		if (hs_parse_duration(arg, &c->older_than) < 0 ||
+		    c->older_than <= 0)
+			return hs_usage_error(synopsis, "bad --older-than '%s'",
+			                      arg);
 		return 0;
 	case OPT_DRY_RUN:
 		c->dry_run = 1;
@@ -146,20 +175,23 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 /* The combinations each mode accepts; 0 or an exit status. */
 static int check_cfg(struct claim *c, struct cfg *g)
 {
-	int put = strcmp(g->mode, "put") == 0, get = strcmp(g->mode, "get") == 0;
+	int put = strcmp(g->mode, "put") == 0,
+	    get = strcmp(g->mode, "get") == 0;
 	int gc = strcmp(g->mode, "gc") == 0;
 	size_t pl = strlen(c->path);
 
 	if (!put && !get && !gc)
-		return hs_usage_error(synopsis, "unknown mode '%s' (put, get, gc)",
-		                      g->mode);
+		return hs_usage_error(
+		    synopsis, "unknown mode '%s' (put, get, gc)", g->mode);
 	if (g->nstores == 0)
 		return hs_usage_error(synopsis, "%s needs --store", g->mode);
 	if ((put || gc) && g->nstores > 1)
-		return hs_usage_error(synopsis, "%s takes one --store", g->mode);
-	if (gc && (c->older_than <= 0 || strncmp(g->stores[0], "file:", 5) != 0))
-		return hs_usage_error(synopsis,
-		                      "gc needs --store file:DIR and --older-than");
+		return hs_usage_error(synopsis, "%s takes one --store",
+		                      g->mode);
+	if (gc &&
+	    (c->older_than <= 0 || strncmp(g->stores[0], "file:", 5) != 0))
+		return hs_usage_error(
+		    synopsis, "gc needs --store file:DIR and --older-than");
 	if (!gc && (c->older_than > 0 || c->dry_run))
 		return hs_usage_error(synopsis,
 		                      "--older-than and --dry-run are for gc");
@@ -168,12 +200,13 @@ static int check_cfg(struct claim *c, struct cfg *g)
 	if (c->format == FORMAT_SQS) {
 		for (int i = 0; i < g->nstores; i++)
 			if (strncmp(g->stores[i], "s3://", 5) != 0)
-				return hs_usage_error(synopsis,
-				                      "--format sqs-extended needs s3:// "
-				                      "stores");
+				return hs_usage_error(
+				    synopsis,
+				    "--format sqs-extended needs s3:// "
+				    "stores");
 		if (c->nkeep)
-			return hs_usage_error(synopsis,
-			                      "--keep does not apply to sqs-extended");
+			return hs_usage_error(
+			    synopsis, "--keep does not apply to sqs-extended");
 	}
 	/* A kept field sits beside the reference: one level below --path. */
 	for (int i = 0; i < c->nkeep; i++) {
@@ -181,10 +214,11 @@ static int check_cfg(struct claim *c, struct cfg *g)
 		if (!put || strncmp(k, c->path, pl) != 0 || k[pl] != '/' ||
 		    k[pl + 1] == '\0' || strchr(k + pl + 1, '/') != NULL ||
 		    strcmp(k + pl + 1, "hs-claim") == 0)
-			return hs_usage_error(synopsis,
-			                      "--keep '%s' must name a field directly "
-			                      "under --path '%s' (put only)",
-			                      k, c->path);
+			return hs_usage_error(
+			    synopsis,
+			    "--keep '%s' must name a field directly "
+			    "under --path '%s' (put only)",
+			    k, c->path);
 	}
 	return 0;
 }
@@ -194,7 +228,8 @@ static int open_stores(struct claim *c, struct cfg *g)
 	char err[512];
 
 	for (int i = 0; i < g->nstores; i++) {
-		c->stores[i] = hs_store_open(g->stores[i], &g->so, err, sizeof(err));
+		c->stores[i] =
+		    hs_store_open(g->stores[i], &g->so, err, sizeof(err));
 		if (c->stores[i] == NULL) {
 			hs_err("%s", err);
 			return HS_EXIT_USAGE;
@@ -204,10 +239,26 @@ static int open_stores(struct claim *c, struct cfg *g)
 	return 0;
 }
 
+struct idle {
+	struct claim *c;
+	struct hs_tool *t;
+};
+
+/* Input went quiet: pending events must not wait for the next one. */
+static void on_idle(void *ctx)
+{
+	struct idle *i = ctx;
+
+	claim_put_drain(i->c, i->t);
+	hs_tool_flush(i->t);
+	hs_stats_tick(&i->t->stats);
+}
+
 static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
                       char **files, int nfiles)
 {
 	struct hs_tool t;
+	struct idle idle = {c, &t};
 	struct hs_buf extra = HS_BUF_INIT;
 	const char *line;
 	size_t len;
@@ -216,12 +267,21 @@ static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
 	if (hs_tool_start(&t, opts, files, nfiles) < 0)
 		return hs_tool_finish(&t, NULL);
 	c->doc.max_depth = opts->max_depth;
+	if (put) {
+		t.in.idle = on_idle;
+		t.in.idle_ctx = &idle;
+	}
 	while (hs_tool_next(&t, &line, &len) > 0) {
 		if (put)
 			claim_put(c, &t, line, len);
 		else
 			claim_get(c, &t, line, len);
 	}
+	/* End of input, a stop signal or a broken stdout: the transfers in
+	 * flight finish (their objects are stored or their events
+	 * dead-lettered) before anything is released. */
+	if (put)
+		claim_put_drain(c, &t);
 	/* Dead letters from an unreachable store: cron should retry. */
 	if (c->tempfail && t.rc < HS_EXIT_TEMPFAIL)
 		t.rc = HS_EXIT_TEMPFAIL;
@@ -241,39 +301,42 @@ void claim_stats(const struct claim *c, struct hs_buf *out)
 		req += n.requests;
 		retries += n.retries;
 	}
-	hs_buf_addf(out,
-	            "offloaded=%llu restored=%llu checked=%llu reused=%llu "
-	            "payload_bytes=%llu stored_bytes=%llu requests=%llu "
-	            "retries=%llu",
-	            (unsigned long long)c->offloaded,
-	            (unsigned long long)c->restored,
-	            (unsigned long long)c->checked, (unsigned long long)c->reused,
-	            (unsigned long long)c->bytes_orig,
-	            (unsigned long long)c->bytes_stored,
-	            (unsigned long long)req, (unsigned long long)retries);
+	hs_buf_addf(
+	    out,
+	    "offloaded=%llu restored=%llu checked=%llu reused=%llu "
+	    "payload_bytes=%llu stored_bytes=%llu requests=%llu "
+	    "retries=%llu",
+	    (unsigned long long)c->offloaded, (unsigned long long)c->restored,
+	    (unsigned long long)c->checked, (unsigned long long)c->reused,
+	    (unsigned long long)c->bytes_orig,
+	    (unsigned long long)c->bytes_stored, (unsigned long long)req,
+	    (unsigned long long)retries);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		HS_OPTS_LONG,
-		{ "store", required_argument, NULL, OPT_STORE },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "path", required_argument, NULL, OPT_PATH },
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "level", required_argument, NULL, OPT_LEVEL },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
-		{ "region", required_argument, NULL, OPT_REGION },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "refs-only", no_argument, NULL, OPT_REFS_ONLY },
-		{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct claim c = { .threshold = 256 << 10, .path = "/detail", .level = 1 };
-	struct cfg g = { .so = { .retries = -1 } };
+	    HS_OPTS_LONG,
+	    {"store", required_argument, NULL, OPT_STORE},
+	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+	    {"path", required_argument, NULL, OPT_PATH},
+	    {"keep", required_argument, NULL, OPT_KEEP},
+	    {"level", required_argument, NULL, OPT_LEVEL},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
+	    {"region", required_argument, NULL, OPT_REGION},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"retries", required_argument, NULL, OPT_RETRIES},
+	    {"refs-only", no_argument, NULL, OPT_REFS_ONLY},
+	    {"older-than", required_argument, NULL, OPT_OLDER_THAN},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"parallel", required_argument, NULL, OPT_PARALLEL},
+	    {NULL, 0, NULL, 0}};
+	struct claim c = {.threshold = 256 << 10,
+	                  .path = "/detail",
+	                  .level = 1,
+	                  .parallel = 4};
+	struct cfg g = {.so = {.retries = -1}};
 	struct hs_opts opts;
 	int ch, r, rc;
 
@@ -318,6 +381,13 @@ int main(int argc, char **argv)
 	hs_buf_init(&c.obj);
 	hs_buf_init(&c.line);
 	hs_buf_init(&c.tmp);
+	hs_buf_init(&c.zout);
+	hs_store_writer_init(&c.writer);
+	for (int i = 0; i < CLAIM_MAX_PARALLEL; i++) {
+		hs_buf_init(&c.slots[i].obj);
+		hs_buf_init(&c.slots[i].out);
+		hs_buf_init(&c.slots[i].held);
+	}
 	c.cctx = ZSTD_createCCtx();
 	c.dctx = ZSTD_createDCtx();
 	if (c.cctx == NULL || c.dctx == NULL) {
@@ -333,6 +403,14 @@ int main(int argc, char **argv)
 	else
 		rc = run_filter(&c, &g, &opts, argv + optind, argc - optind);
 out:
+	hs_store_writer_release(&c.writer);
+	for (int i = 0; i < CLAIM_MAX_PARALLEL; i++) {
+		hs_store_op_free(c.slots[i].op);
+		hs_buf_release(&c.slots[i].obj);
+		hs_buf_release(&c.slots[i].out);
+		hs_buf_release(&c.slots[i].held);
+	}
+	hs_buf_release(&c.zout);
 	for (int i = 0; i < c.nstores; i++)
 		hs_store_free(c.stores[i]);
 	ZSTD_freeCCtx(c.cctx);

@@ -39,23 +39,24 @@ int main(void)
 	CHECK(!hs_store_key_ok("a\0b", 3), "NUL refused");
 
 	CHECK(hs_store_canon("s3://bkt//p/q//", canon, sizeof(canon)) == 0 &&
-	              strcmp(canon, "s3://bkt/p/q") == 0,
+	          strcmp(canon, "s3://bkt/p/q") == 0,
 	      "s3 canon strips slashes: %s", canon);
 	CHECK(hs_store_canon("s3://bkt", canon, sizeof(canon)) == 0 &&
-	              strcmp(canon, "s3://bkt") == 0,
+	          strcmp(canon, "s3://bkt") == 0,
 	      "bucket alone");
 	CHECK(hs_store_canon("s3://bkt/a/../b", canon, sizeof(canon)) < 0,
 	      "'..' in a prefix refused");
 	CHECK(hs_store_canon("s3://B_K", canon, sizeof(canon)) < 0,
 	      "bad bucket name refused");
 	CHECK(hs_store_canon("file:///etc/", canon, sizeof(canon)) == 0 &&
-	              strcmp(canon, "file:///etc") == 0,
+	          strcmp(canon, "file:///etc") == 0,
 	      "file canon: %s", canon);
 	CHECK(hs_store_canon("http://x", canon, sizeof(canon)) < 0,
 	      "other schemes refused");
 
 	CHECK(hs_sha256_hexof("abc", 3, hex) == 0 &&
-	              strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0,
+	          strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+	                      "b410ff61f20015ad") == 0,
 	      "sha-256 of abc");
 	CHECK(hs_sha256_is_hex(hex, 64) && !hs_sha256_is_hex("AB", 2),
 	      "hex check");
@@ -72,38 +73,38 @@ int main(void)
 	CHECK(hs_store_kind(s) == HS_STORE_FILE, "kind");
 	CHECK(strcmp(hs_store_uri(s) + 5, dir) == 0, "uri loses the slash");
 	CHECK(hs_store_exists(s, "abcdef", err, sizeof(err)) ==
-	              HS_STORE_NOTFOUND,
+	          HS_STORE_NOTFOUND,
 	      "absent object");
 	CHECK(hs_store_get(s, "abcdef", &b, err, sizeof(err)) ==
-	              HS_STORE_NOTFOUND,
+	          HS_STORE_NOTFOUND,
 	      "get absent: not found");
 	CHECK(hs_store_put(s, "abcdef", "hello", 5, &existed, err,
 	                   sizeof(err)) == 0 &&
-	              existed == 0,
+	          existed == 0,
 	      "put");
 	snprintf(uri, sizeof(uri), "%s/ab/cd/abcdef", dir);
 	struct stat st;
 	CHECK(stat(uri, &st) == 0 && st.st_size == 5, "fan-out path");
 	CHECK(hs_store_put(s, "abcdef", "other", 5, &existed, err,
 	                   sizeof(err)) == 0 &&
-	              existed == 1,
+	          existed == 1,
 	      "second put skipped");
 	CHECK(hs_store_get(s, "abcdef", &b, err, sizeof(err)) == 0 &&
-	              b.len == 5 && memcmp(b.data, "hello", 5) == 0,
+	          b.len == 5 && memcmp(b.data, "hello", 5) == 0,
 	      "get returns the first bytes");
 	CHECK(hs_store_put(s, "../x", "x", 1, NULL, err, sizeof(err)) ==
-	              HS_STORE_ERR,
+	          HS_STORE_ERR,
 	      "put with a bad key refused");
 	CHECK(hs_store_get(s, "/etc/passwd", &b, err, sizeof(err)) ==
-	              HS_STORE_ERR,
+	          HS_STORE_ERR,
 	      "get with a bad key refused");
 	CHECK(hs_store_put(s, "xy", "x", 1, NULL, err, sizeof(err)) == 0,
 	      "short key");
 	CHECK(hs_store_list(s, count_cb, &n, err, sizeof(err)) == 0 && n == 2,
 	      "list sees 2 objects (%d)", n);
 	CHECK(hs_store_delete(s, "abcdef", err, sizeof(err)) == 0 &&
-	              hs_store_exists(s, "abcdef", err, sizeof(err)) ==
-	                      HS_STORE_NOTFOUND,
+	          hs_store_exists(s, "abcdef", err, sizeof(err)) ==
+	              HS_STORE_NOTFOUND,
 	      "delete");
 	CHECK(hs_store_delete(s, "abcdef", err, sizeof(err)) == 0,
 	      "delete twice is fine");
@@ -113,7 +114,7 @@ int main(void)
 	snprintf(uri, sizeof(uri), "file:%s/missing", dir);
 	s = hs_store_open(uri, NULL, err, sizeof(err));
 	CHECK(s && hs_store_put(s, "abcd", "x", 1, NULL, err, sizeof(err)) ==
-	                   HS_STORE_ERR,
+	               HS_STORE_ERR,
 	      "a missing store directory is not created");
 	hs_store_free(s);
 
