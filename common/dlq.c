@@ -12,6 +12,7 @@
 #include "err.h"
 #include "json.h"
 #include "lineio.h"
+#include "out.h"
 #include "timeutil.h"
 #include "banned.h"
 
@@ -39,22 +40,6 @@ void hs_dlq_close(struct hs_dlq *q)
 	free(q->path);
 	q->path = NULL;
 	hs_buf_release(&q->rec);
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Copy hs-consume's coordinates from the event, if it carries them. */
@@ -160,7 +145,7 @@ int hs_dlq_write(struct hs_dlq *q, const struct hs_dlq_rec *r, char *errbuf,
 		hs_buf_addc(b, '"');
 	}
 	hs_buf_adds(b, "}\n");
-	if (write_all(q->fd, b->data, b->len) < 0)
+	if (hs_write_all(q->fd, b->data, b->len) < 0)
 		return hs_seterr(errbuf, errlen, "cannot write to dead-letter file '%s': %s",
 		                 q->path, strerror(errno));
 	q->written++;
@@ -182,7 +167,7 @@ static void oversize_chunk(void *ctx, const char *p, size_t n)
 
 	hs_base64_feed(&o->st, o->b, p, n);
 	if (o->b->len >= (1u << 20)) {
-		if (!o->failed && write_all(o->fd, o->b->data, o->b->len) < 0)
+		if (!o->failed && hs_write_all(o->fd, o->b->data, o->b->len) < 0)
 			o->failed = errno;
 		hs_buf_reset(o->b);
 	}
@@ -208,7 +193,7 @@ int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
 	rest = hs_lineio_rest(in, oversize_chunk, &o);
 	hs_base64_finish(&o.st, &q->rec);
 	hs_buf_adds(&q->rec, "\"}\n");
-	if (!o.failed && write_all(q->fd, q->rec.data, q->rec.len) < 0)
+	if (!o.failed && hs_write_all(q->fd, q->rec.data, q->rec.len) < 0)
 		o.failed = errno;
 	hs_buf_release(&q->rec);
 	*total = rest;

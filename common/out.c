@@ -129,6 +129,24 @@ int hs_out_line(struct hs_out *o, const char *p, size_t n)
 	return 0;
 }
 
+int hs_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 void hs_pipe_grow(int fd)
 {
 	struct stat st;

@@ -39,6 +39,13 @@ int hs_out_write(struct hs_out *o, const char *p, size_t n);
 int hs_out_flush(struct hs_out *o);
 
 /*
+ * write(2) all of p[0..n) to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set.  For files and pipes outside struct
+ * hs_out (dead-letter files, stores, targets).
+ */
+int hs_write_all(int fd, const void *p, size_t n);
+
+/*
  * Enlarge the pipe behind fd to up to 1 MiB (or /proc/sys/fs/pipe-max-size
  * if smaller) when fd is a pipe: a chain of hs tools moves data about
  * three times faster through 1 MiB pipes than through the default 64 KiB.
