@@ -29,6 +29,7 @@ struct claim_slot {
 	struct hs_buf obj;       /* the object's bytes; storage reused */
 	struct hs_buf out;       /* the line to write once it is stored */
 	size_t ref_off, ref_len; /* where the reference sits in out */
+	struct hs_buf pre;       /* cloudevents: the "data": key text */
 	size_t size;             /* bytes the reference replaced */
 	struct hs_buf held;      /* later lines waiting for it, '\n'-ended */
 	const char *file;        /* input position, for a dead letter */

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "claim.h"
@@ -14,6 +15,7 @@
 #include "banned.h"
 
 #define CLAIM_TAG "\"hs-claim\""
+#define CE_TAG "\"hsclaim\""
 #define SQS_TAG "software.amazon.payloadoffloading.PayloadS3Pointer"
 
 /* A reference, located and checked. */
@@ -23,6 +25,7 @@ struct ref {
 	char key[256];
 	char sum[HS_SHA256_HEXLEN + 1]; /* "" when the pointer has none */
 	int64_t size;                   /* original bytes, -1 unknown */
+	uint32_t dr, hc; /* cloudevents: dataref and hsclaim values */
 	int zstd;
 };
 
@@ -56,6 +59,41 @@ static struct hs_store *find_store(struct claim *c, const char *uri)
 		if (strcmp(hs_store_uri(c->stores[i]), canon) == 0)
 			return c->stores[i];
 	return NULL;
+}
+
+/*
+ * What every reference must satisfy once its store is known: a known
+ * encoding, the key being the content address of its sha256 (no other
+ * object of the store, and no path, can be named) and a size within
+ * --max-event-size.  1 if so, else -1 (dead-lettered).
+ */
+static int check_ref(struct hs_tool *t, struct ref *r, const char *enc)
+{
+	r->zstd = strcmp(enc, "zstd") == 0;
+	if (!r->zstd && strcmp(enc, "identity") != 0) {
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "unknown encoding '%s'", enc);
+		return -1;
+	}
+	char want[HS_SHA256_HEXLEN + 8];
+	snprintf(want, sizeof(want), "%s%s", r->sum, r->zstd ? ".zst" : "");
+	if (!hs_sha256_is_hex(r->sum, strlen(r->sum)) ||
+	    strcmp(r->key, want) != 0) {
+		hs_tool_reject(
+		    t, "claim_refused", NULL,
+		    "reference key '%.200s' is not the content address "
+		    "of sha256 '%.80s'",
+		    r->key, r->sum);
+		return -1;
+	}
+	if ((uint64_t)r->size > t->opts->max_event_size) {
+		hs_tool_reject(t, "claim_refused", NULL,
+		               "referenced payload of %lld bytes is over "
+		               "--max-event-size",
+		               (long long)r->size);
+		return -1;
+	}
+	return 1;
 }
 
 /*
@@ -94,33 +132,86 @@ static int native_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 		               store);
 		return -1;
 	}
-	r->zstd = strcmp(enc, "zstd") == 0;
-	if (!r->zstd && strcmp(enc, "identity") != 0) {
+	return check_ref(t, r, enc);
+}
+
+/* The value of "name=" in a space-separated hsclaim string, or NULL. */
+static const char *hc_field(const char *hc, const char *name, size_t *n)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = hc; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			*n = l - nl - 1;
+			return p + nl + 1;
+		}
+		p += l;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
+/*
+ * CloudEvents: "dataref" (a store given with --store, "/", a key) and
+ * "hsclaim" ("encoding=zstd sha256=HEX size=N ...").  As native_ref().
+ */
+static int ce_ref(struct claim *c, struct hs_tool *t, struct ref *r)
+{
+	const struct hs_json_doc *d = &c->doc;
+	char uri[4096], hc[512], enc[32] = "", num[24] = "";
+	const char *f, *key = NULL;
+	size_t n;
+	char *end = NULL;
+
+	if (hs_json_type(d, 0) != HS_JSON_OBJECT ||
+	    (r->hc = hs_json_obj_get(d, 0, "hsclaim", 7)) == HS_JSON_NONE)
+		return 0;
+	r->dr = hs_json_obj_get(d, 0, "dataref", 7);
+	r->node = 0;
+	if (r->dr == HS_JSON_NONE ||
+	    hs_json_obj_get(d, 0, "data", 4) != HS_JSON_NONE ||
+	    str_member(d, 0, "dataref", uri, sizeof(uri)) < 0 ||
+	    str_member(d, 0, "hsclaim", hc, sizeof(hc)) < 0) {
 		hs_tool_reject(t, "claim_invalid", NULL,
-		               "unknown encoding '%s'", enc);
+		               "malformed CloudEvents dataref or hsclaim");
 		return -1;
 	}
-	/* The key must be the content address itself: no other object of
-	 * the store, and no path, can be named. */
-	char want[HS_SHA256_HEXLEN + 8];
-	snprintf(want, sizeof(want), "%s%s", r->sum, r->zstd ? ".zst" : "");
-	if (!hs_sha256_is_hex(r->sum, strlen(r->sum)) ||
-	    strcmp(r->key, want) != 0) {
+	if ((f = hc_field(hc, "encoding", &n)) != NULL && n < sizeof(enc))
+		memcpy(enc, f, n), enc[n] = '\0';
+	if ((f = hc_field(hc, "sha256", &n)) != NULL && n < sizeof(r->sum))
+		memcpy(r->sum, f, n), r->sum[n] = '\0';
+	if ((f = hc_field(hc, "size", &n)) != NULL && n < sizeof(num))
+		memcpy(num, f, n), num[n] = '\0';
+	r->size = num[0] >= '0' && num[0] <= '9' ? strtoll(num, &end, 10) : -1;
+	if (r->size < 0 || *end != '\0' || !enc[0] || !r->sum[0]) {
+		hs_tool_reject(t, "claim_invalid", NULL,
+		               "malformed hsclaim '%.200s'", hc);
+		return -1;
+	}
+	/* The dataref must be a --store URI, "/" and a plain key. */
+	r->s = NULL;
+	for (int i = 0; i < c->nstores && r->s == NULL; i++) {
+		const char *u = hs_store_uri(c->stores[i]);
+		size_t ul = strlen(u);
+		if (strncmp(uri, u, ul) == 0 && uri[ul] == '/' &&
+		    hs_store_key_ok(uri + ul + 1, strlen(uri + ul + 1))) {
+			r->s = c->stores[i];
+			key = uri + ul + 1;
+		}
+	}
+	if (r->s == NULL || strlen(key) >= sizeof(r->key)) {
 		hs_tool_reject(
 		    t, "claim_refused", NULL,
-		    "reference key '%.200s' is not the content address "
-		    "of sha256 '%.80s'",
-		    r->key, r->sum);
+		    "dataref '%.200s' is not an object of a store given "
+		    "with --store",
+		    uri);
 		return -1;
 	}
-	if ((uint64_t)r->size > t->opts->max_event_size) {
-		hs_tool_reject(t, "claim_refused", NULL,
-		               "referenced payload of %lld bytes is over "
-		               "--max-event-size",
-		               (long long)r->size);
-		return -1;
-	}
-	return 1;
+	memcpy(r->key, key, strlen(key) + 1);
+	return check_ref(t, r, enc);
 }
 
 /* SQS Extended Client pointer as the whole event.  As native_ref(). */
@@ -255,15 +346,60 @@ static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
 	return 0;
 }
 
+/*
+ * The event with "data": and the object in place of the dataref member,
+ * and the hsclaim member removed with one comma, into c->line: the
+ * inverse of what put wrote.
+ */
+static void ce_restore(struct claim *c, const struct ref *r, const char *line,
+                       size_t len)
+{
+	const struct hs_json_doc *d = &c->doc;
+	const struct hs_json_node *dv = &d->nodes[r->dr],
+	                          *hv = &d->nodes[r->hc];
+	size_t a0 = d->nodes[r->dr - 1].off, a1 = dv->off + dv->len;
+	size_t b0 = d->nodes[r->hc - 1].off, b1 = hv->off + hv->len;
+	uint32_t prev = HS_JSON_NONE;
+
+	/* hsclaim goes with the comma before it, or, first, the one after. */
+	HS_JSON_FOREACH_MEMBER(d, 0, k)
+	{
+		if (k == r->hc - 1) {
+			if (prev != HS_JSON_NONE)
+				b0 = d->nodes[prev].off + d->nodes[prev].len;
+			else if (d->nodes[k + 1].end < d->nodes[0].end)
+				b1 = d->nodes[d->nodes[k + 1].end].off;
+			break;
+		}
+		prev = k + 1;
+	}
+	hs_buf_reset(&c->line);
+	if (a0 < b0) {
+		hs_buf_add(&c->line, line, a0);
+		hs_buf_adds(&c->line, "\"data\":");
+		hs_buf_add(&c->line, c->obj.data, c->obj.len);
+		hs_buf_add(&c->line, line + a1, b0 - a1);
+		hs_buf_add(&c->line, line + b1, len - b1);
+	} else {
+		hs_buf_add(&c->line, line, b0);
+		hs_buf_add(&c->line, line + b1, a0 - b1);
+		hs_buf_adds(&c->line, "\"data\":");
+		hs_buf_add(&c->line, c->obj.data, c->obj.len);
+		hs_buf_add(&c->line, line + a1, len - a1);
+	}
+}
+
 void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 {
 	struct ref r;
 	int found;
 
+	const char *tag = c->format == FORMAT_SQS           ? SQS_TAG
+	                  : c->format == FORMAT_CLOUDEVENTS ? CE_TAG
+	                                                    : CLAIM_TAG;
+
 	/* Most events carry no reference: pass them without a parse. */
-	if (memmem(line, len, c->format == FORMAT_SQS ? SQS_TAG : CLAIM_TAG,
-	           c->format == FORMAT_SQS ? strlen(SQS_TAG)
-	                                   : strlen(CLAIM_TAG)) == NULL) {
+	if (memmem(line, len, tag, strlen(tag)) == NULL) {
 		hs_tool_pass(t, line, len);
 		return;
 	}
@@ -273,8 +409,9 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 		return;
 	}
 	memset(&r, 0, sizeof(r));
-	found =
-	    c->format == FORMAT_SQS ? sqs_ref(c, t, &r) : native_ref(c, t, &r);
+	found = c->format == FORMAT_SQS           ? sqs_ref(c, t, &r)
+	        : c->format == FORMAT_CLOUDEVENTS ? ce_ref(c, t, &r)
+	                                          : native_ref(c, t, &r);
 	if (found < 0)
 		return;
 	if (found == 0) {
@@ -300,6 +437,12 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	c->restored++;
 	c->bytes_orig += c->obj.len;
 
+	if (c->format == FORMAT_CLOUDEVENTS) {
+		ce_restore(c, &r, line, len);
+		hs_tool_emit(t, c->line.data, c->line.len);
+		hs_tool_done(t, HS_END_OUT);
+		return;
+	}
 	const struct hs_json_node *nd = &c->doc.nodes[r.node];
 	hs_buf_reset(&c->line);
 	hs_buf_add(&c->line, line, nd->off);

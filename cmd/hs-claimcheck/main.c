@@ -57,7 +57,7 @@ static void usage(void)
 	    "      --keep POINTER         copy this field beside the "
 	    "reference\n"
 	    "      --level N              zstd level (default 1)\n"
-	    "      --format FORMAT        native or sqs-extended\n"
+	    "      --format FORMAT        native, sqs-extended or cloudevents\n"
 	    "      --endpoint URL         S3-compatible server, path-style\n"
 	    "      --region REGION        S3 region (default $AWS_REGION)\n"
 	    "      --timeout DURATION     per object, retries included "
@@ -125,11 +125,13 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 			c->format = FORMAT_NATIVE;
 		else if (strcmp(arg, "sqs-extended") == 0)
 			c->format = FORMAT_SQS;
+		else if (strcmp(arg, "cloudevents") == 0)
+			c->format = FORMAT_CLOUDEVENTS;
 		else
-			return hs_usage_error(
-			    synopsis,
-			    "unknown --format '%s' (native, sqs-extended)",
-			    arg);
+			return hs_usage_error(synopsis,
+			                      "unknown --format '%s' (native, "
+			                      "sqs-extended, cloudevents)",
+			                      arg);
 		return 0;
 	case OPT_ENDPOINT:
 		g->so.endpoint = arg;
@@ -208,6 +210,9 @@ static int check_cfg(struct claim *c, struct cfg *g)
 			return hs_usage_error(
 			    synopsis, "--keep does not apply to sqs-extended");
 	}
+	if (c->format == FORMAT_CLOUDEVENTS && c->nkeep)
+		return hs_usage_error(synopsis,
+		                      "--keep does not apply to cloudevents");
 	/* A kept field sits beside the reference: one level below --path. */
 	for (int i = 0; i < c->nkeep; i++) {
 		const char *k = c->keep[i];
@@ -387,6 +392,7 @@ int main(int argc, char **argv)
 		hs_buf_init(&c.slots[i].obj);
 		hs_buf_init(&c.slots[i].out);
 		hs_buf_init(&c.slots[i].held);
+		hs_buf_init(&c.slots[i].pre);
 	}
 	c.cctx = ZSTD_createCCtx();
 	c.dctx = ZSTD_createDCtx();
@@ -409,6 +415,7 @@ out:
 		hs_buf_release(&c.slots[i].obj);
 		hs_buf_release(&c.slots[i].out);
 		hs_buf_release(&c.slots[i].held);
+		hs_buf_release(&c.slots[i].pre);
 	}
 	hs_buf_release(&c.zout);
 	for (int i = 0; i < c.nstores; i++)

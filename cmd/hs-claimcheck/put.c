@@ -166,6 +166,44 @@ static void sqs_ref(struct hs_store *s, const char *key, struct hs_buf *out)
 	hs_buf_release(&full);
 }
 
+/*
+ * CloudEvents: the standard's claim-check attribute "dataref" names the
+ * object (store URI, "/", key); the extension attribute "hsclaim" holds
+ * what get verifies, as a string (attribute values are scalars):
+ * "encoding=zstd sha256=HEX size=N stored_size=N".
+ */
+static void ce_ref(struct claim *c, const char *key, const char *sum,
+                   size_t size, size_t stored, struct hs_buf *out)
+{
+	struct hs_buf uri = HS_BUF_INIT;
+
+	hs_buf_addf(&uri, "%s/%s", hs_store_uri(c->stores[0]), key);
+	hs_buf_adds(out, "\"dataref\":");
+	hs_json_write_str(out, uri.data, uri.len);
+	hs_buf_addf(out,
+	            ",\"hsclaim\":\"encoding=zstd sha256=%s size=%zu "
+	            "stored_size=%zu\"",
+	            sum, size, stored);
+	hs_buf_release(&uri);
+}
+
+/* The "data" member of a CloudEvents-shaped event (an object with string
+ * specversion, id, source and type), or HS_JSON_NONE. */
+static uint32_t ce_data(const struct hs_json_doc *d)
+{
+	static const char *const need[] = {"specversion", "id", "source",
+	                                   "type"};
+
+	if (hs_json_type(d, 0) != HS_JSON_OBJECT)
+		return HS_JSON_NONE;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		uint32_t v = hs_json_obj_get(d, 0, need[i], strlen(need[i]));
+		if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_STRING)
+			return HS_JSON_NONE;
+	}
+	return hs_json_obj_get(d, 0, "data", 4);
+}
+
 /* The dead letter of a pending event whose object could not be stored:
  * the original bytes, put together again from the line with the
  * reference and the object (decompressed), so nothing but the object is
@@ -181,8 +219,10 @@ static void reject_slot(struct claim *c, struct hs_tool *t,
 		r.event = sl->obj.data;
 		r.event_len = sl->obj.len;
 	} else {
-		hs_buf_grow(&ev, sl->out.len - sl->ref_len + sl->size);
+		hs_buf_grow(&ev,
+		            sl->out.len - sl->ref_len + sl->pre.len + sl->size);
 		hs_buf_add(&ev, sl->out.data, sl->ref_off);
+		hs_buf_add(&ev, sl->pre.data, sl->pre.len);
 		size_t m =
 		    ZSTD_decompressDCtx(c->dctx, ev.data + ev.len, sl->size,
 		                        sl->obj.data, sl->obj.len);
@@ -281,8 +321,8 @@ static void hold(struct claim *c, struct hs_tool *t, const char *line,
  * into *ref_off and *ref_len. */
 static void build_line(struct claim *c, const char *line, size_t len,
                        uint32_t v, const char *key, const char *sum, size_t n,
-                       size_t stored, struct hs_buf *out, size_t *ref_off,
-                       size_t *ref_len)
+                       size_t stored, struct hs_buf *out, struct hs_buf *pre,
+                       size_t *ref_off, size_t *ref_len)
 {
 	hs_buf_reset(out);
 	if (c->format == FORMAT_SQS) {
@@ -292,9 +332,21 @@ static void build_line(struct claim *c, const char *line, size_t len,
 		return;
 	}
 	size_t off = c->doc.nodes[v].off;
-	hs_buf_add(out, line, off);
-	*ref_off = out->len;
-	write_ref(c, hs_store_uri(c->stores[0]), key, sum, n, stored, out);
+	if (c->format == FORMAT_CLOUDEVENTS) {
+		/* The whole "data": member goes; *pre gets its key text, so a
+		 * dead letter can be put together again. */
+		size_t koff = c->doc.nodes[v - 1].off;
+		hs_buf_add(out, line, koff);
+		hs_buf_reset(pre);
+		hs_buf_add(pre, line + koff, off - koff);
+		*ref_off = out->len;
+		ce_ref(c, key, sum, n, stored, out);
+	} else {
+		hs_buf_add(out, line, off);
+		*ref_off = out->len;
+		write_ref(c, hs_store_uri(c->stores[0]), key, sum, n, stored,
+		          out);
+	}
 	*ref_len = out->len - *ref_off;
 	hs_buf_add(out, line + off + n, len - off - n);
 }
@@ -321,7 +373,8 @@ static void put_file(struct claim *c, struct hs_tool *t, const char *line,
 	c->offloaded++;
 	c->bytes_orig += n;
 	c->bytes_stored += stored;
-	build_line(c, line, len, v, key, sum, n, stored, &c->line, &ro, &rl);
+	build_line(c, line, len, v, key, sum, n, stored, &c->line, &c->tmp, &ro,
+	           &rl);
 	hs_tool_emit(t, c->line.data, c->line.len);
 	hs_tool_done(t, HS_END_OUT);
 }
@@ -356,8 +409,9 @@ static void put_async(struct claim *c, struct hs_tool *t, const char *line,
 		}
 		snprintf(key, sizeof(key), "%s.zst", sum);
 	}
+	hs_buf_reset(&sl->pre);
 	build_line(c, line, len, v, key, sum, n, sl->obj.len, &sl->out,
-	           &sl->ref_off, &sl->ref_len);
+	           &sl->pre, &sl->ref_off, &sl->ref_len);
 	sl->size = n;
 	sl->file = t->in.name;
 	sl->lineno = t->in.lineno;
@@ -389,6 +443,25 @@ void claim_put(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	if (c->format == FORMAT_SQS) {
 		p = line, n = len;
 		v = 0;
+	} else if (c->format == FORMAT_CLOUDEVENTS) {
+		v = ce_data(&c->doc);
+		if (v == HS_JSON_NONE) {
+			hs_tool_reject(t, "too_large", NULL,
+			               "%zu bytes over --threshold and not a "
+			               "CloudEvent with data to offload",
+			               len);
+			return;
+		}
+		if (hs_json_obj_get(&c->doc, 0, "dataref", 7) != HS_JSON_NONE ||
+		    hs_json_obj_get(&c->doc, 0, "hsclaim", 7) != HS_JSON_NONE) {
+			hs_tool_reject(
+			    t, "claim_invalid", NULL,
+			    "CloudEvent has data and a dataref or hsclaim "
+			    "already");
+			return;
+		}
+		p = hs_json_raw(&c->doc, v);
+		n = c->doc.nodes[v].len;
 	} else {
 		v = hs_json_pointer(&c->doc, 0, c->path, strlen(c->path));
 		if (v == HS_JSON_NONE) {
