@@ -128,7 +128,9 @@ void xf_pool_submit(struct xf_pool *p, struct hs_tool *t)
 {
 	struct xf_batch *b = &p->ring[p->tail % p->nslots];
 
-	if (b->n == 0)
+	/* With the ring full, the slot at tail is the oldest one in flight,
+	 * not one being filled. */
+	if (b->n == 0 || (p->nth > 1 && p->tail - p->head >= p->nslots))
 		return;
 	if (p->nth <= 1) {
 		xf_engine_batch(&p->eng[0], b);
