@@ -24,12 +24,12 @@ enum verdict { V_OUT, V_DLQ, V_FILTER };
 struct envelope_ctx {
 	enum envelope mode;
 	struct hs_json_doc doc;
-	struct hs_buf line;    /* the output line */
-	struct hs_buf kafka;   /* the coordinates object */
+	struct hs_buf line;  /* the output line */
+	struct hs_buf kafka; /* the coordinates object */
 	struct hs_buf scratch;
-	const char *reason;    /* V_DLQ: short code */
-	char msg[256];         /* V_DLQ: human text */
-	int value_is_json;     /* V_DLQ: 1 the value is JSON, 0 not */
+	const char *reason; /* V_DLQ: short code */
+	char msg[256];      /* V_DLQ: human text */
+	int value_is_json;  /* V_DLQ: 1 the value is JSON, 0 not */
 	uint64_t tombstones;
 };
 
@@ -52,8 +52,8 @@ void envelope_details(struct envelope_ctx *e, const rd_kafka_message_t *m,
 
 /* One assigned (or once assigned) partition. */
 struct part {
-	int64_t pending;    /* offset to store after the next flush, or -1 */
-	int64_t next;       /* offset after the last record handled, or -1 */
+	int64_t pending; /* offset to store after the next flush, or -1 */
+	int64_t next;    /* offset after the last record handled, or -1 */
 	uint64_t out, dlq, filtered;
 	int assigned, eof, done;
 	int seeking; /* s@ fallback: skip records before the start time */
@@ -66,8 +66,14 @@ struct topic {
 };
 
 /* Start position from -o. */
-enum start { START_BEGINNING, START_END, START_STORED, START_ABS,
-             START_TAIL, START_TIME };
+enum start {
+	START_BEGINNING,
+	START_END,
+	START_STORED,
+	START_ABS,
+	START_TAIL,
+	START_TIME
+};
 
 struct consumer {
 	rd_kafka_t *rk;
@@ -75,13 +81,13 @@ struct consumer {
 	int group; /* -G given: subscribed, offsets stored and committed */
 	int exit_at_end;
 	enum start start;
-	int64_t start_val;   /* offset, tail count or timestamp (ms) */
-	int64_t end_ts;      /* e@: stop each partition there, or -1 */
+	int64_t start_val; /* offset, tail count or timestamp (ms) */
+	int64_t end_ts;    /* e@: stop each partition there, or -1 */
 	struct topic *topics;
 	int ntopics;
 	int nassigned;
-	int stop;            /* set by -c, -e, e@ ends or a fatal failure */
-	int fatal_rc;        /* exit status for a Kafka failure, or 0 */
+	int stop;     /* set by -c, -e, e@ ends or a fatal failure */
+	int fatal_rc; /* exit status for a Kafka failure, or 0 */
 	int quiet;
 };
 
@@ -90,8 +96,7 @@ int parse_offset(struct consumer *c, const char *spec, char *errbuf,
                  size_t errlen);
 
 /* The partition entry for topic/partition, created on first use. */
-struct part *part_get(struct consumer *c, const char *topic,
-                      int32_t partition);
+struct part *part_get(struct consumer *c, const char *topic, int32_t partition);
 
 /* Set a property; -1 with errbuf on an unknown key or bad value. */
 int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf,

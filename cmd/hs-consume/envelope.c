@@ -66,13 +66,28 @@ static void add_flat(struct hs_buf *b, const char *p, size_t n)
 			b->data[i] = ' ';
 }
 
+/* Append v in decimal: printf costs more than the rest of a record's
+ * coordinates together. */
+static void add_int(struct hs_buf *b, int64_t v)
+{
+	char tmp[24], *q = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	hs_buf_add(b, q, (size_t)(tmp + sizeof(tmp) - q));
+}
+
 /* The coordinate members shared by hs.kafka and the record envelope,
- * without the closing brace. */
-static void add_coords(struct hs_buf *b, const rd_kafka_message_t *m)
+ * without the closing brace.  hdrs is the record's header list or NULL. */
+static void add_coords(struct hs_buf *b, const rd_kafka_message_t *m,
+                       rd_kafka_headers_t *hdrs)
 {
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-	rd_kafka_headers_t *hdrs = NULL;
 	const char *name;
 	const void *val;
 	size_t vlen;
@@ -80,38 +95,50 @@ static void add_coords(struct hs_buf *b, const rd_kafka_message_t *m)
 
 	hs_buf_adds(b, "{\"topic\":");
 	hs_json_write_str(b, topic, strlen(topic));
-	hs_buf_addf(b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64,
-	            m->partition, m->offset);
-	if (tstype == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE)
+	hs_buf_adds(b, ",\"partition\":");
+	add_int(b, m->partition);
+	hs_buf_adds(b, ",\"offset\":");
+	add_int(b, m->offset);
+	if (tstype == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
 		hs_buf_adds(b, ",\"timestamp\":null,\"timestamp_type\":null");
-	else
-		hs_buf_addf(b, ",\"timestamp\":%" PRId64
-		               ",\"timestamp_type\":\"%s\"",
-		            ts, tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME
-		                    ? "create"
-		                    : "log_append");
+	} else {
+		hs_buf_adds(b, ",\"timestamp\":");
+		add_int(b, ts);
+		hs_buf_adds(b, tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME
+		                   ? ",\"timestamp_type\":\"create\""
+		                   : ",\"timestamp_type\":\"log_append\"");
+	}
 	hs_buf_adds(b, ",\"key\":");
 	add_bytes(b, m->key, m->key_len);
 	hs_buf_adds(b, ",\"headers\":[");
-	if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val,
-		                                           &vlen) == 0;
-		     i++) {
-			hs_buf_adds(b, i ? ",[" : "[");
-			add_bytes(b, name, strlen(name));
-			hs_buf_addc(b, ',');
-			add_bytes(b, val, vlen);
-			hs_buf_addc(b, ']');
-		}
+	for (size_t i = 0;
+	     hdrs && rd_kafka_header_get_all(hdrs, i, &name, &val, &vlen) == 0;
+	     i++) {
+		hs_buf_adds(b, i ? ",[" : "[");
+		add_bytes(b, name, strlen(name));
+		hs_buf_addc(b, ',');
+		add_bytes(b, val, vlen);
+		hs_buf_addc(b, ']');
 	}
 	hs_buf_addc(b, ']');
+}
+
+/* The record's headers, or NULL when it has none. */
+static rd_kafka_headers_t *headers_of(const rd_kafka_message_t *m)
+{
+	rd_kafka_headers_t *hdrs;
+
+	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+	    rd_kafka_header_cnt(hdrs) == 0)
+		return NULL;
+	return hdrs;
 }
 
 void envelope_details(struct envelope_ctx *e, const rd_kafka_message_t *m,
                       struct hs_buf *out)
 {
 	(void)e;
-	add_coords(out, m);
+	add_coords(out, m, headers_of(m));
 	hs_buf_addc(out, '}');
 }
 
@@ -123,17 +150,14 @@ static enum verdict reject(struct envelope_ctx *e, const char *reason,
 	return V_DLQ;
 }
 
-/* The first value of header name, or NULL. */
-static const char *header(const rd_kafka_message_t *m, const char *name,
+/* The last value of header name in hdrs (may be NULL), or NULL. */
+static const char *header(rd_kafka_headers_t *hdrs, const char *name,
                           size_t *len)
 {
-	rd_kafka_headers_t *hdrs;
 	const void *v;
 
-	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR)
-		return NULL;
-	if (rd_kafka_header_get_last(hdrs, name, &v, len) !=
-	    RD_KAFKA_RESP_ERR_NO_ERROR)
+	if (!hdrs || rd_kafka_header_get_last(hdrs, name, &v, len) !=
+	                 RD_KAFKA_RESP_ERR_NO_ERROR)
 		return NULL;
 	return v;
 }
@@ -168,14 +192,15 @@ static void add_id(struct envelope_ctx *e, const rd_kafka_message_t *m)
  * value (JSON) as detail.
  */
 static enum verdict ce_binary(struct envelope_ctx *e,
-                              const rd_kafka_message_t *m)
+                              const rd_kafka_message_t *m,
+                              rd_kafka_headers_t *hdrs)
 {
 	static const struct {
 		const char *hdr, *member;
-	} map[] = { { "ce_id", "id" },
-		    { "ce_source", "source" },
-		    { "ce_type", "detail-type" },
-		    { "ce_time", "time" } };
+	} map[] = {{"ce_id", "id"},
+	           {"ce_source", "source"},
+	           {"ce_type", "detail-type"},
+	           {"ce_time", "time"}};
 	const char *v;
 	size_t n;
 
@@ -183,7 +208,7 @@ static enum verdict ce_binary(struct envelope_ctx *e,
 		return V_DLQ;
 	hs_buf_addc(&e->line, '{');
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (!(v = header(m, map[i].hdr, &n)))
+		if (!(v = header(hdrs, map[i].hdr, &n)))
 			continue;
 		if (!hs_utf8_valid(v, n, NULL))
 			return reject(e, "invalid_utf8",
@@ -214,11 +239,11 @@ static enum verdict ce_structured(struct envelope_ctx *e,
 {
 	static const struct {
 		const char *attr, *member;
-	} map[] = { { "id", "id" },
-		    { "source", "source" },
-		    { "type", "detail-type" },
-		    { "time", "time" },
-		    { "data", "detail" } };
+	} map[] = {{"id", "id"},
+	           {"source", "source"},
+	           {"type", "detail-type"},
+	           {"time", "time"},
+	           {"data", "detail"}};
 	const struct hs_json_doc *d = &e->doc;
 	int nother = 0, mapped;
 
@@ -229,8 +254,8 @@ static enum verdict ce_structured(struct envelope_ctx *e,
 		              "structured CloudEvent is not a JSON object");
 	hs_buf_addc(&e->line, '{');
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		uint32_t v = hs_json_obj_get(d, 0, map[i].attr,
-		                             strlen(map[i].attr));
+		uint32_t v =
+		    hs_json_obj_get(d, 0, map[i].attr, strlen(map[i].attr));
 
 		if (v == HS_JSON_NONE)
 			continue;
@@ -257,7 +282,7 @@ static enum verdict ce_structured(struct envelope_ctx *e,
 		hs_buf_adds(&e->line, nother++ ? "," : ",\"cloudevents\":{");
 		add_flat(&e->line, hs_json_raw(d, k),
 		         d->nodes[k + 1].off + d->nodes[k + 1].len -
-		                 d->nodes[k].off);
+		             d->nodes[k].off);
 	}
 	hs_buf_adds(&e->line, nother ? "}}}" : "}}");
 	return V_OUT;
@@ -280,9 +305,9 @@ static enum verdict event_plain(struct envelope_ctx *e,
 	if (parse_value(e, m) != V_OUT)
 		return V_DLQ;
 	if (hs_json_type(d, 0) != HS_JSON_OBJECT)
-		return reject(e, "not_object", "value is a JSON %s, not an object",
-		              hs_json_type(d, 0) == HS_JSON_ARRAY ? "array"
-		                                                  : "scalar");
+		return reject(
+		    e, "not_object", "value is a JSON %s, not an object",
+		    hs_json_type(d, 0) == HS_JSON_ARRAY ? "array" : "scalar");
 	text = d->text;
 	start = d->nodes[0].off;
 	root_end = start + d->nodes[0].len - 1; /* the closing brace */
@@ -303,8 +328,8 @@ static enum verdict event_plain(struct envelope_ctx *e,
 		size_t hs_end = d->nodes[hs].off + d->nodes[hs].len - 1;
 
 		add_flat(&e->line, text + start, hs_end - start);
-		hs_buf_adds(&e->line, d->nodes[hs].count ? ",\"kafka\":"
-		                                         : "\"kafka\":");
+		hs_buf_adds(&e->line,
+		            d->nodes[hs].count ? ",\"kafka\":" : "\"kafka\":");
 		hs_buf_add(&e->line, e->kafka.data, e->kafka.len);
 		add_flat(&e->line, text + hs_end, root_end - hs_end);
 	}
@@ -334,6 +359,7 @@ static int has_prefix_ci(const char *p, size_t n, const char *prefix)
 static enum verdict format_event(struct envelope_ctx *e,
                                  const rd_kafka_message_t *m)
 {
+	rd_kafka_headers_t *hdrs;
 	const char *ct;
 	size_t n;
 
@@ -341,13 +367,16 @@ static enum verdict format_event(struct envelope_ctx *e,
 		e->tombstones++;
 		return V_FILTER;
 	}
+	hdrs = headers_of(m);
 	hs_buf_reset(&e->kafka);
-	add_coords(&e->kafka, m);
+	add_coords(&e->kafka, m, hdrs);
 	hs_buf_addc(&e->kafka, '}');
-	if (header(m, "ce_id", &n) && header(m, "ce_source", &n) &&
-	    header(m, "ce_type", &n))
-		return ce_binary(e, m);
-	ct = header(m, "content-type", &n);
+	if (!hdrs)
+		return event_plain(e, m);
+	if (header(hdrs, "ce_id", &n) && header(hdrs, "ce_source", &n) &&
+	    header(hdrs, "ce_type", &n))
+		return ce_binary(e, m, hdrs);
+	ct = header(hdrs, "content-type", &n);
 	if (ct && has_prefix_ci(ct, n, "application/cloudevents+json"))
 		return ce_structured(e, m);
 	return event_plain(e, m);
@@ -379,7 +408,7 @@ static int embeddable(struct envelope_ctx *e, const rd_kafka_message_t *m)
 static enum verdict format_record(struct envelope_ctx *e,
                                   const rd_kafka_message_t *m)
 {
-	add_coords(&e->line, m);
+	add_coords(&e->line, m, headers_of(m));
 	hs_buf_adds(&e->line, ",\"value\":");
 	if (m->payload && embeddable(e, m))
 		hs_buf_add(&e->line, m->payload, m->len);

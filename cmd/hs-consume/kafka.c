@@ -24,8 +24,7 @@
 
 #define META_TIMEOUT_MS 10000
 
-int parse_offset(struct consumer *c, const char *s, char *errbuf,
-                 size_t errlen)
+int parse_offset(struct consumer *c, const char *s, char *errbuf, size_t errlen)
 {
 	char *end;
 	long long v;
@@ -72,8 +71,7 @@ int parse_offset(struct consumer *c, const char *s, char *errbuf,
 	return 0;
 }
 
-struct part *part_get(struct consumer *c, const char *topic,
-                      int32_t partition)
+struct part *part_get(struct consumer *c, const char *topic, int32_t partition)
 {
 	struct topic *t = NULL;
 
@@ -84,9 +82,8 @@ struct part *part_get(struct consumer *c, const char *topic,
 			break;
 		}
 	if (!t) {
-		c->topics = hs_xrealloc(c->topics,
-		                        (size_t)(c->ntopics + 1) *
-		                                sizeof(*c->topics));
+		c->topics = hs_xrealloc(c->topics, (size_t)(c->ntopics + 1) *
+		                                       sizeof(*c->topics));
 		t = &c->topics[c->ntopics++];
 		memset(t, 0, sizeof(*t));
 		t->name = hs_xstrdup(topic);
@@ -105,8 +102,7 @@ struct part *part_get(struct consumer *c, const char *topic,
 	return &t->parts[partition];
 }
 
-int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf,
-             size_t errlen)
+int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf, size_t errlen)
 {
 	const char *eq = strchr(kv, '=');
 	char key[256], err[256];
@@ -146,8 +142,8 @@ int conf_file(rd_kafka_conf_t *conf, const char *path, char *errbuf,
 		if (*p == '\0' || *p == '#')
 			continue;
 		if (conf_set(conf, p, err, sizeof(err)) < 0) {
-			rc = hs_seterr(errbuf, errlen, "%s:%u: %s", path, lineno,
-			               err);
+			rc = hs_seterr(errbuf, errlen, "%s:%u: %s", path,
+			               lineno, err);
 			break;
 		}
 	}
@@ -158,12 +154,12 @@ int conf_file(rd_kafka_conf_t *conf, const char *path, char *errbuf,
 	return rc;
 }
 
-static void mark(struct consumer *c,
-                 const rd_kafka_topic_partition_list_t *l, int assigned)
+static void mark(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
+                 int assigned)
 {
 	for (int i = 0; i < l->cnt; i++) {
-		struct part *p = part_get(c, l->elems[i].topic,
-		                          l->elems[i].partition);
+		struct part *p =
+		    part_get(c, l->elems[i].topic, l->elems[i].partition);
 
 		if (assigned && !p->assigned)
 			c->nassigned++;
@@ -178,8 +174,7 @@ static void mark(struct consumer *c,
 }
 
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-                         rd_kafka_topic_partition_list_t *parts,
-                         void *opaque)
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
 	struct consumer *c = opaque;
 	int coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
@@ -221,8 +216,7 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
 		hs_err("kafka: %s", buf);
 }
 
-static void error_cb(rd_kafka_t *rk, int err, const char *reason,
-                     void *opaque)
+static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
 	struct consumer *c = opaque;
 
@@ -242,9 +236,9 @@ int consumer_new(struct consumer *c, rd_kafka_conf_t *conf, char *errbuf,
 {
 	char err[512];
 	const char *kv[][2] = {
-		{ "enable.partition.eof", c->exit_at_end ? "true" : "false" },
-		{ "enable.auto.offset.store", "false" },
-		{ "enable.auto.commit", c->group ? "true" : "false" },
+	    {"enable.partition.eof", c->exit_at_end ? "true" : "false"},
+	    {"enable.auto.offset.store", "false"},
+	    {"enable.auto.commit", c->group ? "true" : "false"},
 	};
 
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
@@ -253,8 +247,8 @@ int consumer_new(struct consumer *c, rd_kafka_conf_t *conf, char *errbuf,
 			rd_kafka_conf_destroy(conf);
 			return hs_seterr(errbuf, errlen, "%s", err);
 		}
-	if (c->group && (c->start == START_BEGINNING ||
-	                 c->start == START_END)) {
+	if (c->group &&
+	    (c->start == START_BEGINNING || c->start == START_END)) {
 		rd_kafka_conf_set(conf, "auto.offset.reset",
 		                  c->start == START_END ? "end" : "beginning",
 		                  err, sizeof(err));
@@ -291,17 +285,19 @@ static int add_partitions(struct consumer *c, const char *topic,
 		               rd_kafka_err2str(err));
 	} else if (md->topic_cnt != 1 || md->topics[0].err) {
 		c->fatal_rc = HS_EXIT_USAGE;
-		rc = hs_seterr(errbuf, errlen, "topic '%s': %s", topic,
-		               rd_kafka_err2str(md->topic_cnt
-		                                        ? md->topics[0].err
-		                                        : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
+		rc = hs_seterr(
+		    errbuf, errlen, "topic '%s': %s", topic,
+		    rd_kafka_err2str(md->topic_cnt
+		                         ? md->topics[0].err
+		                         : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
 	} else if (nparts) {
 		for (int i = 0; i < nparts; i++) {
 			if (parts[i] >= md->topics[0].partition_cnt) {
 				c->fatal_rc = HS_EXIT_USAGE;
-				rc = hs_seterr(errbuf, errlen,
-				               "topic '%s' has no partition %" PRId32,
-				               topic, parts[i]);
+				rc = hs_seterr(
+				    errbuf, errlen,
+				    "topic '%s' has no partition %" PRId32,
+				    topic, parts[i]);
 				break;
 			}
 			rd_kafka_topic_partition_list_add(l, topic, parts[i]);
@@ -309,7 +305,7 @@ static int add_partitions(struct consumer *c, const char *topic,
 	} else {
 		for (int i = 0; i < md->topics[0].partition_cnt; i++)
 			rd_kafka_topic_partition_list_add(
-			        l, topic, md->topics[0].partitions[i].id);
+			    l, topic, md->topics[0].partitions[i].id);
 	}
 	if (md)
 		rd_kafka_metadata_destroy(md);
@@ -322,7 +318,7 @@ static int assign_direct(struct consumer *c, char **topics, int ntopics,
                          size_t errlen)
 {
 	rd_kafka_topic_partition_list_t *l =
-	        rd_kafka_topic_partition_list_new(16);
+	    rd_kafka_topic_partition_list_new(16);
 	rd_kafka_resp_err_t err;
 	int rc = -1;
 
@@ -334,12 +330,24 @@ static int assign_direct(struct consumer *c, char **topics, int ntopics,
 		int64_t *o = &l->elems[i].offset;
 
 		switch (c->start) {
-		case START_BEGINNING: *o = RD_KAFKA_OFFSET_BEGINNING; break;
-		case START_END: *o = RD_KAFKA_OFFSET_END; break;
-		case START_STORED: *o = RD_KAFKA_OFFSET_STORED; break;
-		case START_ABS: *o = c->start_val; break;
-		case START_TAIL: *o = RD_KAFKA_OFFSET_TAIL(c->start_val); break;
-		case START_TIME: *o = c->start_val; break;
+		case START_BEGINNING:
+			*o = RD_KAFKA_OFFSET_BEGINNING;
+			break;
+		case START_END:
+			*o = RD_KAFKA_OFFSET_END;
+			break;
+		case START_STORED:
+			*o = RD_KAFKA_OFFSET_STORED;
+			break;
+		case START_ABS:
+			*o = c->start_val;
+			break;
+		case START_TAIL:
+			*o = RD_KAFKA_OFFSET_TAIL(c->start_val);
+			break;
+		case START_TIME:
+			*o = c->start_val;
+			break;
 		}
 	}
 	if (c->start == START_TIME) {
@@ -361,7 +369,7 @@ static int assign_direct(struct consumer *c, char **topics, int ntopics,
 	mark(c, l, 1);
 	for (int i = 0; c->start == START_TIME && i < l->cnt; i++)
 		part_get(c, l->elems[i].topic, l->elems[i].partition)->seeking =
-		        l->elems[i].offset == RD_KAFKA_OFFSET_BEGINNING;
+		    l->elems[i].offset == RD_KAFKA_OFFSET_BEGINNING;
 	if ((err = rd_kafka_assign(c->rk, l))) {
 		c->fatal_rc = HS_EXIT_IO;
 		hs_seterr(errbuf, errlen, "cannot assign partitions: %s",
@@ -414,9 +422,10 @@ int flush_and_store(struct consumer *c)
 				continue;
 			if (c->group && t->parts[j].assigned) {
 				if (!l)
-					l = rd_kafka_topic_partition_list_new(8);
+					l = rd_kafka_topic_partition_list_new(
+					    8);
 				rd_kafka_topic_partition_list_add(l, t->name, j)
-				        ->offset = t->parts[j].pending;
+				    ->offset = t->parts[j].pending;
 			}
 			t->parts[j].pending = -1;
 		}
@@ -482,7 +491,8 @@ int consumer_close(struct consumer *c)
 	 * again, harmlessly. */
 	err = rd_kafka_consumer_close(c->rk);
 	if (err) {
-		hs_err("kafka: closing the consumer: %s", rd_kafka_err2str(err));
+		hs_err("kafka: closing the consumer: %s",
+		       rd_kafka_err2str(err));
 		rc = -1;
 	}
 	return rc;
@@ -507,7 +517,8 @@ void consumer_stats(struct consumer *c)
 			        hs_prog(), t->name, j, p->out, p->dlq,
 			        p->filtered);
 			if (p->next >= 0)
-				fprintf(stderr, " next_offset=%" PRId64, p->next);
+				fprintf(stderr, " next_offset=%" PRId64,
+				        p->next);
 			if (hi >= 0)
 				fprintf(stderr, " high=%" PRId64, hi);
 			if (hi >= 0 && p->next >= 0)

@@ -19,36 +19,38 @@
 #include "banned.h"
 
 #define FLUSH_EVERY_SECS 0.2
+#define BATCH 1024
 
 static const char synopsis[] =
-	"usage: hs-consume [-ehqu] -b BROKERS -t TOPIC [-t TOPIC ...] [-G GROUP]\n"
-	"                  [-p PARTITION ...] [-o OFFSET] [-c COUNT]\n"
-	"                  [-X KEY=VALUE ...] [-F FILE] [--envelope MODE]\n"
-	"                  [--dlq FILE] [--stats]\n";
+    "usage: hs-consume [-ehqu] -b BROKERS -t TOPIC [-t TOPIC ...] [-G GROUP]\n"
+    "                  [-p PARTITION ...] [-o OFFSET] [-c COUNT]\n"
+    "                  [-X KEY=VALUE ...] [-F FILE] [--envelope MODE]\n"
+    "                  [--dlq FILE] [--stats]\n";
 
 enum { OPT_ENVELOPE = HS_OPT_FIRST_TOOL };
 
 static void usage(void)
 {
 	printf("%s", synopsis);
-	printf("\nRead Kafka topics and write one event per line.\n\n"
-	       "Options:\n"
-	       "  -b, --brokers LIST         bootstrap servers (host:port,...)\n"
-	       "  -t, --topic TOPIC          topic to read; ^REGEX with -G\n"
-	       "  -G, --group GROUP          consumer group: balanced, offsets "
-	       "committed\n"
-	       "  -p, --partition N          read only partition N (no -G)\n"
-	       "  -o, --offset OFFSET        beginning, end, stored, N, -N, "
-	       "s@TIME, e@TIME\n"
-	       "  -c, --count N              stop after N records\n"
-	       "  -e, --exit-at-end          stop when every partition is at "
-	       "its end\n"
-	       "  -X, --property KEY=VALUE   librdkafka property\n"
-	       "  -F, --config FILE          librdkafka properties file\n"
-	       "      --envelope MODE        event (default), record or value\n"
-	       HS_OPTS_HELP
-	       "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
-	       "3 I/O failure,\n75 Kafka unreachable.\n");
+	printf(
+	    "\nRead Kafka topics and write one event per line.\n\n"
+	    "Options:\n"
+	    "  -b, --brokers LIST         bootstrap servers (host:port,...)\n"
+	    "  -t, --topic TOPIC          topic to read; ^REGEX with -G\n"
+	    "  -G, --group GROUP          consumer group: balanced, offsets "
+	    "committed\n"
+	    "  -p, --partition N          read only partition N (no -G)\n"
+	    "  -o, --offset OFFSET        beginning, end, stored, N, -N, "
+	    "s@TIME, e@TIME\n"
+	    "  -c, --count N              stop after N records\n"
+	    "  -e, --exit-at-end          stop when every partition is at "
+	    "its end\n"
+	    "  -X, --property KEY=VALUE   librdkafka property\n"
+	    "  -F, --config FILE          librdkafka properties file\n"
+	    "      --envelope MODE        event (default), record or "
+	    "value\n" HS_OPTS_HELP
+	    "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
+	    "3 I/O failure,\n75 Kafka unreachable.\n");
 }
 
 struct args {
@@ -73,6 +75,10 @@ static void handle(struct consumer *c, struct envelope_ctx *e,
 	rd_kafka_timestamp_type_t tstype;
 	struct hs_buf details = HS_BUF_INIT;
 
+	/* Fetched before a revoke that a callback in this batch handled:
+	 * the partition's new owner reads it from the committed offset. */
+	if ((c->group && !p->assigned) || p->done)
+		return;
 	if (p->seeking) {
 		if (rd_kafka_message_timestamp(m, &tstype) < c->start_val)
 			return;
@@ -138,18 +144,29 @@ static void on_error(struct consumer *c, const rd_kafka_message_t *m)
 	}
 }
 
+/*
+ * Take records in batches from the consumer queue: one lock round per
+ * batch instead of per record.  Rebalance callbacks run inside the batch
+ * call; handle() drops records of partitions revoked meanwhile.
+ */
 static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 {
 	struct hs_tool *t = c->tool;
+	rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(c->rk);
+	rd_kafka_message_t *batch[BATCH];
 	double next_flush = hs_now() + FLUSH_EVERY_SECS;
 	long long seen = 0;
 	int idle = 0;
 
 	while (!hs_sig_stop && !c->stop && !t->failed) {
-		rd_kafka_message_t *m =
-		        rd_kafka_consumer_poll(c->rk, idle ? 100 : 0);
+		size_t want = BATCH;
+		ssize_t n, i;
 
-		if (!m) {
+		if (count > 0 && count - seen < (long long)want)
+			want = (size_t)(count - seen);
+		n = rd_kafka_consume_batch_queue(q, idle ? 100 : 0, batch,
+		                                 want);
+		if (n <= 0) {
 			/* Nothing waiting: hand what we have downstream. */
 			flush_and_store(c);
 			next_flush = hs_now() + FLUSH_EVERY_SECS;
@@ -159,43 +176,49 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 			continue;
 		}
 		idle = 0;
-		if (m->err) {
-			on_error(c, m);
+		for (i = 0; i < n; i++) {
+			rd_kafka_message_t *m = batch[i];
+
+			/* After a stop, -c's end or a failure the rest of the
+			 * batch is neither written nor stored: a restart
+			 * reads it again. */
+			if (hs_sig_stop || c->stop || t->failed ||
+			    (count > 0 && seen == count)) {
+			} else if (m->err) {
+				on_error(c, m);
+			} else {
+				handle(c, e, m);
+				seen++;
+			}
 			rd_kafka_message_destroy(m);
-			if (all_done(c))
-				break;
-			continue;
 		}
-		handle(c, e, m);
-		rd_kafka_message_destroy(m);
-		if (++seen == count)
+		if ((count > 0 && seen == count) || all_done(c))
 			break;
-		if ((seen & 255) == 0 && hs_now() >= next_flush) {
+		if (hs_now() >= next_flush) {
 			flush_and_store(c);
 			hs_stats_tick(&t->stats);
 			next_flush = hs_now() + FLUSH_EVERY_SECS;
 		}
 	}
+	rd_kafka_queue_destroy(q);
 }
 
-static int parse_args(int argc, char **argv, struct args *a,
-                      struct hs_opts *o, struct consumer *c,
-                      rd_kafka_conf_t *conf)
+static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
+                      struct consumer *c, rd_kafka_conf_t *conf)
 {
 	static const struct option longopts[] = {
-		{ "brokers", required_argument, NULL, 'b' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "exit-at-end", no_argument, NULL, 'e' },
-		{ "config", required_argument, NULL, 'F' },
-		{ "group", required_argument, NULL, 'G' },
-		{ "offset", required_argument, NULL, 'o' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "topic", required_argument, NULL, 't' },
-		{ "property", required_argument, NULL, 'X' },
-		{ "envelope", required_argument, NULL, OPT_ENVELOPE },
-		HS_OPTS_LONG,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"brokers", required_argument, NULL, 'b'},
+	    {"count", required_argument, NULL, 'c'},
+	    {"exit-at-end", no_argument, NULL, 'e'},
+	    {"config", required_argument, NULL, 'F'},
+	    {"group", required_argument, NULL, 'G'},
+	    {"offset", required_argument, NULL, 'o'},
+	    {"partition", required_argument, NULL, 'p'},
+	    {"topic", required_argument, NULL, 't'},
+	    {"property", required_argument, NULL, 'X'},
+	    {"envelope", required_argument, NULL, OPT_ENVELOPE},
+	    HS_OPTS_LONG,
+	    {NULL, 0, NULL, 0}};
 	const char *errstr;
 	char err[512];
 	int ch, r;
@@ -222,8 +245,8 @@ static int parse_args(int argc, char **argv, struct args *a,
 			a->count = hs_strtonum(optarg, 1, INT64_MAX, &errstr);
 			if (errstr)
 				return hs_usage_error(synopsis,
-				                      "count '%s' is %s", optarg,
-				                      errstr);
+				                      "count '%s' is %s",
+				                      optarg, errstr);
 			break;
 		case 'e':
 			c->exit_at_end = 1;
@@ -235,10 +258,11 @@ static int parse_args(int argc, char **argv, struct args *a,
 				a->have_start = 1;
 			break;
 		case 'p':
-			a->parts = hs_xrealloc(a->parts, (size_t)(a->nparts + 1) *
-			                                         sizeof(*a->parts));
-			a->parts[a->nparts++] = (int32_t)hs_strtonum(
-			        optarg, 0, INT32_MAX, &errstr);
+			a->parts =
+			    hs_xrealloc(a->parts, (size_t)(a->nparts + 1) *
+			                              sizeof(*a->parts));
+			a->parts[a->nparts++] =
+			    (int32_t)hs_strtonum(optarg, 0, INT32_MAX, &errstr);
 			if (errstr)
 				return hs_usage_error(synopsis,
 				                      "partition '%s' is %s",
@@ -256,10 +280,10 @@ static int parse_args(int argc, char **argv, struct args *a,
 				a->envelope = ENV_VALUE;
 			else
 				return hs_usage_error(
-				        synopsis,
-				        "envelope '%s' is not event, record or "
-				        "value",
-				        optarg);
+				    synopsis,
+				    "envelope '%s' is not event, record or "
+				    "value",
+				    optarg);
 			break;
 		default:
 			r = hs_opts_common(o, ch, optarg);
@@ -287,7 +311,7 @@ static int check_args(int argc, struct args *a, struct consumer *c,
 	                                    a->brokers, err, sizeof(err)))
 		return hs_usage_error(synopsis, "%s", err);
 	if (rd_kafka_conf_get(conf, "bootstrap.servers", NULL, &n) !=
-	            RD_KAFKA_CONF_OK ||
+	        RD_KAFKA_CONF_OK ||
 	    n <= 1)
 		return hs_usage_error(synopsis, "no brokers (-b)");
 	if (a->group) {
@@ -297,10 +321,10 @@ static int check_args(int argc, struct args *a, struct consumer *c,
 			                      "(no -G)");
 		if (a->have_start && c->start != START_BEGINNING &&
 		    c->start != START_END && c->start != START_STORED)
-			return hs_usage_error(synopsis,
-			                      "with -G, -o is beginning, end or "
-			                      "stored (where a partition without "
-			                      "a committed offset starts)");
+			return hs_usage_error(
+			    synopsis, "with -G, -o is beginning, end or "
+			              "stored (where a partition without "
+			              "a committed offset starts)");
 		if (rd_kafka_conf_set(conf, "group.id", a->group, err,
 		                      sizeof(err)))
 			return hs_usage_error(synopsis, "%s", err);
@@ -312,14 +336,14 @@ static int check_args(int argc, struct args *a, struct consumer *c,
 				                      "a topic regex needs -G");
 		if (c->start == START_STORED &&
 		    (rd_kafka_conf_get(conf, "group.id", NULL, &n) !=
-		             RD_KAFKA_CONF_OK ||
+		         RD_KAFKA_CONF_OK ||
 		     n <= 1))
 			return hs_usage_error(synopsis,
 			                      "-o stored needs a group");
 		/* librdkafka's consumer wants a group.id even for assign();
 		 * without -G nothing joins it and nothing is committed. */
 		if (rd_kafka_conf_get(conf, "group.id", NULL, &n) !=
-		            RD_KAFKA_CONF_OK ||
+		        RD_KAFKA_CONF_OK ||
 		    n <= 1)
 			rd_kafka_conf_set(conf, "group.id", "hs-consume", err,
 			                  sizeof(err));
@@ -331,9 +355,9 @@ int main(int argc, char **argv)
 {
 	struct hs_opts opts;
 	struct hs_tool t;
-	struct consumer c = { .end_ts = -1 };
+	struct consumer c = {.end_ts = -1};
 	struct envelope_ctx e;
-	struct args a = { .envelope = ENV_EVENT };
+	struct args a = {.envelope = ENV_EVENT};
 	rd_kafka_conf_t *conf;
 	char err[512], extra[64] = "";
 	int rc;
