@@ -39,6 +39,7 @@ struct fo_shared {
 	struct hs_dlq dlq; /* own descriptor on --dlq (O_APPEND) */
 	pthread_mutex_t dlq_mu;
 	int quiet;
+	double drain_secs;     /* --drain-timeout */
 	double drain_deadline; /* 0: none; else hs_now() limit */
 	volatile int stopping; /* SIGTERM: dead-letter at the deadline */
 	char **kafka_props;    /* "k=v", from -b and -X */
@@ -127,6 +128,12 @@ void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
 void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
                  int attempts);
+
+/*
+ * 1 once a stop signal came and the drain time after it has passed: the
+ * workers then stop retrying and dead-letter what is left.
+ */
+int fo_out_of_time(struct fo_shared *sh);
 
 /* Kafka's default partitioner: murmur2(key) & 0x7fffffff. */
 uint32_t fo_murmur2(const void *key, size_t len);

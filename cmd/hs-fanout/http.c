@@ -153,8 +153,7 @@ void http_run(struct fo_target *t)
 			else if (hs_now() - batch->t0 + h->retry_after >=
 			         t->max_age)
 				exhausted = "MaximumEventAgeInSeconds";
-			else if (t->sh->stopping && t->sh->drain_deadline > 0 &&
-			         hs_now() >= t->sh->drain_deadline)
+			else if (fo_out_of_time(t->sh))
 				exhausted = "shutdown";
 			if (exhausted)
 				break;

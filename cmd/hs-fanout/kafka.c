@@ -234,7 +234,9 @@ void kafka_run(struct fo_target *t)
 	for (;;) {
 		double left = t->max_age;
 
-		if (t->sh->stopping && t->sh->drain_deadline > 0)
+		if (fo_out_of_time(t->sh))
+			left = 0;
+		else if (t->sh->stopping)
 			left = t->sh->drain_deadline - hs_now();
 		if (rd_kafka_outq_len(k->rk) == 0 || left <= 0)
 			break;

@@ -444,6 +444,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	f.sh.quiet = opts.quiet;
+	f.sh.drain_secs = f.drain;
 	f.doc.max_depth = opts.max_depth;
 	if (hs_dlq_open(&f.sh.dlq, opts.dlq, f.t.errbuf, sizeof f.t.errbuf) <
 	    0) {
@@ -461,10 +462,7 @@ int main(int argc, char **argv)
 	started = 1;
 	while (!f.sh.epipe && hs_tool_next(&f.t, &line, &len) > 0)
 		one_event(&f, line, len);
-	if (hs_sig_stop) {
-		f.sh.drain_deadline = hs_now() + f.drain;
-		f.sh.stopping = 1;
-	}
+	fo_out_of_time(&f.sh); /* starts the drain clock after a signal */
 	for_each_target(&f, finish_one);
 	hs_buf_reset(&f.key);
 	for (size_t i = 0; i < f.rules.n; i++)

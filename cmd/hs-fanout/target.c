@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +29,7 @@
 #include "inputxform.h"
 #include "json.h"
 #include "opts.h"
+#include "sig.h"
 #include "stats.h"
 #include "banned.h"
 
@@ -117,7 +119,7 @@ void target_put(struct fo_target *t, struct fo_item *it)
 {
 	pthread_mutex_lock(&t->mu);
 	t->queued++;
-	while (t->qlen >= t->qmax && !t->failing && !t->sh->stopping)
+	while (t->qlen >= t->qmax && !t->failing && !hs_sig_stop)
 		pthread_cond_wait(&t->cv, &t->mu);
 	if (t->qlen >= t->qmax) {
 		pthread_mutex_unlock(&t->mu);
@@ -197,10 +199,21 @@ static void set_failing(struct fo_target *t, int on)
 }
 
 /* Past the SIGTERM drain deadline: stop retrying. */
+int fo_out_of_time(struct fo_shared *sh)
+{
+	if (!hs_sig_stop)
+		return 0;
+	pthread_mutex_lock(&sh->dlq_mu);
+	if (!sh->drain_deadline)
+		sh->drain_deadline = hs_now() + sh->drain_secs;
+	sh->stopping = 1;
+	pthread_mutex_unlock(&sh->dlq_mu);
+	return hs_now() >= sh->drain_deadline;
+}
+
 static int out_of_time(struct fo_target *t)
 {
-	return t->sh->stopping && t->sh->drain_deadline > 0 &&
-	       hs_now() >= t->sh->drain_deadline;
+	return fo_out_of_time(t->sh);
 }
 
 /*
@@ -447,12 +460,22 @@ static void file_run(struct fo_target *t)
 
 /* ---- exec ---- */
 
+/*
+ * The parent keeps the read end of the child's stdin pipe open too: when
+ * the child dies, whatever it had not read yet is still in the pipe, and
+ * is read back and fed to the next child, so a restart loses no event
+ * (only a line the child had half read and then died over).
+ */
 struct exect {
 	char **argv;
 	pid_t pid;
-	int fd; /* child's stdin */
-	int restarts;
+	int fd, rfd; /* the pipe's ends, both non-blocking */
+	int restarts, quick;
+	double spawned;
+	struct hs_buf pending; /* salvaged from a dead child's pipe */
 };
+
+static pthread_mutex_t spawn_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Split a command into words: blanks separate, '...' and "..." quote,
  * backslash escapes one character.  No shell ever sees it. */
@@ -514,12 +537,19 @@ static int exec_spawn(struct fo_target *t, char *msg, size_t msglen)
 	int p[2];
 	pid_t pid;
 
+	/* Spawns are serialized so no other child inherits this pipe's
+	 * write end (it would keep the child from ever seeing EOF). */
+	pthread_mutex_lock(&spawn_mu);
 	if (pipe(p) < 0) {
+		pthread_mutex_unlock(&spawn_mu);
 		snprintf(msg, msglen, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	pid = fork();
 	if (pid < 0) {
+		pthread_mutex_unlock(&spawn_mu);
 		snprintf(msg, msglen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
@@ -530,19 +560,53 @@ static int exec_spawn(struct fo_target *t, char *msg, size_t msglen)
 		 * nothing but events reaches our stdout */
 		dup2(p[0], 0);
 		dup2(2, 1);
-		close(p[0]);
-		close(p[1]);
 		signal(SIGPIPE, SIG_DFL);
 		execvp(x->argv[0], x->argv);
 		_exit(127);
 	}
-	close(p[0]);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	pthread_mutex_unlock(&spawn_mu);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
 	x->pid = pid;
 	x->fd = p[1];
+	x->rfd = p[0];
+	x->spawned = hs_now();
 	return 0;
 }
 
+/* The child is gone: keep what it left unread, close the pipe. */
+static void exec_salvage(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	char buf[65536];
+	ssize_t n;
+
+	if (x->rfd >= 0) {
+		while ((n = read(x->rfd, buf, sizeof buf)) > 0)
+			hs_buf_add(&x->pending, buf, (size_t)n);
+		close(x->rfd);
+	}
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = x->rfd = -1;
+}
+
+/* Has the child exited?  Reap it and salvage its pipe if so. */
+static int exec_dead(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+
+	if (x->pid <= 0)
+		return 1;
+	if (waitpid(x->pid, NULL, WNOHANG) == x->pid) {
+		x->pid = -1;
+		exec_salvage(t);
+		return 1;
+	}
+	return 0;
+}
+
+/* End of input: close stdin, wait for the child to finish. */
 static void exec_reap(struct fo_target *t)
 {
 	struct exect *x = t->impl;
@@ -553,52 +617,118 @@ static void exec_reap(struct fo_target *t)
 	if (x->pid > 0)
 		waitpid(x->pid, NULL, 0);
 	x->pid = -1;
+	if (x->rfd >= 0)
+		close(x->rfd);
+	x->rfd = -1;
 }
 
-/* Has the child exited?  Reap it if so. */
-static int exec_dead(struct fo_target *t)
+/* Write p[0..n) to the live child, restarting it as often as needed. */
+static int exec_write(struct fo_target *t, const char *p, size_t n, char *code,
+                      size_t codelen, char *msg, size_t msglen)
 {
 	struct exect *x = t->impl;
 
-	if (x->pid <= 0)
-		return 1;
-	if (waitpid(x->pid, NULL, WNOHANG) == x->pid) {
-		x->pid = -1;
-		close(x->fd);
-		x->fd = -1;
-		return 1;
+	for (;;) {
+		if (exec_dead(t)) {
+			/* a child dying at once again and again backs off */
+			if (x->restarts && hs_now() - x->spawned < 1) {
+				if (++x->quick >= t->attempts ||
+				    out_of_time(t)) {
+					snprintf(code, codelen, "child_exited");
+					snprintf(msg, msglen,
+					         "'%s' keeps exiting",
+					         x->argv[0]);
+					return -1;
+				}
+				target_backoff(t, x->quick, 0);
+			} else
+				x->quick = 0;
+			if (x->restarts++)
+				hs_err("target '%s': restarting '%s'", t->id,
+				       x->argv[0]);
+			if (exec_spawn(t, msg, msglen) < 0) {
+				snprintf(code, codelen, "spawn_failed");
+				return -1;
+			}
+		}
+		while (x->pending.len) {
+			ssize_t w =
+			    write(x->fd, x->pending.data, x->pending.len);
+
+			if (w <= 0)
+				break;
+			memmove(x->pending.data, x->pending.data + w,
+			        x->pending.len - (size_t)w);
+			hs_buf_setlen(&x->pending, x->pending.len - (size_t)w);
+		}
+		while (!x->pending.len && n) {
+			ssize_t w = write(x->fd, p, n);
+
+			if (w <= 0)
+				break;
+			p += w;
+			n -= (size_t)w;
+		}
+		if (!n && !x->pending.len)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR) {
+			snprintf(code, codelen, "write_failed");
+			snprintf(msg, msglen, "'%s': %s", x->argv[0],
+			         strerror(errno));
+			return -1;
+		}
+		{
+			struct pollfd pf = {x->fd, POLLOUT, 0};
+
+			poll(&pf, 1, 50);
+		}
 	}
-	return 0;
 }
 
 static int exec_send(struct fo_target *t, struct fo_item *it, char *code,
                      size_t codelen, char *msg, size_t msglen)
 {
-	struct exect *x = t->impl;
-	struct hs_buf line = HS_BUF_INIT;
-	int r;
+	char nl = '\n';
 
-	if (exec_dead(t)) {
-		if (x->restarts++)
-			hs_err("target '%s': restarting '%s'", t->id,
-			       x->argv[0]);
-		if (exec_spawn(t, msg, msglen) < 0) {
-			snprintf(code, codelen, "spawn_failed");
-			return -1;
-		}
-	}
-	hs_buf_add(&line, it->data, it->len);
-	hs_buf_addc(&line, '\n');
-	r = write_all(x->fd, line.data, line.len);
-	hs_buf_release(&line);
-	if (r < 0) {
-		snprintf(code, codelen, "child_exited");
-		snprintf(msg, msglen, "'%s' stopped reading: %s", x->argv[0],
-		         strerror(errno));
-		exec_reap(t);
+	if (exec_write(t, it->data, it->len, code, codelen, msg, msglen) < 0)
 		return -1;
+	return exec_write(t, &nl, 1, code, codelen, msg, msglen);
+}
+
+/*
+ * End of input: close the child's stdin and wait for it.  A child that
+ * exits leaving lines unread (or a dead one's salvage) gets a successor
+ * for them, so the lines queued to it all get read.
+ */
+static void exec_finish(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	char code[64], msg[256];
+	char buf[65536];
+	ssize_t n;
+
+	for (;;) {
+		if (x->pending.len && exec_write(t, "", 0, code, sizeof code,
+		                                 msg, sizeof msg) < 0) {
+			hs_err("target '%s': %zu bytes not delivered: %s",
+			       t->id, x->pending.len, msg);
+			break;
+		}
+		if (x->fd >= 0)
+			close(x->fd);
+		x->fd = -1;
+		if (x->pid > 0)
+			waitpid(x->pid, NULL, 0);
+		x->pid = -1;
+		if (x->rfd >= 0) {
+			while ((n = read(x->rfd, buf, sizeof buf)) > 0)
+				hs_buf_add(&x->pending, buf, (size_t)n);
+			close(x->rfd);
+			x->rfd = -1;
+		}
+		if (!x->pending.len)
+			break;
 	}
-	return 0;
 }
 
 /* ---- the target object ---- */
@@ -687,6 +817,8 @@ struct fo_target *target_new(const char *id, const char *uri,
 		t->impl = x;
 		x->pid = -1;
 		x->fd = -1;
+		x->rfd = -1;
+		hs_buf_init(&x->pending);
 		x->argv = split_words(uri + 5, errbuf, errlen);
 		if (!x->argv)
 			r = -1;
@@ -722,6 +854,7 @@ static void *worker(void *arg)
 		break;
 	case FO_EXEC:
 		run_single(t, exec_send, NULL);
+		exec_finish(t);
 		break;
 	case FO_HTTP:
 		http_run(t);
@@ -798,6 +931,7 @@ void target_free(struct fo_target *t)
 			struct exect *x = t->impl;
 
 			exec_reap(t);
+			hs_buf_release(&x->pending);
 			for (size_t i = 0; x->argv && x->argv[i]; i++)
 				free(x->argv[i]);
 			free(x->argv);

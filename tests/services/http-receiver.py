@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""http-receiver: a loopback HTTP server for hs-fanout's tests.
+
+  http-receiver.py --port-file F --log FILE [--fail N] [--throttle N]
+                   [--retry-after S] [--status CODE] [--delay S]
+
+Listens on 127.0.0.1 on an ephemeral port (written to --port-file once
+listening).  Every POST body is appended to --log as one line (a batch
+body as it came).  The first --fail requests get 500, the next
+--throttle get 429 with Retry-After: --retry-after; --status answers
+every request with CODE (a dead target); --delay sleeps before
+answering (a slow target).  Requests that were answered with an error
+are logged to LOG.rejected instead.  Stops on SIGTERM.
+"""
+import argparse
+import http.server
+import signal
+import sys
+import threading
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port-file", required=True)
+ap.add_argument("--log", required=True)
+ap.add_argument("--fail", type=int, default=0)
+ap.add_argument("--throttle", type=int, default=0)
+ap.add_argument("--retry-after", default="1")
+ap.add_argument("--status", type=int, default=0)
+ap.add_argument("--delay", type=float, default=0)
+args = ap.parse_args()
+
+lock = threading.Lock()
+state = {"n": 0}
+
+
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(n)
+        if args.delay:
+            time.sleep(args.delay)
+        with lock:
+            state["n"] += 1
+            k = state["n"]
+            code, extra = 200, {}
+            if args.status:
+                code = args.status
+            elif k <= args.fail:
+                code = 500
+            elif k <= args.fail + args.throttle:
+                code, extra = 429, {"Retry-After": args.retry_after}
+            path = args.log if code < 300 else args.log + ".rejected"
+            with open(path, "ab") as f:
+                f.write(body.rstrip(b"\n") + b"\n")
+        self.send_response(code)
+        for k2, v in extra.items():
+            self.send_header(k2, v)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+class S(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+srv = S(("127.0.0.1", 0), H)
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+with open(args.port_file + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+import os
+
+os.rename(args.port_file + ".tmp", args.port_file)
+srv.serve_forever()
