@@ -126,8 +126,36 @@ async function verifySigV4(ctx, next) {
       replay[p] = orig[p];
     ctx.req = replay;
     ctx.request.req = replay;
+    await next();
+    if (ctx.method === 'PUT' && ctx.status === 200)
+      await landed(ctx.path, body.length);
+    return undefined;
   }
   return next();
+}
+
+/*
+ * s3rver 3.7 answers a PUT once it has read the body, before its write
+ * stream has put the bytes in the file (filesystem.js putObject resolves
+ * on the reading side's 'finish'), so a GET right after the 200 could be
+ * served a short object.  Real S3 is read-after-write consistent: wait
+ * until the object file holds every byte before answering.
+ */
+async function landed(urlPath, length) {
+  const m = /^\/([^/]+)\/(.+)$/.exec(urlPath);
+  if (!m)
+    return;
+  const file = server.store.getResourcePath(m[1],
+    decodeURIComponent(m[2]), 'object');
+  for (let i = 0; i < 2000; i++) {
+    try {
+      if (fs.statSync(file).size >= length)
+        return;
+    } catch (e) {
+      /* not created yet */
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function usage(msg) {
