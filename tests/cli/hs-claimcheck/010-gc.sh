@@ -22,3 +22,15 @@ hs-claimcheck gc --store file:store --older-than 7d || fail "gc"
 expect_eq "files after gc" "$(find store -type f | wc -l)" 1
 [ ! -e "$old" ] || fail "old object kept"
 [ ! -e "$tmp" ] || fail "old temporary file kept"
+
+# A streamed write's temporary file (its key was not known yet) left by a
+# crash sits in DIR/tm/p-; gc removes it when old, keeps it when fresh.
+stale=store/tm/p-/.tmp-tmp-stream-x1y2z3
+fresh=store/tm/p-/.tmp-tmp-stream-a1b2c3
+[ -d store/tm/p- ] || fail "no streaming fan-out directory"
+: >"$stale"
+: >"$fresh"
+touch -d '10 days ago' "$stale"
+hs-claimcheck gc --store file:store --older-than 7d || fail "gc"
+[ ! -e "$stale" ] || fail "stale streaming temporary file kept"
+[ -e "$fresh" ] || fail "fresh streaming temporary file removed"
