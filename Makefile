@@ -55,7 +55,7 @@ FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(TBIN)/%)
 
 all: $(BINS)
 
-$(OBJ)/%.o: %.c $(wildcard common/*.h) | $(OBJ)/.dirs
+$(OBJ)/%.o: %.c $(wildcard common/*.h cmd/*/*.h) | $(OBJ)/.dirs
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
