@@ -565,7 +565,8 @@ static int exec_spawn(struct fo_target *t, char *msg, size_t msglen)
 		_exit(127);
 	}
 	pthread_mutex_unlock(&spawn_mu);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	/* Only the write end: the read end shares its file status flags
+	 * with the child's stdin, which must stay blocking. */
 	fcntl(p[1], F_SETFL, O_NONBLOCK);
 	x->pid = pid;
 	x->fd = p[1];
@@ -582,6 +583,8 @@ static void exec_salvage(struct fo_target *t)
 	ssize_t n;
 
 	if (x->rfd >= 0) {
+		/* our write end is still open: do not wait for more */
+		fcntl(x->rfd, F_SETFL, O_NONBLOCK);
 		while ((n = read(x->rfd, buf, sizeof buf)) > 0)
 			hs_buf_add(&x->pending, buf, (size_t)n);
 		close(x->rfd);
