@@ -7,11 +7,13 @@
 #ifndef HS_CONSUME_H
 #define HS_CONSUME_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <rdkafka.h>
 
+#include "ackbook.h"
 #include "buf.h"
 #include "json.h"
 #include "tool.h"
@@ -54,6 +56,7 @@ void envelope_details(struct envelope_ctx *e, const rd_kafka_message_t *m,
 struct part {
 	int64_t pending; /* offset to store after the next flush, or -1 */
 	int64_t next;    /* offset after the last record handled, or -1 */
+	int64_t stored;  /* --ack: offset last stored, or -1 */
 	uint64_t out, dlq, filtered;
 	int assigned, eof, done;
 	int seeking; /* s@ fallback: skip records before the start time */
@@ -89,6 +92,10 @@ struct consumer {
 	int stop;     /* set by -c, -e, e@ ends or a fatal failure */
 	int fatal_rc; /* exit status for a Kafka failure, or 0 */
 	int quiet;
+	struct acker *ack;  /* --ack, or NULL: commit what was written */
+	double ack_timeout; /* seconds to wait for acks at exit */
+	double timeout;     /* --timeout: give up unreachable after, or 0 */
+	double down_since;  /* when all brokers were reported down, or 0 */
 };
 
 /* -o SPEC into c->start/start_val/end_ts; -1 with errbuf on a bad spec. */
@@ -124,11 +131,50 @@ int flush_and_store(struct consumer *c);
 void part_finish(struct consumer *c, const rd_kafka_message_t *m,
                  struct part *p);
 
+/* --timeout: when the cluster has been down that long and still does not
+ * answer, report it and stop with HS_EXIT_TEMPFAIL. */
+void check_reachable(struct consumer *c);
+
 /* 1 when -e or e@ says every assigned partition is finished. */
 int all_done(const struct consumer *c);
 
 /* Flush, store, commit and close.  Returns 0 or -1. */
 int consumer_close(struct consumer *c);
+
+/*
+ * --ack: the FIFO, its reader thread and the ledger (acker.c).  The
+ * consumer thread calls acker_add, acker_done_upto and acker_forget; the
+ * reader thread applies acks.  All take the lock.
+ */
+struct acker {
+	struct hs_ackbook *book; /* owned; guarded by mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* signalled when nothing is outstanding */
+	pthread_t thread;
+	int running;
+	int rfd,
+	    wfd;     /* the FIFO, for reading and a writer that keeps it open */
+	int quit[2]; /* tells the reader to stop */
+	const char *path;
+	int created; /* we made the FIFO: remove it at exit */
+	char line[512];
+	size_t linelen;
+	uint64_t received, unknown, malformed; /* reader thread only */
+};
+
+/* Create (or reuse) the FIFO at path and start the reader. */
+int acker_open(struct acker *a, const char *path, char *errbuf, size_t errlen);
+/* An event written downstream (written 1) or ended here (0). */
+void acker_add(struct acker *a, const char *topic, int32_t partition,
+               int64_t offset, int written);
+/* The partition's offset to store, or -1 (hs_ackbook_done_upto). */
+int64_t acker_done_upto(struct acker *a, const char *topic, int32_t partition);
+void acker_forget(struct acker *a, const char *topic, int32_t partition);
+/* Wait up to secs until no event is outstanding; returns how many are. */
+uint64_t acker_wait(struct acker *a, double secs);
+/* Stop the reader after it read what is in the FIFO, close, remove the
+ * FIFO if we created it, free the ledger. */
+void acker_close(struct acker *a);
 
 /* --stats: per-partition lines on stderr. */
 void consumer_stats(struct consumer *c);

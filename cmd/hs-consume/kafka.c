@@ -10,15 +10,18 @@
  * commits synchronously before the partitions are given up.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "consume.h"
 #include "err.h"
 #include "exit.h"
+#include "stats.h"
 #include "timeutil.h"
 #include "banned.h"
 
@@ -96,6 +99,7 @@ struct part *part_get(struct consumer *c, const char *topic, int32_t partition)
 			memset(&t->parts[i], 0, sizeof(t->parts[i]));
 			t->parts[i].pending = -1;
 			t->parts[i].next = -1;
+			t->parts[i].stored = -1;
 		}
 		t->nparts = n;
 	}
@@ -168,8 +172,14 @@ static void mark(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
 		p->assigned = assigned;
 		p->eof = 0;
 		p->done = 0;
+		p->stored = -1;
 		if (!assigned)
 			p->pending = -1;
+		/* Outstanding events of a revoked partition are the next
+		 * owner's to read again; late acks for them are ignored. */
+		if (c->ack)
+			acker_forget(c->ack, l->elems[i].topic,
+			             l->elems[i].partition);
 	}
 }
 
@@ -227,6 +237,8 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		return;
 	}
 	/* Transient: librdkafka reconnects and retries by itself. */
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && c->down_since == 0)
+		c->down_since = hs_now();
 	if (!c->quiet)
 		hs_err("kafka: %s", reason);
 }
@@ -278,7 +290,11 @@ static int add_partitions(struct consumer *c, const char *topic,
 	rd_kafka_resp_err_t err;
 	int rc = 0;
 
-	err = rd_kafka_metadata(c->rk, 0, rkt, &md, META_TIMEOUT_MS);
+	err = rd_kafka_metadata(c->rk, 0, rkt, &md,
+	                        c->timeout > 0 &&
+	                                c->timeout * 1000 < META_TIMEOUT_MS
+	                            ? (int)(c->timeout * 1000)
+	                            : META_TIMEOUT_MS);
 	if (err) {
 		c->fatal_rc = HS_EXIT_TEMPFAIL;
 		rc = hs_seterr(errbuf, errlen, "topic '%s': %s", topic,
@@ -406,13 +422,52 @@ int consumer_start(struct consumer *c, char **topics, int ntopics,
 	return 0;
 }
 
+/* --ack: the offsets up to which the pipe finished every event. */
+static void store_acked(struct consumer *c)
+{
+	rd_kafka_topic_partition_list_t *l = NULL;
+
+	for (int i = 0; i < c->ntopics; i++) {
+		struct topic *t = &c->topics[i];
+
+		for (int j = 0; j < t->nparts; j++) {
+			struct part *p = &t->parts[j];
+			int64_t o;
+
+			if (!p->assigned)
+				continue;
+			o = acker_done_upto(c->ack, t->name, j);
+			if (o <= p->stored)
+				continue;
+			if (!l)
+				l = rd_kafka_topic_partition_list_new(8);
+			rd_kafka_topic_partition_list_add(l, t->name, j)
+			    ->offset = o;
+			p->stored = o;
+		}
+	}
+	if (l) {
+		rd_kafka_offsets_store(c->rk, l);
+		rd_kafka_topic_partition_list_destroy(l);
+	}
+}
+
 int flush_and_store(struct consumer *c)
 {
 	rd_kafka_topic_partition_list_t *l = NULL;
 
 	if (hs_tool_flush(c->tool) < 0) {
 		c->stop = 1;
+		/* Acked events were finished downstream whatever became
+		 * of stdout since. */
+		if (c->ack && c->group)
+			store_acked(c);
 		return -1;
+	}
+	if (c->ack) {
+		if (c->group)
+			store_acked(c);
+		return 0;
 	}
 	for (int i = 0; i < c->ntopics; i++) {
 		struct topic *t = &c->topics[i];
@@ -439,6 +494,28 @@ int flush_and_store(struct consumer *c)
 	return 0;
 }
 
+/*
+ * --ack at exit: end our stdout so the stages finish and drain what they
+ * hold, then give their acks up to --ack-timeout to arrive.
+ */
+static void wait_acks(struct consumer *c)
+{
+	uint64_t left;
+	int fd;
+
+	hs_tool_flush(c->tool);
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	left = acker_wait(c->ack, c->ack_timeout);
+	if (left > 0)
+		hs_err("--ack: %" PRIu64 " event%s not acknowledged after "
+		       "%gs; read again from the first of them next time",
+		       left, left == 1 ? "" : "s", c->ack_timeout);
+}
+
 void part_finish(struct consumer *c, const rd_kafka_message_t *m,
                  struct part *p)
 {
@@ -452,6 +529,28 @@ void part_finish(struct consumer *c, const rd_kafka_message_t *m,
 	                                  m->partition);
 	rd_kafka_pause_partitions(c->rk, l);
 	rd_kafka_topic_partition_list_destroy(l);
+}
+
+void check_reachable(struct consumer *c)
+{
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t err;
+
+	if (c->timeout <= 0 || c->down_since == 0 ||
+	    hs_now() - c->down_since < c->timeout)
+		return;
+	/* Down long enough; one last look before giving up. */
+	err = rd_kafka_metadata(c->rk, 0, NULL, &md, 1000);
+	if (md)
+		rd_kafka_metadata_destroy(md);
+	if (!err) {
+		c->down_since = 0;
+		return;
+	}
+	hs_err("kafka: cluster unreachable for %gs: %s", c->timeout,
+	       rd_kafka_err2str(err));
+	c->fatal_rc = HS_EXIT_TEMPFAIL;
+	c->stop = 1;
 }
 
 int all_done(const struct consumer *c)
@@ -476,8 +575,14 @@ int all_done(const struct consumer *c)
 
 int consumer_close(struct consumer *c)
 {
-	int rc = flush_and_store(c);
 	rd_kafka_resp_err_t err;
+	int rc;
+
+	if (c->ack)
+		wait_acks(c);
+	rc = flush_and_store(c);
+	if (c->ack && c->tool->failed && rc < 0)
+		rc = 0; /* the acked part was stored all the same */
 
 	if (c->group && rc == 0) {
 		err = rd_kafka_commit(c->rk, NULL, 0);

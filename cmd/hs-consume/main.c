@@ -25,9 +25,11 @@ static const char synopsis[] =
     "usage: hs-consume [-ehqu] -b BROKERS -t TOPIC [-t TOPIC ...] [-G GROUP]\n"
     "                  [-p PARTITION ...] [-o OFFSET] [-c COUNT]\n"
     "                  [-X KEY=VALUE ...] [-F FILE] [--envelope MODE]\n"
+    "                  [--timeout DURATION] [--ack FIFO [--ack-timeout "
+    "DURATION]]\n"
     "                  [--dlq FILE] [--stats]\n";
 
-enum { OPT_ENVELOPE = HS_OPT_FIRST_TOOL };
+enum { OPT_ENVELOPE = HS_OPT_FIRST_TOOL, OPT_ACK_TIMEOUT, OPT_TIMEOUT };
 
 static void usage(void)
 {
@@ -48,7 +50,11 @@ static void usage(void)
 	    "  -X, --property KEY=VALUE   librdkafka property\n"
 	    "  -F, --config FILE          librdkafka properties file\n"
 	    "      --envelope MODE        event (default), record or "
-	    "value\n" HS_OPTS_HELP
+	    "value\n"
+	    "      --timeout DURATION     exit 75 when the cluster stays "
+	    "unreachable that long\n"
+	    "      --ack-timeout DURATION with --ack, wait that long for "
+	    "acks at exit (5s)\n" HS_OPTS_HELP
 	    "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
 	    "3 I/O failure,\n75 Kafka unreachable.\n");
 }
@@ -74,6 +80,7 @@ static void handle(struct consumer *c, struct envelope_ctx *e,
 	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
 	rd_kafka_timestamp_type_t tstype;
 	struct hs_buf details = HS_BUF_INIT;
+	enum verdict v;
 
 	/* Fetched before a revoke that a callback in this batch handled:
 	 * the partition's new owner reads it from the committed offset. */
@@ -91,8 +98,13 @@ static void handle(struct consumer *c, struct envelope_ctx *e,
 	}
 	p->eof = 0;
 	hs_stats_in(&t->stats, m->len);
-	switch (envelope_format(e, m)) {
+	switch ((v = envelope_format(e, m))) {
 	case V_OUT:
+		/* In the ledger before it can reach a stage (a full buffer
+		 * is written at once), so its ack always finds it. */
+		if (c->ack)
+			acker_add(c->ack, rd_kafka_topic_name(m->rkt),
+			          m->partition, m->offset, 1);
 		hs_tool_emit(t, e->line.data, e->line.len);
 		hs_tool_done(t, HS_END_OUT);
 		p->out++;
@@ -118,6 +130,9 @@ static void handle(struct consumer *c, struct envelope_ctx *e,
 		p->dlq++;
 		break;
 	}
+	if (c->ack && v != V_OUT)
+		acker_add(c->ack, rd_kafka_topic_name(m->rkt), m->partition,
+		          m->offset, 0);
 	p->pending = p->next = m->offset + 1;
 }
 
@@ -164,18 +179,26 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 
 		if (count > 0 && count - seen < (long long)want)
 			want = (size_t)(count - seen);
-		n = rd_kafka_consume_batch_queue(q, idle ? 100 : 0, batch,
-		                                 want);
+		/* A batch call with a timeout waits for a full batch; when
+		 * idle, wait for one record instead and answer at once. */
+		if (idle) {
+			batch[0] = rd_kafka_consumer_poll(c->rk, 100);
+			n = batch[0] != NULL;
+		} else {
+			n = rd_kafka_consume_batch_queue(q, 0, batch, want);
+		}
 		if (n <= 0) {
 			/* Nothing waiting: hand what we have downstream. */
 			flush_and_store(c);
 			next_flush = hs_now() + FLUSH_EVERY_SECS;
 			idle = 1;
+			check_reachable(c);
 			if (all_done(c))
 				break;
 			continue;
 		}
 		idle = 0;
+		c->down_since = 0;
 		for (i = 0; i < n; i++) {
 			rd_kafka_message_t *m = batch[i];
 
@@ -217,6 +240,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	    {"topic", required_argument, NULL, 't'},
 	    {"property", required_argument, NULL, 'X'},
 	    {"envelope", required_argument, NULL, OPT_ENVELOPE},
+	    {"ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
 	    HS_OPTS_LONG,
 	    {NULL, 0, NULL, 0}};
 	const char *errstr;
@@ -285,6 +310,15 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 				    "value",
 				    optarg);
 			break;
+		case OPT_ACK_TIMEOUT:
+		case OPT_TIMEOUT:
+			if (hs_parse_duration(optarg, ch == OPT_TIMEOUT
+			                                  ? &c->timeout
+			                                  : &c->ack_timeout) <
+			    0)
+				return hs_usage_error(
+				    synopsis, "bad duration '%s'", optarg);
+			break;
 		default:
 			r = hs_opts_common(o, ch, optarg);
 			if (r < 0)
@@ -297,8 +331,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 }
 
 /* The option combinations; returns an exit status or -1 when fine. */
-static int check_args(int argc, struct args *a, struct consumer *c,
-                      rd_kafka_conf_t *conf)
+static int check_args(int argc, struct args *a, const struct hs_opts *o,
+                      struct consumer *c, rd_kafka_conf_t *conf)
 {
 	char err[512];
 	size_t n = 0;
@@ -314,6 +348,10 @@ static int check_args(int argc, struct args *a, struct consumer *c,
 	        RD_KAFKA_CONF_OK ||
 	    n <= 1)
 		return hs_usage_error(synopsis, "no brokers (-b)");
+	if (o->ack && (!a->group || a->envelope != ENV_EVENT))
+		return hs_usage_error(synopsis,
+		                      "--ack needs -G and --envelope event (a "
+		                      "stage acks by the event's hs.kafka)");
 	if (a->group) {
 		if (a->nparts)
 			return hs_usage_error(synopsis,
@@ -355,7 +393,9 @@ int main(int argc, char **argv)
 {
 	struct hs_opts opts;
 	struct hs_tool t;
-	struct consumer c = {.end_ts = -1};
+	struct consumer c = {.end_ts = -1, .ack_timeout = 5};
+	struct acker ack;
+	const char *ack_path;
 	struct envelope_ctx e;
 	struct args a = {.envelope = ENV_EVENT};
 	rd_kafka_conf_t *conf;
@@ -368,7 +408,7 @@ int main(int argc, char **argv)
 	a.topics = hs_xcalloc((size_t)argc + 1, sizeof(*a.topics));
 	rc = parse_args(argc, argv, &a, &opts, &c, conf);
 	if (rc < 0 && !opts.help && !opts.version)
-		rc = check_args(argc, &a, &c, conf);
+		rc = check_args(argc, &a, &opts, &c, conf);
 	if (rc >= 0 || opts.help || opts.version) {
 		if (rc < 0 && opts.help)
 			usage();
@@ -380,6 +420,10 @@ int main(int argc, char **argv)
 		return rc < 0 ? HS_EXIT_OK : rc;
 	}
 	c.quiet = opts.quiet;
+	/* We are the FIFO's reader: the tool frame must not open it as a
+	 * stage would. */
+	ack_path = opts.ack;
+	opts.ack = NULL;
 
 	envelope_init(&e, a.envelope, opts.max_depth);
 	if (hs_tool_start(&t, &opts, NULL, 0) < 0) {
@@ -387,6 +431,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c.tool = &t;
+	if (ack_path) {
+		if (acker_open(&ack, ack_path, err, sizeof(err)) < 0) {
+			hs_err("%s", err);
+			rd_kafka_conf_destroy(conf);
+			c.fatal_rc = HS_EXIT_USAGE;
+			goto out;
+		}
+		c.ack = &ack;
+	}
 	if (consumer_new(&c, conf, err, sizeof(err)) < 0 ||
 	    consumer_start(&c, a.topics, a.ntopics, a.parts, a.nparts, err,
 	                   sizeof(err)) < 0) {
@@ -406,6 +459,8 @@ out:
 	if (c.fatal_rc > rc && rc < HS_EXIT_SIGNAL)
 		rc = c.fatal_rc;
 	consumer_free(&c);
+	if (c.ack)
+		acker_close(c.ack);
 	envelope_release(&e);
 	free(a.topics);
 	free(a.parts);
