@@ -36,8 +36,8 @@ static int digits(const char *s, size_t n)
 /* RFC 3339 full-date. */
 static int is_date(const char *s, size_t n)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-		                     31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
 	int y, m, d, leap;
 
 	if (n != 10 || s[4] != '-' || s[7] != '-')
@@ -89,8 +89,8 @@ static int is_time(const char *s, size_t n)
 		return 0;
 	}
 	if (sec == 60) {
-		int utc = ((h * 60 + m - sign * (oh * 60 + om)) % 1440 + 1440) %
-		          1440;
+		int utc =
+		    ((h * 60 + m - sign * (oh * 60 + om)) % 1440 + 1440) % 1440;
 
 		return utc == 23 * 60 + 59;
 	}
@@ -332,8 +332,8 @@ static int is_json_pointer(const char *s, size_t n)
 	if (n && s[0] != '/')
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (s[i] == '~' && (i + 1 >= n || (s[i + 1] != '0' &&
-		                                   s[i + 1] != '1')))
+		if (s[i] == '~' &&
+		    (i + 1 >= n || (s[i + 1] != '0' && s[i + 1] != '1')))
 			return 0;
 	return 1;
 }
@@ -363,8 +363,7 @@ static int uri_chars(const char *s, size_t n, const char *extra, int iri)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%') {
-			if (i + 2 >= n || !ishex(s[i + 1]) ||
-			    !ishex(s[i + 2]))
+			if (i + 2 >= n || !ishex(s[i + 1]) || !ishex(s[i + 2]))
 				return 0;
 			i += 2;
 			continue;

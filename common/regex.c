@@ -19,54 +19,54 @@ struct hs_regex {
 
 /* ECMA-262's WhiteSpace and LineTerminator beyond what PCRE2's ASCII \s
  * already covers. */
-#define ECMA_SPACE                                                           \
-	"\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}"     \
+#define ECMA_SPACE                                                       \
+	"\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}" \
 	"\\x{205f}\\x{3000}\\x{feff}"
 
 /* ECMA-262 spells Unicode general categories long or short; PCRE2 only
  * knows the short names. */
 static const char *const gc_names[][2] = {
-	{ "Letter", "L" },
-	{ "Cased_Letter", "L&" },
-	{ "Uppercase_Letter", "Lu" },
-	{ "Lowercase_Letter", "Ll" },
-	{ "Titlecase_Letter", "Lt" },
-	{ "Modifier_Letter", "Lm" },
-	{ "Other_Letter", "Lo" },
-	{ "Mark", "M" },
-	{ "Nonspacing_Mark", "Mn" },
-	{ "Spacing_Mark", "Mc" },
-	{ "Enclosing_Mark", "Me" },
-	{ "Number", "N" },
-	{ "Decimal_Number", "Nd" },
-	{ "digit", "Nd" },
-	{ "Letter_Number", "Nl" },
-	{ "Other_Number", "No" },
-	{ "Punctuation", "P" },
-	{ "punct", "P" },
-	{ "Connector_Punctuation", "Pc" },
-	{ "Dash_Punctuation", "Pd" },
-	{ "Open_Punctuation", "Ps" },
-	{ "Close_Punctuation", "Pe" },
-	{ "Initial_Punctuation", "Pi" },
-	{ "Final_Punctuation", "Pf" },
-	{ "Other_Punctuation", "Po" },
-	{ "Symbol", "S" },
-	{ "Math_Symbol", "Sm" },
-	{ "Currency_Symbol", "Sc" },
-	{ "Modifier_Symbol", "Sk" },
-	{ "Other_Symbol", "So" },
-	{ "Separator", "Z" },
-	{ "Space_Separator", "Zs" },
-	{ "Line_Separator", "Zl" },
-	{ "Paragraph_Separator", "Zp" },
-	{ "Other", "C" },
-	{ "Control", "Cc" },
-	{ "cntrl", "Cc" },
-	{ "Format", "Cf" },
-	{ "Surrogate", "Cs" },
-	{ "Private_Use", "Co" },
-	{ "Unassigned", "Cn" },
+    {"Letter", "L"},
+    {"Cased_Letter", "L&"},
+    {"Uppercase_Letter", "Lu"},
+    {"Lowercase_Letter", "Ll"},
+    {"Titlecase_Letter", "Lt"},
+    {"Modifier_Letter", "Lm"},
+    {"Other_Letter", "Lo"},
+    {"Mark", "M"},
+    {"Nonspacing_Mark", "Mn"},
+    {"Spacing_Mark", "Mc"},
+    {"Enclosing_Mark", "Me"},
+    {"Number", "N"},
+    {"Decimal_Number", "Nd"},
+    {"digit", "Nd"},
+    {"Letter_Number", "Nl"},
+    {"Other_Number", "No"},
+    {"Punctuation", "P"},
+    {"punct", "P"},
+    {"Connector_Punctuation", "Pc"},
+    {"Dash_Punctuation", "Pd"},
+    {"Open_Punctuation", "Ps"},
+    {"Close_Punctuation", "Pe"},
+    {"Initial_Punctuation", "Pi"},
+    {"Final_Punctuation", "Pf"},
+    {"Other_Punctuation", "Po"},
+    {"Symbol", "S"},
+    {"Math_Symbol", "Sm"},
+    {"Currency_Symbol", "Sc"},
+    {"Modifier_Symbol", "Sk"},
+    {"Other_Symbol", "So"},
+    {"Separator", "Z"},
+    {"Space_Separator", "Zs"},
+    {"Line_Separator", "Zl"},
+    {"Paragraph_Separator", "Zp"},
+    {"Other", "C"},
+    {"Control", "Cc"},
+    {"cntrl", "Cc"},
+    {"Format", "Cf"},
+    {"Surrogate", "Cs"},
+    {"Private_Use", "Co"},
+    {"Unassigned", "Cn"},
 };
 
 /*
@@ -128,7 +128,8 @@ static void translate(const char *s, size_t n, struct hs_buf *out)
 			}
 			if (e == 's') {
 				hs_buf_adds(out, inclass ? "\\s" ECMA_SPACE
-				                         : "[\\s" ECMA_SPACE "]");
+				                         : "[\\s" ECMA_SPACE
+				                           "]");
 				i++;
 				continue;
 			}
@@ -177,7 +178,7 @@ struct hs_regex *hs_regex_new(const char *src, size_t n, char *errbuf,
 	/* ALLOW_EMPTY_CLASS: ECMA's [] matches nothing and [^] anything. */
 	re->code = pcre2_compile((PCRE2_SPTR)pat.data, pat.len,
 	                         PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
-	                                 PCRE2_ALLOW_EMPTY_CLASS,
+	                             PCRE2_ALLOW_EMPTY_CLASS,
 	                         &errcode, &erroff, NULL);
 	hs_buf_release(&pat);
 	if (!re->code) {

@@ -93,9 +93,9 @@ struct snode {
 	struct hs_regex *pattern;
 	char *format;
 	struct range allof, anyof, oneof, prefix, props, pprops, depschemas,
-		depreq, required;
-	uint32_t e_not, e_if, e_then, e_else, e_items, e_contains,
-		e_addprops, e_propnames, e_uprops, e_uitems, e_ref, e_dynref;
+	    depreq, required;
+	uint32_t e_not, e_if, e_then, e_else, e_items, e_contains, e_addprops,
+	    e_propnames, e_uprops, e_uitems, e_ref, e_dynref;
 	char *dynname; /* $dynamicRef resolved at run time by this anchor */
 };
 
@@ -148,7 +148,7 @@ struct hs_schema {
 #define N(s, i) (&(s)->nodes[(i)])
 
 static int fail(struct hs_schema *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int fail(struct hs_schema *s, const char *fmt, ...)
 {
@@ -241,7 +241,8 @@ static void remove_dots(struct hs_buf *out, const char *p, size_t n)
 				hs_buf_addc(out, '/');
 		} else if ((sl == 3 && !memcmp(sg, "/..", 3)) ||
 		           (sl == 2 && !memcmp(sg, "..", 2))) {
-			while (out->len > start && out->data[out->len - 1] != '/')
+			while (out->len > start &&
+			       out->data[out->len - 1] != '/')
 				out->len--;
 			if (out->len > start)
 				out->len--;
@@ -356,7 +357,7 @@ static char *split_frag(char *uri)
 		if (p[0] == '%' && p[1] && p[2] &&
 		    strchr("0123456789abcdefABCDEF", p[1]) &&
 		    strchr("0123456789abcdefABCDEF", p[2])) {
-			char hex[3] = { p[1], p[2], 0 };
+			char hex[3] = {p[1], p[2], 0};
 
 			*w++ = (char)strtol(hex, NULL, 16);
 			p += 2;
@@ -425,12 +426,12 @@ static int known_dialect(const char *uri, int *dl)
 		const char *uri;
 		int dl;
 	} tab[] = {
-		{ "https://json-schema.org/draft/2020-12/schema", D2020 },
-		{ "http://json-schema.org/draft/2020-12/schema", D2020 },
-		{ "https://json-schema.org/draft/2019-09/schema", D2019 },
-		{ "http://json-schema.org/draft/2019-09/schema", D2019 },
-		{ "http://json-schema.org/draft-07/schema", D7 },
-		{ "https://json-schema.org/draft-07/schema", D7 },
+	    {"https://json-schema.org/draft/2020-12/schema", D2020},
+	    {"http://json-schema.org/draft/2020-12/schema", D2020},
+	    {"https://json-schema.org/draft/2019-09/schema", D2019},
+	    {"http://json-schema.org/draft/2019-09/schema", D2019},
+	    {"http://json-schema.org/draft-07/schema", D7},
+	    {"https://json-schema.org/draft-07/schema", D7},
 	};
 	size_t n = strlen(uri);
 
@@ -494,7 +495,7 @@ static int dialect_of(struct hs_schema *s, const char *uri, int *dl,
 				has_valid = 1;
 			else if (!strstr(name, "json-schema.org/draft/") &&
 			         hs_json_type(DOC(s, di), k + 1) ==
-			                 HS_JSON_TRUE) {
+			             HS_JSON_TRUE) {
 				fail(s, "unsupported required vocabulary '%s'",
 				     name);
 				hs_buf_release(&b);
@@ -530,8 +531,8 @@ static void add_anchor(struct hs_schema *s, uint32_t res, uint32_t di,
 {
 	struct sanchor *a;
 
-	s->anchors = hs_xgrow(s->anchors, sizeof(*s->anchors),
-	                      s->nanchors + 1, &s->capanchors);
+	s->anchors = hs_xgrow(s->anchors, sizeof(*s->anchors), s->nanchors + 1,
+	                      &s->capanchors);
 	a = &s->anchors[s->nanchors++];
 	a->name = hs_xstrdup(name);
 	a->res = res;
@@ -552,15 +553,19 @@ enum { K_NONE, K_ONE, K_ARRAY, K_MAP, K_ITEMS, K_DEPS };
 
 static int kw_kind(const struct hs_json_doc *d, uint32_t k, int dl)
 {
-	static const char *one[] = { "additionalProperties", "propertyNames",
-		                     "contains", "not", "if", "then", "else",
-		                     "unevaluatedProperties",
-		                     "unevaluatedItems", "additionalItems" };
-	static const char *arr[] = { "allOf", "anyOf", "oneOf",
-		                     "prefixItems" };
-	static const char *map[] = { "properties", "patternProperties",
-		                     "$defs", "definitions",
-		                     "dependentSchemas" };
+	static const char *one[] = {"additionalProperties",
+	                            "propertyNames",
+	                            "contains",
+	                            "not",
+	                            "if",
+	                            "then",
+	                            "else",
+	                            "unevaluatedProperties",
+	                            "unevaluatedItems",
+	                            "additionalItems"};
+	static const char *arr[] = {"allOf", "anyOf", "oneOf", "prefixItems"};
+	static const char *map[] = {"properties", "patternProperties", "$defs",
+	                            "definitions", "dependentSchemas"};
 
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
 		if (key_is(d, k, one[i]))
@@ -666,8 +671,8 @@ static int walk(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t res,
 
 			if (*f && dl == D7) {
 				/* "http://x/y.json#foo": base plus anchor */
-				uint32_t nr = add_res(s, u, di, i, dl, novalid,
-				                      0);
+				uint32_t nr =
+				    add_res(s, u, di, i, dl, novalid, 0);
 
 				fill_res(&s->docs[di], i, nr);
 				add_anchor(s, nr, di, i, f, 0);
@@ -708,8 +713,8 @@ bad:
  * Add a document (takes ownership of text) known by uri, in dialect dl
  * unless its "$schema" says otherwise, and index it.
  */
-static int add_doc(struct hs_schema *s, char *text, size_t len,
-                   const char *uri, int dl, uint32_t *out)
+static int add_doc(struct hs_schema *s, char *text, size_t len, const char *uri,
+                   int dl, uint32_t *out)
 {
 	struct sdoc *sd;
 	uint32_t di, r, n;
@@ -718,8 +723,8 @@ static int add_doc(struct hs_schema *s, char *text, size_t len,
 		free(text);
 		return fail(s, "more than %d schema documents", MAX_DOCS);
 	}
-	s->docs = hs_xgrow(s->docs, sizeof(*s->docs), s->ndocs + 1,
-	                   &s->capdocs);
+	s->docs =
+	    hs_xgrow(s->docs, sizeof(*s->docs), s->ndocs + 1, &s->capdocs);
 	di = s->ndocs;
 	sd = &s->docs[di];
 	memset(sd, 0, sizeof(*sd));
@@ -766,14 +771,12 @@ static int add_doc(struct hs_schema *s, char *text, size_t len,
 		return -1;
 	/* the retrieval URI names the document even when its $id differs */
 	if (strcmp(s->res[r].uri, uri))
-		add_res(s, uri, di, 0, s->res[r].dialect, s->res[r].novalid,
-		        1);
+		add_res(s, uri, di, 0, s->res[r].dialect, s->res[r].novalid, 1);
 	*out = di;
 	return 0;
 }
 
-static int load_doc(struct hs_schema *s, const char *uri, int dl,
-                    uint32_t *out)
+static int load_doc(struct hs_schema *s, const char *uri, int dl, uint32_t *out)
 {
 	struct hs_buf b = HS_BUF_INIT;
 	char eb[300];
@@ -828,8 +831,7 @@ static const struct sanchor *find_anchor(struct hs_schema *s, uint32_t res,
  * that URI.  Sets *anchor to the fragment when it names an anchor.
  */
 static int resolve(struct hs_schema *s, uint32_t di, uint32_t i,
-                   const char *ref, uint32_t *odi, uint32_t *oi,
-                   char **anchor)
+                   const char *ref, uint32_t *odi, uint32_t *oi, char **anchor)
 {
 	uint32_t r = s->docs[di].res[i], ndi;
 	char *u = uri_resolve(s->res[r].uri, ref);
@@ -849,8 +851,8 @@ static int resolve(struct hs_schema *s, uint32_t di, uint32_t i,
 	if (*f == '\0') {
 		node = s->res[rr].node;
 	} else if (*f == '/') {
-		node = hs_json_pointer(DOC(s, ndi), s->res[rr].node, f,
-		                       strlen(f));
+		node =
+		    hs_json_pointer(DOC(s, ndi), s->res[rr].node, f, strlen(f));
 		if (node == NONE)
 			goto unres;
 	} else {
@@ -879,8 +881,8 @@ static uint32_t new_edges(struct hs_schema *s, uint32_t n)
 
 	if (n == 0)
 		return st;
-	s->edges = hs_xgrow(s->edges, sizeof(*s->edges), s->nedges + n,
-	                    &s->capedges);
+	s->edges =
+	    hs_xgrow(s->edges, sizeof(*s->edges), s->nedges + n, &s->capedges);
 	memset(s->edges + st, 0, n * sizeof(*s->edges));
 	for (uint32_t j = 0; j < n; j++) {
 		s->edges[st + j].node = NONE;
@@ -902,8 +904,8 @@ static uint32_t edge_to(struct hs_schema *s, uint32_t di, uint32_t v,
 	return c == NONE ? NONE : e;
 }
 
-static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i,
-                    uint32_t v, const char *kw, uint32_t *out, char **dyn)
+static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t v,
+                    const char *kw, uint32_t *out, char **dyn)
 {
 	struct hs_buf b = HS_BUF_INIT;
 	uint32_t tdi, ti, e, c;
@@ -913,8 +915,7 @@ static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i,
 	if (hs_json_type(DOC(s, di), v) != HS_JSON_STRING) {
 		return fail(s, "%s must be a string", kw);
 	}
-	rc = resolve(s, di, i, key_str(DOC(s, di), v, &b), &tdi, &ti,
-	             &anchor);
+	rc = resolve(s, di, i, key_str(DOC(s, di), v, &b), &tdi, &ti, &anchor);
 	hs_buf_release(&b);
 	if (rc < 0)
 		return -1;
@@ -923,8 +924,8 @@ static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i,
 		 * $dynamicAnchor (the "bookend") */
 		uint32_t da = get(s, tdi, ti, "$dynamicAnchor");
 
-		if (da != NONE && hs_json_str_eq(DOC(s, tdi), da, anchor,
-		                                 strlen(anchor)))
+		if (da != NONE &&
+		    hs_json_str_eq(DOC(s, tdi), da, anchor, strlen(anchor)))
 			*dyn = anchor, anchor = NULL;
 	}
 	free(anchor);
@@ -938,25 +939,24 @@ static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i,
 	return 0;
 }
 
-static int nonneg(struct hs_schema *s, uint32_t di, uint32_t v,
-                  const char *kw, int64_t *out)
+static int nonneg(struct hs_schema *s, uint32_t di, uint32_t v, const char *kw,
+                  int64_t *out)
 {
 	const struct hs_json_doc *d = DOC(s, di);
 
 	if (hs_json_type(d, v) != HS_JSON_NUMBER ||
 	    !hs_num_is_integer(hs_json_raw(d, v), d->nodes[v].len))
 		return fail(s, "%s must be a non-negative integer", kw);
-	if (hs_json_raw(d, v)[0] == '-' && hs_num_cmp(hs_json_raw(d, v),
-	                                              d->nodes[v].len, "0",
-	                                              1) < 0)
+	if (hs_json_raw(d, v)[0] == '-' &&
+	    hs_num_cmp(hs_json_raw(d, v), d->nodes[v].len, "0", 1) < 0)
 		return fail(s, "%s must be a non-negative integer", kw);
 	if (hs_json_int64(d, v, out) < 0)
 		*out = INT64_MAX;
 	return 0;
 }
 
-static int number(struct hs_schema *s, uint32_t di, uint32_t v,
-                  const char *kw, struct lit *out)
+static int number(struct hs_schema *s, uint32_t di, uint32_t v, const char *kw,
+                  struct lit *out)
 {
 	const struct hs_json_doc *d = DOC(s, di);
 
@@ -973,10 +973,10 @@ static int type_bits(struct hs_schema *s, const struct hs_json_doc *d,
 	static const struct {
 		const char *name;
 		uint32_t bit;
-	} tab[] = { { "null", T_NULL },       { "boolean", T_BOOL },
-		    { "number", T_NUMBER },   { "integer", T_INTEGER },
-		    { "string", T_STRING },   { "array", T_ARRAY },
-		    { "object", T_OBJECT } };
+	} tab[] = {{"null", T_NULL},     {"boolean", T_BOOL},
+	           {"number", T_NUMBER}, {"integer", T_INTEGER},
+	           {"string", T_STRING}, {"array", T_ARRAY},
+	           {"object", T_OBJECT}};
 	size_t j;
 
 	if (hs_json_type(d, v) != HS_JSON_STRING)
@@ -1113,8 +1113,7 @@ bad:
 }
 
 /* draft-07 "dependencies": arrays go to depreq, schemas to depschemas. */
-static int edge_deps(struct hs_schema *s, uint32_t di, uint32_t v,
-                     uint32_t id)
+static int edge_deps(struct hs_schema *s, uint32_t di, uint32_t v, uint32_t id)
 {
 	const struct hs_json_doc *d = DOC(s, di);
 	uint32_t na = 0, ns = 0, ja = 0, js = 0, sa, ss;
@@ -1131,8 +1130,8 @@ static int edge_deps(struct hs_schema *s, uint32_t di, uint32_t v,
 	}
 	sa = new_edges(s, na);
 	ss = new_edges(s, ns);
-	N(s, id)->depreq = (struct range){ sa, na };
-	N(s, id)->depschemas = (struct range){ ss, ns };
+	N(s, id)->depreq = (struct range){sa, na};
+	N(s, id)->depschemas = (struct range){ss, ns};
 	HS_JSON_FOREACH_MEMBER(DOC(s, di), v, k)
 	{
 		int isarr = hs_json_type(DOC(s, di), k + 1) == HS_JSON_ARRAY;
@@ -1162,17 +1161,17 @@ static int edge_deps(struct hs_schema *s, uint32_t di, uint32_t v,
 	return 0;
 }
 
-#define SET_EDGE(field, call)                                               \
-	do {                                                                 \
-		uint32_t e_ = (call);                                        \
-		if (e_ == NONE)                                              \
-			goto bad;                                            \
-		N(s, id)->field = e_;                                        \
+#define SET_EDGE(field, call)         \
+	do {                          \
+		uint32_t e_ = (call); \
+		if (e_ == NONE)       \
+			goto bad;     \
+		N(s, id)->field = e_; \
 	} while (0)
 
 /* Compile keyword k (value k + 1) of object schema i into node id. */
-static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
-                      uint32_t id, uint32_t k, uint32_t *additems)
+static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t id,
+                      uint32_t k, uint32_t *additems)
 {
 	const struct hs_json_doc *d = DOC(s, di);
 	uint32_t v = k + 1;
@@ -1180,10 +1179,10 @@ static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i,
 	enum hs_json_type t = hs_json_type(d, v);
 	const char *kw;
 	struct hs_buf b = HS_BUF_INIT;
-	struct range rg = { 0, 0 };
+	struct range rg = {0, 0};
 	char eb[300];
 
-	if (!hs_json_str_plain(d, k, &kw, &(size_t){ 0 }))
+	if (!hs_json_str_plain(d, k, &kw, &(size_t){0}))
 		return 0; /* keywords have no escapes; unknown ones are ok */
 	kw = key_str(d, k, &b);
 	/* from here on kw is a C string owned by b */
@@ -1401,15 +1400,16 @@ bad:
 
 static int is_validation_kw(const char *kw)
 {
-	static const char *tab[] = {
-		"type",          "enum",         "const",
-		"multipleOf",    "maximum",      "exclusiveMaximum",
-		"minimum",       "exclusiveMinimum", "maxLength",
-		"minLength",     "pattern",      "maxItems",
-		"minItems",      "uniqueItems",  "maxContains",
-		"minContains",   "maxProperties", "minProperties",
-		"required",      "dependentRequired"
-	};
+	static const char *tab[] = {"type",          "enum",
+	                            "const",         "multipleOf",
+	                            "maximum",       "exclusiveMaximum",
+	                            "minimum",       "exclusiveMinimum",
+	                            "maxLength",     "minLength",
+	                            "pattern",       "maxItems",
+	                            "minItems",      "uniqueItems",
+	                            "maxContains",   "minContains",
+	                            "maxProperties", "minProperties",
+	                            "required",      "dependentRequired"};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (!strcmp(kw, tab[i]))
@@ -1439,8 +1439,8 @@ static uint32_t compile(struct hs_schema *s, uint32_t di, uint32_t i)
 		fail(s, "a schema must be an object or a boolean");
 		return NONE;
 	}
-	s->nodes = hs_xgrow(s->nodes, sizeof(*s->nodes), s->nnodes + 1,
-	                    &s->capnodes);
+	s->nodes =
+	    hs_xgrow(s->nodes, sizeof(*s->nodes), s->nnodes + 1, &s->capnodes);
 	id = s->nnodes++;
 	n = N(s, id);
 	memset(n, 0, sizeof(*n));
@@ -1598,8 +1598,7 @@ static void render_ipath(struct hs_schema *s, struct hs_buf *b)
 	hs_buf_release(&k);
 }
 
-static void render_kpath(struct hs_schema *s, struct hs_buf *b,
-                         const char *kw)
+static void render_kpath(struct hs_schema *s, struct hs_buf *b, const char *kw)
 {
 	for (unsigned i = 0; i < s->nk; i++) {
 		hs_buf_addc(b, '/');
@@ -1804,9 +1803,8 @@ static int multiple_of(const char *a, size_t an, const char *b, size_t bn)
 
 static const char *type_name(const struct hs_json_doc *d, uint32_t i)
 {
-	static const char *names[] = { "null",   "boolean", "boolean",
-		                       "number", "string",  "array",
-		                       "object" };
+	static const char *names[] = {"null",   "boolean", "boolean", "number",
+	                              "string", "array",   "object"};
 
 	return names[hs_json_type(d, i)];
 }
@@ -1819,13 +1817,13 @@ static int check_scalar(struct hs_schema *s, uint32_t node, uint32_t inst)
 	int ok = 1;
 
 	if (n->types) {
-		uint32_t bit = t == HS_JSON_NULL      ? T_NULL
-		               : t == HS_JSON_TRUE    ? T_BOOL
-		               : t == HS_JSON_FALSE   ? T_BOOL
-		               : t == HS_JSON_NUMBER  ? T_NUMBER
-		               : t == HS_JSON_STRING  ? T_STRING
-		               : t == HS_JSON_ARRAY   ? T_ARRAY
-		                                      : T_OBJECT;
+		uint32_t bit = t == HS_JSON_NULL     ? T_NULL
+		               : t == HS_JSON_TRUE   ? T_BOOL
+		               : t == HS_JSON_FALSE  ? T_BOOL
+		               : t == HS_JSON_NUMBER ? T_NUMBER
+		               : t == HS_JSON_STRING ? T_STRING
+		               : t == HS_JSON_ARRAY  ? T_ARRAY
+		                                     : T_OBJECT;
 		int match = (n->types & bit) != 0;
 
 		if (!match && t == HS_JSON_NUMBER && (n->types & T_INTEGER) &&
@@ -1863,27 +1861,27 @@ static int check_scalar(struct hs_schema *s, uint32_t node, uint32_t inst)
 		const char *p = hs_json_raw(d, inst);
 		size_t len = d->nodes[inst].len;
 
-		if (n->maximum.p && hs_num_cmp(p, len, n->maximum.p,
-		                               n->maximum.n) > 0) {
+		if (n->maximum.p &&
+		    hs_num_cmp(p, len, n->maximum.p, n->maximum.n) > 0) {
 			verr(s, node, "maximum", "%.*s is greater than %.*s",
 			     (int)len, p, (int)n->maximum.n, n->maximum.p);
 			ok = 0;
 		}
-		if (n->exmaximum.p && hs_num_cmp(p, len, n->exmaximum.p,
-		                                 n->exmaximum.n) >= 0) {
+		if (n->exmaximum.p &&
+		    hs_num_cmp(p, len, n->exmaximum.p, n->exmaximum.n) >= 0) {
 			verr(s, node, "exclusiveMaximum",
 			     "%.*s is not less than %.*s", (int)len, p,
 			     (int)n->exmaximum.n, n->exmaximum.p);
 			ok = 0;
 		}
-		if (n->minimum.p && hs_num_cmp(p, len, n->minimum.p,
-		                               n->minimum.n) < 0) {
+		if (n->minimum.p &&
+		    hs_num_cmp(p, len, n->minimum.p, n->minimum.n) < 0) {
 			verr(s, node, "minimum", "%.*s is less than %.*s",
 			     (int)len, p, (int)n->minimum.n, n->minimum.p);
 			ok = 0;
 		}
-		if (n->exminimum.p && hs_num_cmp(p, len, n->exminimum.p,
-		                                 n->exminimum.n) <= 0) {
+		if (n->exminimum.p &&
+		    hs_num_cmp(p, len, n->exminimum.p, n->exminimum.n) <= 0) {
 			verr(s, node, "exclusiveMinimum",
 			     "%.*s is not greater than %.*s", (int)len, p,
 			     (int)n->exminimum.n, n->exminimum.p);
@@ -1891,9 +1889,9 @@ static int check_scalar(struct hs_schema *s, uint32_t node, uint32_t inst)
 		}
 		if (n->multipleof.p &&
 		    !multiple_of(p, len, n->multipleof.p, n->multipleof.n)) {
-			verr(s, node, "multipleOf", "%.*s is not a multiple of %.*s",
-			     (int)len, p, (int)n->multipleof.n,
-			     n->multipleof.p);
+			verr(s, node, "multipleOf",
+			     "%.*s is not a multiple of %.*s", (int)len, p,
+			     (int)n->multipleof.n, n->multipleof.p);
 			ok = 0;
 		}
 	} else if (t == HS_JSON_STRING &&
@@ -1904,10 +1902,10 @@ static int check_scalar(struct hs_schema *s, uint32_t node, uint32_t inst)
 		size_t len, cp;
 
 		str_of(d, inst, &b, &p, &len);
-		cp = (d->nodes[inst].flags & (HS_JSON_F_NONASCII |
-		                              HS_JSON_F_ESCAPED))
-		             ? code_points(p, len)
-		             : len;
+		cp = (d->nodes[inst].flags &
+		      (HS_JSON_F_NONASCII | HS_JSON_F_ESCAPED))
+		         ? code_points(p, len)
+		         : len;
 		if (n->maxlen >= 0 && cp > (uint64_t)n->maxlen) {
 			verr(s, node, "maxLength",
 			     "string of %zu characters is longer than %lld", cp,
@@ -1954,8 +1952,9 @@ static int check_array(struct hs_schema *s, uint32_t node, uint32_t inst,
 	int ok = 1;
 
 	if (n->maxitems >= 0 && count > (uint64_t)n->maxitems) {
-		verr(s, node, "maxItems", "array of %u items has more than %lld",
-		     count, (long long)n->maxitems);
+		verr(s, node, "maxItems",
+		     "array of %u items has more than %lld", count,
+		     (long long)n->maxitems);
 		ok = 0;
 	}
 	if (n->minitems >= 0 && count < (uint64_t)n->minitems) {
@@ -1970,7 +1969,8 @@ static int check_array(struct hs_schema *s, uint32_t node, uint32_t inst,
 	{
 		n = N(s, node);
 		if (idx < n->prefix.n) {
-			if (!apply_child(s, n->prefix.start + idx, e, NONE, idx))
+			if (!apply_child(s, n->prefix.start + idx, e, NONE,
+			                 idx))
 				ok = 0;
 			if (ev)
 				ev[idx] = 1;
@@ -2003,8 +2003,9 @@ static int check_array(struct hs_schema *s, uint32_t node, uint32_t inst,
 
 		if ((int64_t)matches < min) {
 			verr(s, node, "contains",
-			     min == 1 ? "no item matches the contains schema"
-			              : "too few items match the contains schema");
+			     min == 1
+			         ? "no item matches the contains schema"
+			         : "too few items match the contains schema");
 			ok = 0;
 		}
 		if (n->maxcontains >= 0 && (int64_t)matches > n->maxcontains) {
@@ -2061,8 +2062,8 @@ static int check_object(struct hs_schema *s, uint32_t node, uint32_t inst,
 		const struct edge *e = &s->edges[n->required.start + j];
 
 		if (!has_member(d, inst, e->name, e->namelen)) {
-			verr(s, node, "required", "missing required member '%s'",
-			     e->name);
+			verr(s, node, "required",
+			     "missing required member '%s'", e->name);
 			ok = 0;
 			if (!s->collect)
 				return 0;
@@ -2186,8 +2187,8 @@ static void explain(struct hs_schema *s, struct range rg, uint32_t inst)
 		apply(s, rg.start + j, inst, NULL);
 }
 
-static int check_applicators(struct hs_schema *s, uint32_t node,
-                             uint32_t inst, uint8_t *ev)
+static int check_applicators(struct hs_schema *s, uint32_t node, uint32_t inst,
+                             uint8_t *ev)
 {
 	const struct snode *n = N(s, node);
 	struct range rg;
@@ -2262,8 +2263,8 @@ static int check_applicators(struct hs_schema *s, uint32_t node,
 	return ok;
 }
 
-static int check_unevaluated(struct hs_schema *s, uint32_t node,
-                             uint32_t inst, uint8_t *ev)
+static int check_unevaluated(struct hs_schema *s, uint32_t node, uint32_t inst,
+                             uint8_t *ev)
 {
 	const struct hs_json_doc *d = s->d;
 	enum hs_json_type t = hs_json_type(d, inst);
@@ -2346,7 +2347,8 @@ static int validate(struct hs_schema *s, uint32_t node, uint32_t inst,
 		s->scope[s->nscope++] = n->res;
 		pushed = 1;
 	}
-	if (n->has_uneval && !ev && (t == HS_JSON_OBJECT || t == HS_JSON_ARRAY)) {
+	if (n->has_uneval && !ev &&
+	    (t == HS_JSON_OBJECT || t == HS_JSON_ARRAY)) {
 		uint32_t sz = d->nodes[inst].count;
 
 		own = sz <= sizeof(small) ? small : hs_xcalloc(sz, 1);

@@ -35,15 +35,14 @@ struct hs_schema; /* opaque */
  * Fetch the document named by an absolute URI (no fragment) into out
  * (appending its text).  Returns 0, or -1 with errbuf set.
  */
-typedef int (*hs_schema_load_fn)(void *ctx, const char *uri,
-                                 struct hs_buf *out, char *errbuf,
-                                 size_t errlen);
+typedef int (*hs_schema_load_fn)(void *ctx, const char *uri, struct hs_buf *out,
+                                 char *errbuf, size_t errlen);
 
 struct hs_schema_opts {
 	hs_schema_load_fn load; /* NULL: every external reference fails */
 	void *load_ctx;
-	int assert_format;      /* 1: "format" is an assertion */
-	unsigned max_errors;    /* errors kept per instance; 0 means 10 */
+	int assert_format;   /* 1: "format" is an assertion */
+	unsigned max_errors; /* errors kept per instance; 0 means 10 */
 };
 
 /* Validation results. */
@@ -52,11 +51,11 @@ struct hs_schema_opts {
 #define HS_SCHEMA_LIMIT (-1) /* a regex or recursion limit stopped it */
 
 struct hs_schema_result {
-	struct hs_buf out;     /* basic output JSON, set when not valid */
-	struct hs_buf first_kw; /* keywordLocation of the first error */
+	struct hs_buf out;       /* basic output JSON, set when not valid */
+	struct hs_buf first_kw;  /* keywordLocation of the first error */
 	struct hs_buf first_msg; /* its message */
-	unsigned nerrors;      /* errors found (may exceed those kept) */
-	const char *limit;     /* with HS_SCHEMA_LIMIT: "regex_limit" or
+	unsigned nerrors;        /* errors found (may exceed those kept) */
+	const char *limit;       /* with HS_SCHEMA_LIMIT: "regex_limit" or
 	                          "too_deep" */
 };
 

@@ -18,11 +18,15 @@
 #include "banned.h"
 
 static const char synopsis[] =
-	"usage: hs-validate [-hqu] [--schema FILE | --registry DIR] [--at POINTER]\n"
-	"                   [--ref-map PREFIX=DIR] [--assert-format] [--max-size SIZE]\n"
-	"                   [--max-errors N] [--unique POINTER] [--unique-window N|TIME]\n"
-	"                   [--drop-duplicates] [--on-unknown reject|pass] [--summary]\n"
-	"                   [--fail-fast] [--dlq FILE] [--stats] [FILE ...]\n";
+    "usage: hs-validate [-hqu] [--schema FILE | --registry DIR] [--at "
+    "POINTER]\n"
+    "                   [--ref-map PREFIX=DIR] [--assert-format] [--max-size "
+    "SIZE]\n"
+    "                   [--max-errors N] [--unique POINTER] [--unique-window "
+    "N|TIME]\n"
+    "                   [--drop-duplicates] [--on-unknown reject|pass] "
+    "[--summary]\n"
+    "                   [--fail-fast] [--dlq FILE] [--stats] [FILE ...]\n";
 
 enum {
 	OPT_SCHEMA = HS_OPT_FIRST_TOOL,
@@ -67,35 +71,38 @@ struct run {
 static void usage(void)
 {
 	printf("%s", synopsis);
-	printf("\nPass through every line that is one well-formed JSON document "
-	       "conforming to its\nJSON Schema (draft 2020-12, 2019-09 or "
-	       "draft-07); dead-letter the rest.\n\n"
-	       "Options:\n"
-	       "      --schema FILE          validate every event against FILE\n"
-	       "      --registry DIR         DIR/SOURCE/DETAIL-TYPE.json per "
-	       "event, else DIR/default.json\n"
-	       "      --on-unknown ACTION    no schema fits: reject (default) or "
-	       "pass\n"
-	       "      --at POINTER           validate the value at this JSON "
-	       "Pointer (e.g. /detail)\n"
-	       "      --ref-map PREFIX=DIR   read $ref URIs starting with PREFIX "
-	       "from DIR (repeatable)\n"
-	       "      --assert-format        treat \"format\" as an assertion\n"
-	       "      --max-size SIZE        reject events larger than SIZE "
-	       "(reason too_large)\n"
-	       "      --max-errors N         errors kept per event (default "
-	       "10)\n"
-	       "      --unique POINTER       reject events whose value there was "
-	       "seen (reason duplicate)\n"
-	       "      --unique-window N|TIME the last N events (default 100000) "
-	       "or e.g. 10m\n"
-	       "      --drop-duplicates      count duplicates as filtered "
-	       "instead\n"
-	       "      --summary              report failures by source/detail-type "
-	       "at exit\n"
-	       "      --fail-fast            stop at the first invalid event\n" HS_OPTS_HELP
-	       "\nExit status: 0 all valid, 1 some invalid, 2 usage or bad "
-	       "schema, 3 I/O failure.\n");
+	printf(
+	    "\nPass through every line that is one well-formed JSON document "
+	    "conforming to its\nJSON Schema (draft 2020-12, 2019-09 or "
+	    "draft-07); dead-letter the rest.\n\n"
+	    "Options:\n"
+	    "      --schema FILE          validate every event against FILE\n"
+	    "      --registry DIR         DIR/SOURCE/DETAIL-TYPE.json per "
+	    "event, else DIR/default.json\n"
+	    "      --on-unknown ACTION    no schema fits: reject (default) or "
+	    "pass\n"
+	    "      --at POINTER           validate the value at this JSON "
+	    "Pointer (e.g. /detail)\n"
+	    "      --ref-map PREFIX=DIR   read $ref URIs starting with PREFIX "
+	    "from DIR (repeatable)\n"
+	    "      --assert-format        treat \"format\" as an assertion\n"
+	    "      --max-size SIZE        reject events larger than SIZE "
+	    "(reason too_large)\n"
+	    "      --max-errors N         errors kept per event (default "
+	    "10)\n"
+	    "      --unique POINTER       reject events whose value there was "
+	    "seen (reason duplicate)\n"
+	    "      --unique-window N|TIME the last N events (default 100000) "
+	    "or e.g. 10m\n"
+	    "      --drop-duplicates      count duplicates as filtered "
+	    "instead\n"
+	    "      --summary              report failures by "
+	    "source/detail-type "
+	    "at exit\n"
+	    "      --fail-fast            stop at the first invalid "
+	    "event\n" HS_OPTS_HELP
+	    "\nExit status: 0 all valid, 1 some invalid, 2 usage or bad "
+	    "schema, 3 I/O failure.\n");
 }
 
 /* A member's string value, or NULL. */
@@ -110,8 +117,7 @@ static const char *member_str(struct run *r, const char *key, size_t *n)
 	return NULL; /* escaped names never match a file name anyway */
 }
 
-static void count_failure(struct run *r, const char *kwloc,
-                          const char *msg)
+static void count_failure(struct run *r, const char *kwloc, const char *msg)
 {
 	const char *src, *dt;
 	size_t sn = 0, dn = 0;
@@ -232,9 +238,10 @@ static void check_line(struct run *r, const char *line, size_t len)
 	r->sum.events++;
 	r->doc.n = 0;
 	if (r->cf->max_size && len > r->cf->max_size) {
-		snprintf(msg, sizeof(msg), "event of %zu bytes is larger than "
-		         "--max-size %llu", len,
-		         (unsigned long long)r->cf->max_size);
+		snprintf(msg, sizeof(msg),
+		         "event of %zu bytes is larger than "
+		         "--max-size %llu",
+		         len, (unsigned long long)r->cf->max_size);
 		reject(r, "too_large", "(too_large)", NULL, msg);
 		return;
 	}
@@ -273,7 +280,8 @@ static int tool_opt(struct config *cf, int c, const char *arg)
 		break;
 	case OPT_AT:
 		if (!pointer_ok(arg))
-			return hs_usage_error(synopsis, "--at wants a JSON "
+			return hs_usage_error(synopsis,
+			                      "--at wants a JSON "
 			                      "Pointer like /detail, not '%s'",
 			                      arg);
 		cf->at = arg;
@@ -294,27 +302,33 @@ static int tool_opt(struct config *cf, int c, const char *arg)
 	case OPT_MAX_ERRORS:
 		cf->max_errors = (unsigned)hs_strtonum(arg, 1, 100000, &e);
 		if (e)
-			return hs_usage_error(synopsis, "--max-errors is %s: '%s'",
-			                      e, arg);
+			return hs_usage_error(
+			    synopsis, "--max-errors is %s: '%s'", e, arg);
 		break;
 	case OPT_UNIQUE:
 		if (!pointer_ok(arg))
-			return hs_usage_error(synopsis, "--unique wants a JSON "
-			                      "Pointer like /id, not '%s'", arg);
+			return hs_usage_error(synopsis,
+			                      "--unique wants a JSON "
+			                      "Pointer like /id, not '%s'",
+			                      arg);
 		cf->unique = arg;
 		break;
 	case OPT_UNIQUE_WINDOW:
 		if (strspn(arg, "0123456789") == strlen(arg)) {
-			cf->window_count = (size_t)hs_strtonum(arg, 1,
-			                                       100000000, &e);
+			cf->window_count =
+			    (size_t)hs_strtonum(arg, 1, 100000000, &e);
 			if (e)
-				return hs_usage_error(synopsis, "--unique-window "
-				                      "is %s: '%s'", e, arg);
+				return hs_usage_error(synopsis,
+				                      "--unique-window "
+				                      "is %s: '%s'",
+				                      e, arg);
 		} else if (hs_parse_duration(arg, &secs) == 0 && secs > 0) {
 			cf->window_secs = secs;
 		} else {
-			return hs_usage_error(synopsis, "bad --unique-window "
-			                      "'%s'", arg);
+			return hs_usage_error(synopsis,
+			                      "bad --unique-window "
+			                      "'%s'",
+			                      arg);
 		}
 		break;
 	case OPT_DROP_DUPLICATES:
@@ -324,8 +338,10 @@ static int tool_opt(struct config *cf, int c, const char *arg)
 		if (!strcmp(arg, "pass"))
 			cf->unknown_pass = 1;
 		else if (strcmp(arg, "reject"))
-			return hs_usage_error(synopsis, "--on-unknown is reject "
-			                      "or pass, not '%s'", arg);
+			return hs_usage_error(synopsis,
+			                      "--on-unknown is reject "
+			                      "or pass, not '%s'",
+			                      arg);
 		break;
 	case OPT_SUMMARY:
 		cf->summary = 1;
@@ -343,22 +359,21 @@ static int parse_args(int argc, char **argv, struct hs_opts *opts,
                       struct config *cf)
 {
 	static const struct option longopts[] = {
-		{ "assert-format", no_argument, NULL, OPT_ASSERT_FORMAT },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "drop-duplicates", no_argument, NULL, OPT_DROP_DUPLICATES },
-		{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
-		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
-		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-		{ "on-unknown", required_argument, NULL, OPT_ON_UNKNOWN },
-		{ "ref-map", required_argument, NULL, OPT_REF_MAP },
-		{ "registry", required_argument, NULL, OPT_REGISTRY },
-		{ "schema", required_argument, NULL, OPT_SCHEMA },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "unique", required_argument, NULL, OPT_UNIQUE },
-		{ "unique-window", required_argument, NULL, OPT_UNIQUE_WINDOW },
-		HS_OPTS_LONG,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"assert-format", no_argument, NULL, OPT_ASSERT_FORMAT},
+	    {"at", required_argument, NULL, OPT_AT},
+	    {"drop-duplicates", no_argument, NULL, OPT_DROP_DUPLICATES},
+	    {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+	    {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+	    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	    {"on-unknown", required_argument, NULL, OPT_ON_UNKNOWN},
+	    {"ref-map", required_argument, NULL, OPT_REF_MAP},
+	    {"registry", required_argument, NULL, OPT_REGISTRY},
+	    {"schema", required_argument, NULL, OPT_SCHEMA},
+	    {"summary", no_argument, NULL, OPT_SUMMARY},
+	    {"unique", required_argument, NULL, OPT_UNIQUE},
+	    {"unique-window", required_argument, NULL, OPT_UNIQUE_WINDOW},
+	    HS_OPTS_LONG,
+	    {NULL, 0, NULL, 0}};
 	int c, r;
 
 	opterr = 0;
@@ -379,22 +394,23 @@ static int parse_args(int argc, char **argv, struct hs_opts *opts,
 		return 0;
 	if (cf->schema && cf->registry)
 		return hs_usage_error(synopsis, "--schema and --registry "
-		                      "exclude each other");
+		                                "exclude each other");
 	if ((cf->window_count || cf->window_secs > 0) && !cf->unique)
-		return hs_usage_error(synopsis, "--unique-window needs --unique");
+		return hs_usage_error(synopsis,
+		                      "--unique-window needs --unique");
 	if (cf->drop_duplicates && !cf->unique)
 		return hs_usage_error(synopsis, "--drop-duplicates needs "
-		                      "--unique");
+		                                "--unique");
 	if (cf->at && !cf->schema && !cf->registry)
 		return hs_usage_error(synopsis, "--at needs --schema or "
-		                      "--registry");
+		                                "--registry");
 	return 0;
 }
 
 /* Compile the schemas; returns 0 or an exit status. */
 static int load_schemas(struct run *r)
 {
-	struct hs_schema_opts so = { 0 };
+	struct hs_schema_opts so = {0};
 	char eb[1024];
 	int rc = 0;
 
@@ -405,8 +421,8 @@ static int load_schemas(struct run *r)
 	if (r->cf->schema)
 		rc = registry_one(&r->reg, r->cf->schema, &so, eb, sizeof(eb));
 	else if (r->cf->registry)
-		rc = registry_dir(&r->reg, r->cf->registry, &so, eb,
-		                  sizeof(eb));
+		rc =
+		    registry_dir(&r->reg, r->cf->registry, &so, eb, sizeof(eb));
 	else
 		return 0;
 	if (rc < 0) {
@@ -444,7 +460,7 @@ int main(int argc, char **argv)
 	}
 	rc = load_schemas(&r);
 	if (rc)
-		goto out_refs;
+		goto out_reg; /* a registry may be half loaded */
 	if (hs_tool_start(&t, &opts, argv + optind, argc - optind) < 0) {
 		rc = hs_tool_finish(&t, NULL);
 		goto out_reg;
@@ -467,7 +483,6 @@ int main(int argc, char **argv)
 	hs_json_doc_release(&r.doc);
 out_reg:
 	registry_release(&r.reg);
-out_refs:
 	refmap_release(&cf.refs);
 	return rc;
 }

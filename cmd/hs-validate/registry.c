@@ -17,8 +17,7 @@ struct reg_entry {
 	struct hs_schema *s;
 };
 
-int refmap_add(struct refmap *m, const char *arg, char *errbuf,
-               size_t errlen)
+int refmap_add(struct refmap *m, const char *arg, char *errbuf, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
 
@@ -44,8 +43,7 @@ void refmap_release(struct refmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int read_file(const char *path, struct hs_buf *out, char *errbuf,
-              size_t errlen)
+int read_file(const char *path, struct hs_buf *out, char *errbuf, size_t errlen)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
@@ -106,8 +104,8 @@ static int read_doc(const char *path, struct hs_buf *out, char *errbuf,
  * files directly (schemas are files; their neighbours are too).  Nothing
  * is ever fetched over the network.
  */
-int refmap_load(void *ctx, const char *uri, struct hs_buf *out,
-                char *errbuf, size_t errlen)
+int refmap_load(void *ctx, const char *uri, struct hs_buf *out, char *errbuf,
+                size_t errlen)
 {
 	const struct refmap *m = ctx;
 	size_t best = 0, bl = 0;
@@ -176,8 +174,7 @@ static struct hs_schema *compile_file(const char *path,
 }
 
 int registry_one(struct registry *r, const char *file,
-                 const struct hs_schema_opts *o, char *errbuf,
-                 size_t errlen)
+                 const struct hs_schema_opts *o, char *errbuf, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
 	r->def = compile_file(file, o, errbuf, errlen);
@@ -241,8 +238,7 @@ out:
 }
 
 int registry_dir(struct registry *r, const char *dir,
-                 const struct hs_schema_opts *o, char *errbuf,
-                 size_t errlen)
+                 const struct hs_schema_opts *o, char *errbuf, size_t errlen)
 {
 	struct hs_buf path = HS_BUF_INIT;
 	struct dirent *de;

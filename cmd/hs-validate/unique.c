@@ -110,7 +110,8 @@ int unique_seen(struct unique *u, const char *key, size_t n)
 		for (si = u->bucket[h & (u->nbucket - 1)]; si != NIL;
 		     si = u->ring[si].next) {
 			s = &u->ring[si];
-			if (s->hash == h && s->len == n && !memcmp(s->key, key, n))
+			if (s->hash == h && s->len == n &&
+			    !memcmp(s->key, key, n))
 				return 1;
 		}
 	}

@@ -22,13 +22,12 @@ struct refmap {
 };
 
 /* Parse "PREFIX=DIR" into m.  Returns 0, or -1 with errbuf set. */
-int refmap_add(struct refmap *m, const char *arg, char *errbuf,
-               size_t errlen);
+int refmap_add(struct refmap *m, const char *arg, char *errbuf, size_t errlen);
 void refmap_release(struct refmap *m);
 
 /* hs_schema_load_fn over a struct refmap (and file: URIs). */
-int refmap_load(void *ctx, const char *uri, struct hs_buf *out,
-                char *errbuf, size_t errlen);
+int refmap_load(void *ctx, const char *uri, struct hs_buf *out, char *errbuf,
+                size_t errlen);
 
 /* Read a whole file into out.  Returns 0, or -1 with errbuf set. */
 int read_file(const char *path, struct hs_buf *out, char *errbuf,
@@ -46,16 +45,14 @@ struct registry {
  * errbuf set.
  */
 int registry_one(struct registry *r, const char *file,
-                 const struct hs_schema_opts *o, char *errbuf,
-                 size_t errlen);
+                 const struct hs_schema_opts *o, char *errbuf, size_t errlen);
 
 /*
  * Compile every DIR/<source>/<detail-type>.json and DIR/default.json.
  * Returns 0, or -1 with errbuf set.
  */
 int registry_dir(struct registry *r, const char *dir,
-                 const struct hs_schema_opts *o, char *errbuf,
-                 size_t errlen);
+                 const struct hs_schema_opts *o, char *errbuf, size_t errlen);
 
 /* The schema for this source and detail-type (the default when none
  * fits; NULL when there is no default either). */
@@ -71,9 +68,9 @@ void registry_release(struct registry *r);
 struct unique {
 	struct uslot *ring; /* cap slots, a FIFO from head */
 	size_t cap, max_count, head, count;
-	uint32_t *bucket;   /* heads of chains, nbucket a power of two */
+	uint32_t *bucket; /* heads of chains, nbucket a power of two */
 	size_t nbucket;
-	double secs;        /* 0: a window of max_count events */
+	double secs; /* 0: a window of max_count events */
 };
 
 void unique_init(struct unique *u, size_t max_count, double secs);
