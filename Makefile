@@ -87,7 +87,7 @@ deps:
 # T=pattern limits the run to tests whose path contains "pattern".
 check: deps
 	@$(MAKE) --no-print-directory test-bins
-	@HS_BUILD=$(BUILD) scripts/run-tests $(T)
+	@HS_BUILD=$(BUILD) HS_SANITIZE=$(SANITIZE) scripts/run-tests $(T)
 
 lint:
 	@scripts/check-style

@@ -18,7 +18,11 @@ sleep 1
 mid=$(count_lines out)
 wait $pid || fail "paced replay failed"
 el=$(($(now_ms) - t0))
-[ "$el" -ge 1700 ] && [ "$el" -le 2300 ] || fail "--rate 1000/s over 2000 events took $el ms"
+# Never faster than the rate; slower only within 15%, except under the
+# sanitizers, whose instrumented code on a busy machine cannot keep up.
+hi=2300
+[ -n "${HS_SANITIZE:-}" ] && hi=3500
+[ "$el" -ge 1700 ] && [ "$el" -le "$hi" ] || fail "--rate 1000/s over 2000 events took $el ms"
 expect_file_eq out a.ndjson
 [ "$mid" -ge 750 ] && [ "$mid" -le 1250 ] || fail "$mid events after 1 s at 1000/s"
 
@@ -26,6 +30,8 @@ gen 0 201 10 >b.ndjson
 t0=$(now_ms)
 hs-replay --speed 4 b.ndjson >out
 el=$(($(now_ms) - t0))
-[ "$el" -ge 425 ] && [ "$el" -le 800 ] || fail "--speed 4 over 2 s of events took $el ms"
+hi=800
+[ -n "${HS_SANITIZE:-}" ] && hi=1500
+[ "$el" -ge 425 ] && [ "$el" -le "$hi" ] || fail "--speed 4 over 2 s of events took $el ms"
 expect_file_eq out b.ndjson
 exit 0
