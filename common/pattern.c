@@ -8,16 +8,15 @@
  * on its path's trie node.  Exact values go into a hash table keyed by
  * (node, type, bytes); every other test sits in its node's test list.
  *
- * Matching walks the event only through members whose names are trie
- * children.  Each leaf met marks its node seen and looks up its exact
- * value and the node's tests; a test that holds marks its condition hit,
- * and a subrule whose positive conditions are all hit becomes a
- * candidate.  Conditions that accept absence (exists:false) are checked
- * on the candidates only.  Stamps with a generation number make per-event
- * reset free.  Because conditions are counted per path, two of them could
- * be satisfied by different objects of one event array; when the walk met
- * objects inside arrays, candidates are verified by a recursive walk that
- * requires one element to satisfy them together, as EventBridge does.
+ * Once all patterns are in, each subrule indexes one positive condition,
+ * its most selective (see build_index()), plus those that accept absence
+ * (exists:false).  Matching walks the event only through members whose
+ * names are trie children.  Each leaf met marks its node seen and looks
+ * up its exact value and the node's tests; a hit on a subrule's key makes
+ * it a candidate, and candidates are then checked directly on the event
+ * (their other conditions, element-consistently inside arrays of
+ * objects, as EventBridge does) and against the absence conditions.
+ * Stamps with a generation number make per-event reset free.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -96,9 +95,10 @@ struct cond {
 
 struct sub {
 	uint32_t rule;
-	uint32_t need; /* positive conditions */
+	uint32_t need; /* indexed positive conditions: 1, or 0 */
+	uint32_t npos; /* positive conditions */
 	uint32_t *conds, ncond;
-	int multi_pos; /* more than one positive condition */
+	uint32_t key; /* the indexed positive condition */
 };
 
 enum { E_CHILD = 1, E_VALUE };
@@ -109,6 +109,7 @@ struct ent {
 	uint8_t kind, vtype;
 	uint32_t koff, klen;
 	uint32_t child;
+	uint32_t uses; /* conditions naming this value */
 	uint32_t *conds, nconds;
 	size_t capc;
 };
@@ -1165,17 +1166,8 @@ static void cond_build(struct cc *c, uint32_t cond, uint32_t arr)
 			break;
 		}
 		{
-			uint32_t en = ent_get(p, cd->node, E_VALUE, vt,
-			                      key.data, key.len);
-			struct ent *x = &p->ents[en];
 			char *k = hs_xmalloc(key.len + 1);
 
-			if (!x->nconds || x->conds[x->nconds - 1] != cond) {
-				x->conds = hs_xgrow(x->conds, sizeof *x->conds,
-				                    x->nconds + 1, &x->capc);
-				x->conds[x->nconds++] = cond;
-				p->nodes[cd->node].nexact++;
-			}
 			k[0] = (char)vt;
 			memcpy(k + 1, key.data, key.len);
 			cd->keys = hs_xrealloc(cd->keys, (cd->nkeys + 1) *
@@ -1189,17 +1181,12 @@ static void cond_build(struct cc *c, uint32_t cond, uint32_t arr)
 	hs_buf_release(&key);
 	{
 		struct cond *cd = &p->conds[cond];
-		struct node *nd = &p->nodes[cd->node];
 
 		cd->absent_ok = absent_ok;
 		cd->ntests = (uint32_t)(p->ntests - t0);
 		cd->tests = hs_xmalloc((cd->ntests + 1) * sizeof *cd->tests);
-		for (size_t i = t0; i < p->ntests; i++) {
+		for (size_t i = t0; i < p->ntests; i++)
 			cd->tests[i - t0] = (uint32_t)i;
-			nd->tests = hs_xgrow(nd->tests, sizeof *nd->tests,
-			                     nd->ntests + 1, &nd->captests);
-			nd->tests[nd->ntests++] = (uint32_t)i;
-		}
 	}
 }
 
@@ -1359,12 +1346,7 @@ int hs_pattern_add(struct hs_pattern *p, const char *text, size_t len,
 			if (!p->conds[cid].absent_ok)
 				sb->need++;
 		}
-		sb->multi_pos = sb->need > 1;
-		if (!sb->need) {
-			p->always = hs_xgrow(p->always, sizeof *p->always,
-			                     p->nalways + 1, &p->capalways);
-			p->always[p->nalways++] = sid;
-		}
+		sb->npos = sb->need;
 	}
 	if (id)
 		*id = p->nrules;
@@ -1383,13 +1365,108 @@ out:
 
 /* ---- matching ---- */
 
+static void index_cond(struct hs_pattern *p, uint32_t cid)
+{
+	struct cond *cd = &p->conds[cid];
+	struct node *nd = &p->nodes[cd->node];
+
+	for (size_t k = 0; k < cd->nkeys; k++) {
+		uint32_t en =
+		    ent_get(p, cd->node, E_VALUE, (unsigned char)cd->keys[k][0],
+		            cd->keys[k] + 1, cd->klen[k] - 1);
+		struct ent *x = &p->ents[en];
+
+		if (!x->nconds || x->conds[x->nconds - 1] != cid) {
+			x->conds = hs_xgrow(x->conds, sizeof *x->conds,
+			                    x->nconds + 1, &x->capc);
+			x->conds[x->nconds++] = cid;
+			nd->nexact++;
+		}
+	}
+	for (uint32_t i = 0; i < cd->ntests; i++) {
+		nd->tests = hs_xgrow(nd->tests, sizeof *nd->tests,
+		                     nd->ntests + 1, &nd->captests);
+		nd->tests[nd->ntests++] = cd->tests[i];
+	}
+}
+
+/*
+ * Once all patterns are in: each subrule indexes only one positive
+ * condition, its most selective (exact values shared by the fewest
+ * conditions; operators count as unselective), and every absence-
+ * accepting one.  A hit on the key makes the subrule a candidate; its
+ * other conditions are then checked on the event directly.  So a value
+ * every rule names (a common "detail-type") costs nothing per rule.
+ */
+static void build_index(struct hs_pattern *p)
+{
+	for (size_t c = 0; c < p->nconds; c++) {
+		const struct cond *cd = &p->conds[c];
+
+		for (size_t k = 0; k < cd->nkeys; k++) {
+			/* ent_get() may move p->ents: index after it */
+			uint32_t en = ent_get(p, cd->node, E_VALUE,
+			                      (unsigned char)cd->keys[k][0],
+			                      cd->keys[k] + 1, cd->klen[k] - 1);
+
+			p->ents[en].uses++;
+		}
+	}
+	for (size_t s = 0; s < p->nsubs; s++) {
+		struct sub *sb = &p->subs[s];
+		uint64_t best = UINT64_MAX;
+
+		sb->key = UINT32_MAX;
+		for (uint32_t i = 0; i < sb->ncond; i++) {
+			uint32_t cid = sb->conds[i];
+			const struct cond *cd = &p->conds[cid];
+			uint64_t score = 0;
+
+			if (cd->absent_ok)
+				continue;
+			if (cd->ntests)
+				score = UINT32_MAX + (uint64_t)cd->ntests;
+			for (size_t k = 0; k < cd->nkeys; k++) {
+				uint32_t en = ent_find(
+				    p,
+				    hash_key(cd->node, E_VALUE,
+				             (unsigned char)cd->keys[k][0],
+				             cd->keys[k] + 1, cd->klen[k] - 1),
+				    cd->node, E_VALUE,
+				    (unsigned char)cd->keys[k][0],
+				    cd->keys[k] + 1, cd->klen[k] - 1);
+
+				score += p->ents[en].uses;
+			}
+			if (score < best) {
+				best = score;
+				sb->key = cid;
+			}
+		}
+		for (uint32_t i = 0; i < sb->ncond; i++)
+			if (p->conds[sb->conds[i]].absent_ok ||
+			    sb->conds[i] == sb->key)
+				index_cond(p, sb->conds[i]);
+		sb->need = sb->key != UINT32_MAX;
+		if (!sb->need) {
+			p->always = hs_xgrow(p->always, sizeof *p->always,
+			                     p->nalways + 1, &p->capalways);
+			p->always[p->nalways++] = (uint32_t)s;
+		}
+	}
+}
+
 void hs_pattern_match_init(struct hs_pattern_match *m,
                            const struct hs_pattern *p)
 {
 	size_t words = p->nrules / 64 + 1;
 
 	memset(m, 0, sizeof *m);
-	((struct hs_pattern *)p)->frozen = 1;
+	if (!p->frozen) {
+		/* the set's index is built once, by the first matcher */
+		build_index((struct hs_pattern *)p);
+		((struct hs_pattern *)p)->frozen = 1;
+	}
 	m->hits = hs_xcalloc(p->nrules + 1, sizeof *m->hits);
 	m->bits = hs_xcalloc(words, sizeof *m->bits);
 	m->cond_hit = hs_xcalloc(p->nconds + 1, sizeof *m->cond_hit);
@@ -1859,7 +1936,7 @@ static int sub_ok(const struct hs_pattern *p, struct hs_pattern_match *m,
 		    m->cond_hit[sb->conds[i]] != m->gen)
 			return 0;
 	}
-	if (!m->arr_obj || !sb->multi_pos)
+	if (sb->npos <= 1)
 		return 1;
 	pos = hs_xmalloc((sb->ncond + 1) * sizeof *pos);
 	for (uint32_t i = 0; i < sb->ncond; i++)

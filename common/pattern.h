@@ -84,7 +84,10 @@ struct hs_pattern_match {
 	struct hs_buf *scratch;
 };
 
-/* Size the scratch for p.  Release with hs_pattern_match_release(). */
+/*
+ * Size the scratch for p.  The first call also builds p's index, so make
+ * it before threads share p.  Release with hs_pattern_match_release().
+ */
 void hs_pattern_match_init(struct hs_pattern_match *m,
                            const struct hs_pattern *p);
 void hs_pattern_match_release(struct hs_pattern_match *m);
