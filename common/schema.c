@@ -932,8 +932,13 @@ static int ref_edge(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t v,
 	e = new_edges(s, 1);
 	s->edges[e].rel = hs_xstrdup(kw);
 	c = compile(s, tdi, ti);
-	if (c == NONE)
+	if (c == NONE) {
+		if (dyn) {
+			free(*dyn);
+			*dyn = NULL;
+		}
 		return -1;
+	}
 	s->edges[e].node = c;
 	*out = e;
 	return 0;
@@ -1470,8 +1475,11 @@ static uint32_t compile(struct hs_schema *s, uint32_t di, uint32_t i)
 	}
 	HS_JSON_FOREACH_MEMBER(d, i, k)
 	{
-		if (N(s, id)->novalid &&
-		    is_validation_kw(key_str(DOC(s, di), k, &b)))
+		key_str(DOC(s, di), k, &b);
+		/* with a keyword given twice the last wins, as for events */
+		if (hs_json_obj_get(DOC(s, di), i, b.data, b.len) != k + 1)
+			continue;
+		if (N(s, id)->novalid && is_validation_kw(b.data))
 			continue;
 		if (compile_kw(s, di, i, id, k, &additems) < 0) {
 			hs_buf_release(&b);
