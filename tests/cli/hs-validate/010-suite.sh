@@ -10,7 +10,7 @@ mkdir work
 python3 "$HS_TESTS/cli/hs-validate/suite.py" "$HS_BIN/hs-validate" \
 	"$suite" "$metas" "$PWD/work" >required.txt 2>&1 ||
 	{ grep -v '^ok' required.txt >&2; fail "required tests failed"; }
-grep '^total' required.txt >&2
+grep '^total' required.txt | sed 's/^/report: /' >&2
 # the totals must name every test the suite holds, all passed
 grep -q '^total draft2020-12 required: \([0-9]*\)/\1 passed' required.txt ||
 	fail "draft2020-12 totals wrong"
@@ -18,6 +18,6 @@ grep -q '^total draft7 required: \([0-9]*\)/\1 passed' required.txt ||
 	fail "draft7 totals wrong"
 python3 "$HS_TESTS/cli/hs-validate/suite.py" "$HS_BIN/hs-validate" \
 	"$suite" "$metas" "$PWD/work" --optional >optional.txt 2>&1 || :
-grep '^total.*optional' optional.txt >&2
+grep '^total.*optional' optional.txt | sed 's/^/report: /' >&2
 grep -c '^ok.*optional/format' optional.txt >/dev/null ||
 	fail "no optional format file passed at all"
