@@ -9,7 +9,7 @@ e2e_want
 head -n 800 source.ndjson >first
 tail -n 800 source.ndjson >second
 e2e_pipe_script p grp
-sed -i 's/^{ hs-consume \(.*\) 2>consume.err; echo \$? >consume.rc; }/{ hs-consume \1 2>consume.err \& echo $! >consume.pid; wait $!; echo $? >consume.rc; }/' p/run
+sed -i 's/^{ trap : TERM INT; hs-consume \(.*\) 2>consume.err; echo \$? >consume.rc; }/{ trap : TERM INT; hs-consume \1 2>consume.err \& echo $! >consume.pid; wait $!; echo $? >consume.rc; }/' p/run
 grep -q consume.pid p/run || fail "could not edit the pipeline script"
 sh p/run &
 pipe=$!

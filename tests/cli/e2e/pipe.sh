@@ -46,11 +46,11 @@ e2e_pipe_script() {
 	cat >"$_d/run" <<-EOF
 	# the demo pipeline, one stage per line; exit statuses in $_d/*.rc
 	cd "$_d"
-	{ hs-consume -b "$BROKERS" -t media -G $_g --stats -X fetch.message.max.bytes=$E2E_BIG $* 2>consume.err; echo \$? >consume.rc; } |
-	{ hs-validate --registry "$E2E_DEMO/schemas" --ref-map "https://schemas.example.com/=$E2E_DEMO/schemas/" --dlq dlq.ndjson --stats 2>validate.err; echo \$? >validate.rc; } |
-	{ hs-transform -f "$E2E_DEMO/normalize.jq" --dlq dlq.ndjson --stats 2>transform.err; echo \$? >transform.rc; } |
-	{ hs-claimcheck put --store file:$_d/claims --keep /detail/assetId --keep /detail/kind --dlq dlq.ndjson --stats 2>claimcheck.err; echo \$? >claimcheck.rc; } |
-	{ hs-fanout --rules spokes.json -b "$BROKERS" -X message.max.bytes=$E2E_BIG --dlq dlq.ndjson --stats 2>fanout.err; echo \$? >fanout.rc; }
+	{ trap : TERM INT; hs-consume -b "$BROKERS" -t media -G $_g --stats -X session.timeout.ms=6000 -X fetch.message.max.bytes=$E2E_BIG $* 2>consume.err; echo \$? >consume.rc; } |
+	{ trap : TERM INT; hs-validate --registry "$E2E_DEMO/schemas" --ref-map "https://schemas.example.com/=$E2E_DEMO/schemas/" --dlq dlq.ndjson --stats 2>validate.err; echo \$? >validate.rc; } |
+	{ trap : TERM INT; hs-transform -f "$E2E_DEMO/normalize.jq" --dlq dlq.ndjson --stats 2>transform.err; echo \$? >transform.rc; } |
+	{ trap : TERM INT; hs-claimcheck put --store file:$_d/claims --keep /detail/assetId --keep /detail/kind --dlq dlq.ndjson --stats 2>claimcheck.err; echo \$? >claimcheck.rc; } |
+	{ trap : TERM INT; hs-fanout --rules spokes.json -b "$BROKERS" -X message.max.bytes=$E2E_BIG --dlq dlq.ndjson --stats 2>fanout.err; echo \$? >fanout.rc; }
 	EOF
 }
 
