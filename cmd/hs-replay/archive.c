@@ -88,7 +88,7 @@ int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
 	r->zoff = z;
 	r->uoff = u;
 	r->cap = BUF_MIN;
-	r->buf = hs_xmalloc(r->cap);
+	r->buf = r->own = hs_xmalloc(r->cap);
 	if (r->zst) {
 		r->dctx = ZSTD_createDCtx();
 		if (!r->dctx)
@@ -105,6 +105,9 @@ int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
 
 void arc_close(struct arc_reader *r)
 {
+	if (r->moving)
+		r->moving(r->moving_ctx);
+	r->moving = NULL;
 	thread_stop(r);
 	if (r->fd >= 0)
 		close(r->fd);
@@ -112,10 +115,10 @@ void arc_close(struct arc_reader *r)
 	ZSTD_freeDCtx(r->dctx);
 	r->dctx = NULL;
 	free(r->zin);
-	free(r->buf);
+	free(r->own);
 	free(r->marks);
 	r->zin = NULL;
-	r->buf = NULL;
+	r->buf = r->own = NULL;
 	r->marks = NULL;
 }
 
@@ -297,22 +300,28 @@ static long fill(struct arc_reader *r)
 
 /*
  * The decompressing thread.  It runs fill() on a reader of its own (the
- * file, the zstd context, the frame marks) into chunks from a small pool,
- * and queues each chunk with the frame starts noted while filling it and
- * what ended it (damage, end of file, read error).  The line reader takes
- * chunks in order and copies them into its buffer, so offsets and frame
- * marks are exactly those of the unthreaded reader.  Decompressing one
- * chunk while the previous one is parsed makes a replay about as fast as
- * the slower of the two instead of their sum.
+ * file, the zstd context, the frame marks) into large chunks from a small
+ * ring, and queues each chunk with its uncompressed offset, the frame
+ * starts noted while filling it and what ended it (damage, end of file,
+ * read error).  The line reader does not copy chunks: its buf points into
+ * the chunk it is scanning (zmode), and lines handed out point there too,
+ * so with whole spans written straight from chunks a replay touches each
+ * byte twice (decode, scan) instead of four times.  Only the one line
+ * that straddles two chunks is copied into the reader's own buffer.
+ * Offsets and frame marks are exactly those of the unthreaded reader.
+ * Decompressing one chunk while the previous one is parsed makes a
+ * replay about as fast as the slower of the two instead of their sum.
  */
 #define NCHUNK 4
-#define CHUNK (1u << 20)
+#define CHUNK (4u << 20)
 
 enum { EV_NONE, EV_DAMAGE, EV_EOF, EV_ERR };
 
 struct chunk {
 	char *data;
-	size_t len, off;
+	size_t len, off; /* off: bytes the line reader has taken */
+	uint64_t uoff;   /* uncompressed offset of data[0] */
+	uint64_t zend;   /* compressed offset reached, for progress */
 	struct {
 		uint64_t z, u;
 	} * marks;
@@ -329,9 +338,8 @@ struct zthread {
 	struct chunk chunks[NCHUNK];
 	unsigned head, count; /* queued chunks: ring of count from head */
 	int stop;
-	int eof;                      /* the last chunk ended the file */
-	int pending, pending_corrupt; /* damage to report after its data */
-	struct chunk *cur;            /* the chunk the line reader is copying */
+	int eof;           /* the last chunk ended the file */
+	struct chunk *cur; /* the queued chunk the line reader is on */
 };
 
 static void *zthread_main(void *arg)
@@ -359,12 +367,14 @@ static void *zthread_main(void *arg)
 		c = &th->chunks[next];
 		c->len = c->off = c->nmarks = 0;
 		c->ev = EV_NONE;
+		c->uoff = s->uoff;
 		s->buf = c->data;
 		s->cap = CHUNK;
 		s->end = 0;
 		while (s->end < s->cap && (k = fill(s)) > 0)
 			;
 		c->len = s->end;
+		c->zend = s->zoff + s->zpos;
 		s->uoff += s->end;
 		for (size_t i = 0; i < s->nmarks; i++) {
 			c->marks = hs_xgrow(c->marks, sizeof(*c->marks),
@@ -455,97 +465,18 @@ static void thread_stop(struct arc_reader *r)
 	pthread_cond_destroy(&th->cv);
 	free(th);
 	r->th = NULL;
-}
-
-/* fill() for a threaded reader: copy from the next queued chunk. */
-static long fill_threaded(struct arc_reader *r)
-{
-	struct zthread *th = r->th;
-	struct chunk *c = th->cur;
-	size_t n;
-
-	r->resync = 0;
-	if (th->eof)
-		return 0;
-	if (th->pending) {
-		/* the data before the damage has been scanned for lines */
-		int ev = th->pending;
-
-		th->pending = 0;
-		if (ev == EV_ERR)
-			return -1;
-		r->damaged++;
-		r->resync = th->pending_corrupt;
-		return -2;
+	if (r->zmode) {
+		r->buf = r->own;
+		r->start = r->scan = r->end = 0;
+		r->zmode = 0;
 	}
-	if (!c) {
-		pthread_mutex_lock(&th->mu);
-		while (th->count == 0 && !hs_sig_stop) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&th->cv, &th->mu, &ts);
-		}
-		if (th->count == 0) {
-			pthread_mutex_unlock(&th->mu);
-			return 0; /* stopped by a signal */
-		}
-		c = th->cur = &th->chunks[th->head];
-		pthread_mutex_unlock(&th->mu);
-		for (size_t i = 0; i < c->nmarks; i++) {
-			const struct arc_reader *l = r;
-
-			if (l->marks[l->nmarks - 1].u != c->marks[i].u ||
-			    l->marks[l->nmarks - 1].z != c->marks[i].z)
-				mark_push(r, c->marks[i].z, c->marks[i].u);
-		}
-	}
-	n = c->len - c->off;
-	if (n > r->cap - r->end)
-		n = r->cap - r->end;
-	memcpy(r->buf + r->end, c->data + c->off, n);
-	r->end += n;
-	c->off += n;
-	if (c->off < c->len)
-		return (long)n;
-	/* chunk used up: hand it back, then report what ended it */
-	int ev = c->ev, corrupt = c->corrupt;
-
-	if (ev != EV_NONE)
-		memcpy(r->errbuf, c->msg, sizeof(r->errbuf));
-	th->cur = NULL;
-	pthread_mutex_lock(&th->mu);
-	th->head = (th->head + 1) % NCHUNK;
-	th->count--;
-	pthread_cond_broadcast(&th->cv);
-	pthread_mutex_unlock(&th->mu);
-	if ((ev == EV_DAMAGE || ev == EV_ERR) && n > 0) {
-		th->pending = ev;
-		th->pending_corrupt = corrupt;
-		return (long)n;
-	}
-	if (ev == EV_DAMAGE) {
-		r->damaged++;
-		r->resync = corrupt;
-		return -2;
-	}
-	if (ev == EV_ERR)
-		return -1;
-	if (ev == EV_EOF)
-		th->eof = 1;
-	if (n > 0)
-		return (long)n;
-	return ev == EV_EOF ? 0 : fill_threaded(r);
 }
 
 /* Make room after end: slide the unread part down, grow when needed. */
 static void make_room(struct arc_reader *r)
 {
+	if ((r->start > 0 || r->end == r->cap) && r->moving)
+		r->moving(r->moving_ctx);
 	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->uoff += r->start;
@@ -559,12 +490,145 @@ static void make_room(struct arc_reader *r)
 		if (ncap > r->max + BUF_MIN)
 			ncap = r->max + BUF_MIN;
 		if (ncap > r->cap) {
-			r->buf = hs_xrealloc(r->buf, ncap);
+			r->buf = r->own = hs_xrealloc(r->own, ncap);
 			r->cap = ncap;
 		}
 	}
 }
 
+/* The next queued chunk, waiting for it; NULL on a stop signal. */
+static struct chunk *take_chunk(struct arc_reader *r)
+{
+	struct zthread *th = r->th;
+	struct chunk *c;
+
+	pthread_mutex_lock(&th->mu);
+	while (th->count == 0 && !hs_sig_stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&th->cv, &th->mu, &ts);
+	}
+	c = th->count ? &th->chunks[th->head] : NULL;
+	pthread_mutex_unlock(&th->mu);
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < c->nmarks; i++)
+		if (r->marks[r->nmarks - 1].u != c->marks[i].u ||
+		    r->marks[r->nmarks - 1].z != c->marks[i].z)
+			mark_push(r, c->marks[i].z, c->marks[i].u);
+	r->zoff = c->zend;
+	r->zpos = 0;
+	return c;
+}
+
+static void give_back(struct zthread *th)
+{
+	th->cur = NULL;
+	pthread_mutex_lock(&th->mu);
+	th->head = (th->head + 1) % NCHUNK;
+	th->count--;
+	pthread_cond_broadcast(&th->cv);
+	pthread_mutex_unlock(&th->mu);
+}
+
+/* Move the unscanned tail of a chunk into the reader's own buffer. */
+static void to_own(struct arc_reader *r)
+{
+	size_t n = r->end - r->start;
+
+	if (n + BUF_MIN > r->cap) {
+		free(r->own);
+		r->cap = n + BUF_MIN;
+		r->own = hs_xmalloc(r->cap);
+	}
+	memcpy(r->own, r->buf + r->start, n);
+	r->uoff += r->start;
+	r->scan -= r->start;
+	r->end = n;
+	r->start = 0;
+	r->buf = r->own;
+	r->zmode = 0;
+}
+
+/*
+ * fill() for a threaded reader, called when [scan, end) holds no newline.
+ * Returns bytes added (> 0), 0 at the end, -1 on a read error, -2 on
+ * damage, -3 on a stop signal.
+ */
+static long fill_threaded(struct arc_reader *r)
+{
+	struct zthread *th = r->th;
+
+	r->resync = 0;
+	for (;;) {
+		struct chunk *c = th->cur;
+		size_t n;
+		char *nl;
+
+		if (th->eof)
+			return 0;
+		if (!c) {
+			if (!(c = th->cur = take_chunk(r)))
+				return -3;
+			continue;
+		}
+		if (c->off == c->len) {
+			/* used up: report what ended it, after its data */
+			int ev = c->ev;
+
+			c->ev = EV_NONE;
+			if (ev != EV_NONE)
+				memcpy(r->errbuf, c->msg, sizeof(r->errbuf));
+			if (ev == EV_ERR)
+				return -1;
+			if (ev == EV_EOF) {
+				th->eof = 1;
+				return 0;
+			}
+			if (ev == EV_DAMAGE) {
+				r->damaged++;
+				r->resync = c->corrupt;
+				return -2;
+			}
+			if (r->zmode) {
+				if (r->moving)
+					r->moving(r->moving_ctx);
+				to_own(r);
+			}
+			give_back(th);
+			continue;
+		}
+		if (r->start == r->end) {
+			/* nothing pending: scan the chunk where it lies */
+			r->buf = c->data;
+			r->uoff = c->uoff;
+			r->start = r->scan = c->off;
+			r->end = c->len;
+			r->zmode = 1;
+			n = c->len - c->off;
+			c->off = c->len;
+			return (long)n;
+		}
+		/* a line straddling two chunks: copy up to its newline */
+		make_room(r);
+		n = c->len - c->off;
+		if (n > r->cap - r->end)
+			n = r->cap - r->end;
+		nl = memchr(c->data + c->off, '\n', n);
+		if (nl)
+			n = (size_t)(nl - (c->data + c->off)) + 1;
+		memcpy(r->buf + r->end, c->data + c->off, n);
+		r->end += n;
+		c->off += n;
+		return (long)n;
+	}
+}
 static int blank(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -575,6 +639,7 @@ static int blank(const char *p, size_t n)
 
 int arc_next(struct arc_reader *r, const char **line, size_t *len)
 {
+	r->nl = 0;
 	for (;;) {
 		char *nl;
 		long k;
@@ -607,7 +672,12 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len)
 				continue;
 			}
 			*line = r->buf + s;
+			if (e - s > r->max) {
+				*len = r->max;
+				return ARC_TOOBIG;
+			}
 			*len = e - s;
+			r->nl = 1;
 			return ARC_LINE;
 		}
 		r->scan = r->end;
@@ -639,8 +709,14 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len)
 			*len = n;
 			return ARC_LINE;
 		}
-		make_room(r);
-		k = r->th ? fill_threaded(r) : fill(r);
+		if (r->th) {
+			k = fill_threaded(r);
+		} else {
+			make_room(r);
+			k = fill(r);
+		}
+		if (k == -3)
+			return ARC_END; /* a stop signal: no partial line */
 		if (k == -1)
 			return ARC_ERR;
 		if (k == -2) {
@@ -853,6 +929,11 @@ static void note_position(struct replay *rp, const struct arc_file *f,
 	p->line = r->lineno;
 }
 
+static void span_moving(void *ctx)
+{
+	replay_flush_span(ctx);
+}
+
 /* Replay one file from pos (or its start).  Returns -1 to stop. */
 static int replay_file(struct replay *rp, const struct arc_file *f,
                        const struct position *pos, uint64_t base)
@@ -871,9 +952,12 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 			rp->t.rc = HS_EXIT_IO;
 		return 0; /* go on with the next file */
 	}
+	r.moving = span_moving;
+	r.moving_ctx = rp;
 	while (!replay_stopped(rp) &&
 	       (k = arc_next(&r, &line, &len)) != ARC_END) {
 		o.line = r.lineno;
+		o.nl = r.nl;
 		switch (k) {
 		case ARC_LINE:
 			replay_event(rp, line, len, NO_TIME, &o);

@@ -75,6 +75,7 @@ static void pace(struct replay *rp, int64_t ms)
 	if (due <= now)
 		return;
 	/* the consumer sees events when they are due, not a buffer later */
+	replay_flush_span(rp);
 	hs_tool_flush(&rp->t);
 	if (due - now >= BATCH_SECS)
 		replay_batch(rp, 1);
@@ -202,12 +203,39 @@ void replay_event(struct replay *rp, const char *line, size_t len, int64_t ts,
 	}
 	if (rp->rate > 0 || rp->speed > 0)
 		pace(rp, ms);
+	if (rp->spans && o->nl) {
+		/* written unchanged: extend the span, or start a new one */
+		if (rp->span && rp->span + rp->span_len != line)
+			replay_flush_span(rp);
+		if (!rp->span)
+			rp->span = line;
+		rp->span_len += len + 1;
+		rp->span_lines++;
+		rp->t.stats.lines_out++;
+		rp->t.stats.bytes_out += len + 1;
+		hs_stats_end(&rp->t.stats, HS_END_OUT);
+		return;
+	}
+	replay_flush_span(rp);
 	if (rp->name) {
 		mark_name(rp, line, len);
 		hs_tool_pass(&rp->t, rp->line.data, rp->line.len);
 	} else {
 		hs_tool_pass(&rp->t, line, len);
 	}
+}
+
+void replay_flush_span(struct replay *rp)
+{
+	if (!rp->span)
+		return;
+	/* a failed write is reported (and the run stopped) by the flush */
+	if (hs_out_write(&rp->t.out, rp->span, rp->span_len) < 0)
+		hs_tool_flush(&rp->t);
+	rp->t.out.lines += rp->span_lines;
+	rp->span = NULL;
+	rp->span_len = 0;
+	rp->span_lines = 0;
 }
 
 int replay_batch(struct replay *rp, int force)
@@ -219,6 +247,7 @@ int replay_batch(struct replay *rp, int force)
 	now = hs_now();
 	if (!force && now - rp->last_ckpt < BATCH_SECS)
 		return 0;
+	replay_flush_span(rp);
 	if (hs_tool_flush(&rp->t) < 0)
 		return -1;
 	rp->last_ckpt = now;

@@ -250,6 +250,8 @@ int main(int argc, char **argv)
 		rp.progress = !rp.opts.quiet && isatty(STDERR_FILENO);
 	if (rp.name)
 		hs_json_write_str(&rp.name_json, rp.name, strlen(rp.name));
+	rp.spans = !rp.name && !(rp.rate > 0) && !(rp.speed > 0) &&
+	           !rp.opts.unbuffered;
 
 	if (rp.ckpt) {
 		rc = ckpt_lock(&rp);

@@ -62,8 +62,13 @@ struct arc_reader {
 		uint64_t z, u;
 	} * marks; /* frame starts not yet passed */
 	size_t nmarks, capmarks;
-	char *buf; /* decompressed data, owned */
+	/* Decompressed data: buf is the reader's own buffer (own, cap
+	 * bytes), or with a thread, the queued chunk it points into
+	 * (zmode), so most lines are never copied. */
+	char *buf;
+	char *own; /* owned */
 	size_t cap, start, scan, end;
+	int zmode;
 	uint64_t uoff; /* uncompressed offset of buf[0] */
 	uint64_t skip; /* bytes still to drop after a resume */
 	uint64_t lineno;
@@ -73,8 +78,13 @@ struct arc_reader {
 	int skipping; /* dropping the rest of an oversize line */
 	/* set by arc_next() for the line it returns */
 	uint64_t line_end;  /* uncompressed offset just past its newline */
+	int nl;             /* the line is followed by '\n' in the buffer */
 	uint64_t damaged;   /* truncated or corrupt frames met */
 	struct zthread *th; /* decompressing thread, or NULL; owned */
+	/* Called before memory holding lines already returned is moved,
+	 * reused or freed (a caller holding such lines writes them out). */
+	void (*moving)(void *ctx);
+	void *moving_ctx;
 	char errbuf[256];
 };
 
@@ -138,6 +148,14 @@ struct replay {
 
 	struct hs_json_doc doc;
 	struct hs_buf line; /* an event with --name applied */
+	/* Accepted lines left as they are and lying one after another in
+	 * the reader's buffer are written as one span, not copied line by
+	 * line; the span is written before the reader moves that memory
+	 * (arc_reader.moving), before a checkpoint and at the end. */
+	int spans;        /* allowed: no --name, pacing or --unbuffered */
+	const char *span; /* not owned */
+	size_t span_len;
+	uint64_t span_lines;
 	struct position pos;
 	int lock_fd;
 	/* pacing */
@@ -161,6 +179,8 @@ struct origin {
 	const char *topic;
 	int32_t partition;
 	int64_t offset;
+	int nl; /* the line is followed by '\n' and stays in place until
+	           replay_flush_span() */
 };
 
 /*
@@ -180,6 +200,8 @@ void replay_pattern_free(struct replay *rp);
 /* Dead-letter a damaged or oversize piece of input. */
 void replay_reject_raw(struct replay *rp, const char *reason, const char *msg,
                        const char *p, size_t n, const struct origin *o);
+/* Write the gathered span of accepted lines (see struct replay). */
+void replay_flush_span(struct replay *rp);
 /* End a batch when one is due (force: now): flush and checkpoint.
  * Returns 0, or -1 on a failure that stops the run. */
 int replay_batch(struct replay *rp, int force);
