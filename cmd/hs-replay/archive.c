@@ -804,7 +804,7 @@ static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
 	f->dev = (uint64_t)st->st_dev;
 	f->ino = (uint64_t)st->st_ino;
 	f->regular = S_ISREG(st->st_mode);
-	f->key_ms =
+	f->key_ms = f->mtime_ms =
 	    (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
 }
 
@@ -1004,6 +1004,28 @@ out:
 	return replay_stopped(rp) ? -1 : rc;
 }
 
+/*
+ * A resumed run goes on from the checkpoint's file: the files sorted
+ * before it count as replayed.  One written after the checkpoint but
+ * sorted before it (its events are older) is left out, so say so.
+ */
+static void warn_skipped(struct replay *rp, const struct arc_file *v,
+                         int first)
+{
+	struct stat st;
+	int64_t ck;
+
+	if (rp->opts.quiet || stat(rp->ckpt, &st) < 0)
+		return;
+	ck = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	for (int i = 0; i < first; i++)
+		if (v[i].mtime_ms > ck)
+			hs_err("'%s' changed after checkpoint '%s' but sorts "
+			       "before '%s', where the run resumes: it is not "
+			       "replayed (replay it alone, or --reset)",
+			       v[i].path, rp->ckpt, v[first].path);
+}
+
 int replay_archives(struct replay *rp, char **paths, int npaths)
 {
 	struct arc_file *v;
@@ -1038,6 +1060,7 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 		resume.file = resume.topic = NULL;
 		resume.next = NULL;
 		have = 1;
+		warn_skipped(rp, v, first);
 	}
 	for (int i = 0; i < n; i++)
 		rp->pos_total += v[i].size;

@@ -5,6 +5,11 @@
  *   archives: {"hs-replay":1,"file":"a/x.ndjson.zst","dev":N,"ino":N,
  *              "offset":N,"frame":N,"frame_offset":N,"line":N}
  *   Kafka:    {"hs-replay":1,"topic":"t","next":{"0":N,"1":N}}
+ * followed by what the run selected: "from", "to" (epoch ms), "untimed"
+ * ("include"), "pattern" (its JSON text) and "name", each only when
+ * given.  A checkpoint answers "how far did this replay get", so a run
+ * selecting other events refuses it rather than skipping what it never
+ * replayed (--reset starts over).
  * offset is the uncompressed byte offset just past the last event ended
  * (written, dead-lettered or filtered); frame/frame_offset locate the
  * zstd frame holding it.  It is written to FILE.tmp, fsync'ed and renamed
@@ -24,6 +29,7 @@
 
 #include "alloc.h"
 #include "err.h"
+#include "timeutil.h"
 #include "replay.h"
 #include "banned.h"
 
@@ -82,6 +88,131 @@ static int get_u64(struct hs_json_doc *d, const char *key, uint64_t *v)
 		return -1;
 	*v = (uint64_t)x;
 	return 0;
+}
+
+/* The options that select events, as a run or a checkpoint has them. */
+struct selection {
+	int64_t from, to;
+	int untimed_include;
+	const char *pattern, *name; /* NULL when not given */
+	size_t pattern_len, name_len;
+};
+
+static void selection_of_run(const struct replay *rp, struct selection *s)
+{
+	s->from = rp->from;
+	s->to = rp->to;
+	s->untimed_include = rp->untimed_include;
+	s->pattern = rp->pattern ? rp->pattern_text.data : NULL;
+	s->pattern_len = rp->pattern_text.len;
+	s->name = rp->name;
+	s->name_len = rp->name ? strlen(rp->name) : 0;
+}
+
+/* The selection's members, each starting with a comma. */
+static void selection_write(struct hs_buf *b, const struct selection *s)
+{
+	if (s->from != NO_TIME)
+		hs_buf_addf(b, ",\"from\":%" PRId64, s->from);
+	if (s->to != NO_TIME)
+		hs_buf_addf(b, ",\"to\":%" PRId64, s->to);
+	if (s->untimed_include)
+		hs_buf_adds(b, ",\"untimed\":\"include\"");
+	if (s->pattern) {
+		hs_buf_adds(b, ",\"pattern\":");
+		hs_json_write_str(b, s->pattern, s->pattern_len);
+	}
+	if (s->name) {
+		hs_buf_adds(b, ",\"name\":");
+		hs_json_write_str(b, s->name, s->name_len);
+	}
+}
+
+/* The selection as options, for messages. */
+static void selection_describe(struct hs_buf *b, const struct selection *s)
+{
+	char t[40];
+	size_t len0 = b->len;
+
+	if (s->from != NO_TIME)
+		hs_buf_addf(b, " --from %s",
+		            hs_time_format_ms(s->from, t, sizeof(t)));
+	if (s->to != NO_TIME)
+		hs_buf_addf(b, " --to %s",
+		            hs_time_format_ms(s->to, t, sizeof(t)));
+	if (s->untimed_include)
+		hs_buf_adds(b, " --untimed include");
+	if (s->pattern)
+		hs_buf_addf(b, " --pattern '%.*s'", (int)s->pattern_len,
+		            s->pattern);
+	if (s->name)
+		hs_buf_addf(b, " --name '%.*s'", (int)s->name_len, s->name);
+	if (b->len == len0)
+		hs_buf_adds(b, " no --from, --to, --untimed, --pattern or --name");
+}
+
+/* The checkpoint's selection; strings decoded into sb (kept alive). */
+static int selection_of_doc(struct hs_json_doc *d, struct selection *s,
+                            struct hs_buf *pb, struct hs_buf *nb)
+{
+	uint32_t n;
+
+	memset(s, 0, sizeof(*s));
+	s->from = s->to = NO_TIME;
+	if ((n = hs_json_obj_get(d, 0, "from", 4)) != HS_JSON_NONE &&
+	    hs_json_int64(d, n, &s->from) < 0)
+		return -1;
+	if ((n = hs_json_obj_get(d, 0, "to", 2)) != HS_JSON_NONE &&
+	    hs_json_int64(d, n, &s->to) < 0)
+		return -1;
+	if ((n = hs_json_obj_get(d, 0, "untimed", 7)) != HS_JSON_NONE)
+		s->untimed_include = hs_json_str_eq(d, n, "include", 7);
+	if ((n = hs_json_obj_get(d, 0, "pattern", 7)) != HS_JSON_NONE) {
+		if (hs_json_str_decode(d, n, pb) < 0)
+			return -1;
+		s->pattern = pb->data;
+		s->pattern_len = pb->len;
+	}
+	if ((n = hs_json_obj_get(d, 0, "name", 4)) != HS_JSON_NONE) {
+		if (hs_json_str_decode(d, n, nb) < 0)
+			return -1;
+		s->name = nb->data;
+		s->name_len = nb->len;
+	}
+	return 0;
+}
+
+/* -1 after printing why when the checkpoint selected other events. */
+static int check_selection(struct replay *rp, struct hs_json_doc *d)
+{
+	struct selection now, then;
+	struct hs_buf pb = HS_BUF_INIT, nb = HS_BUF_INIT;
+	struct hs_buf a = HS_BUF_INIT, b = HS_BUF_INIT;
+	int rc = 0;
+
+	selection_of_run(rp, &now);
+	if (selection_of_doc(d, &then, &pb, &nb) < 0) {
+		rc = -2;
+		goto out;
+	}
+	selection_write(&a, &now);
+	selection_write(&b, &then);
+	if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
+		hs_buf_reset(&a);
+		hs_buf_reset(&b);
+		selection_describe(&a, &then);
+		selection_describe(&b, &now);
+		hs_err("checkpoint '%s' was made for%s, not for%s (--reset "
+		       "starts over)",
+		       rp->ckpt, a.data, b.data);
+		rc = -1;
+	}
+out:
+	hs_buf_release(&pb);
+	hs_buf_release(&nb);
+	hs_buf_release(&a);
+	hs_buf_release(&b);
+	return rc;
 }
 
 static int parse_ckpt(struct replay *rp, struct hs_json_doc *d)
@@ -165,13 +296,15 @@ int ckpt_load(struct replay *rp)
 		return 1;
 	hs_json_doc_init(&d);
 	rc = 0;
-	if (hs_json_parse(&d, buf, (size_t)n) < 0 || parse_ckpt(rp, &d) < 0) {
+	if (hs_json_parse(&d, buf, (size_t)n) < 0 || parse_ckpt(rp, &d) < 0 ||
+	    (rc = check_selection(rp, &d)) == -2) {
 		hs_err("'%s' is not an hs-replay checkpoint (--reset starts "
 		       "over)",
 		       rp->ckpt);
-		position_release(&rp->pos);
 		rc = -1;
 	}
+	if (rc < 0)
+		position_release(&rp->pos);
 	hs_json_doc_release(&d);
 	return rc;
 }
@@ -210,7 +343,7 @@ int ckpt_save(struct replay *rp)
 			            i, p->next[i]);
 			first = 0;
 		}
-		hs_buf_adds(&b, "}}\n");
+		hs_buf_adds(&b, "}");
 	} else if (p->file) {
 		hs_buf_adds(&b, "\"file\":");
 		hs_json_write_str(&b, p->file, strlen(p->file));
@@ -218,11 +351,18 @@ int ckpt_save(struct replay *rp)
 		    &b,
 		    ",\"dev\":%" PRIu64 ",\"ino\":%" PRIu64
 		    ",\"offset\":%" PRIu64 ",\"frame\":%" PRIu64
-		    ",\"frame_offset\":%" PRIu64 ",\"line\":%" PRIu64 "}\n",
+		    ",\"frame_offset\":%" PRIu64 ",\"line\":%" PRIu64,
 		    p->dev, p->ino, p->offset, p->frame_z, p->frame_u, p->line);
 	} else {
 		hs_buf_release(&b);
 		return 0; /* nothing read yet */
+	}
+	{
+		struct selection s;
+
+		selection_of_run(rp, &s);
+		selection_write(&b, &s);
+		hs_buf_adds(&b, "}\n");
 	}
 	hs_buf_addf(&tmp, "%s.tmp", rp->ckpt);
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -234,6 +234,7 @@ int main(int argc, char **argv)
 	rp.lock_fd = -1;
 	hs_buf_init(&rp.name_json);
 	hs_buf_init(&rp.line);
+	hs_buf_init(&rp.pattern_text);
 	rp.progress = -1;
 	if ((rc = parse_args(&rp, argc, argv)) != 0)
 		goto out_args;
@@ -306,6 +307,7 @@ out_args:
 	replay_pattern_free(&rp);
 	hs_buf_release(&rp.name_json);
 	hs_buf_release(&rp.line);
+	hs_buf_release(&rp.pattern_text);
 	position_release(&rp.pos);
 	free(rp.props);
 	return rc;

@@ -71,6 +71,7 @@ int replay_pattern_compile(struct replay *rp, const char *arg)
 	}
 	hs_pattern_match_init(&x->m, x->p);
 	x->ready = 1;
+	hs_buf_add(&rp->pattern_text, b.data, b.len);
 	rc = 0;
 out:
 	hs_buf_release(&b);

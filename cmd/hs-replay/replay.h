@@ -41,6 +41,7 @@ struct arc_file {
 	char *path;     /* owned */
 	int zst;        /* name ends in .zst */
 	int64_t key_ms; /* first usable event time, or mtime */
+	int64_t mtime_ms;
 	int timed_key;  /* key_ms is an event time */
 	uint64_t size;
 	uint64_t dev, ino;
@@ -140,6 +141,7 @@ struct replay {
 	int reset;
 	int progress;  /* 1 draw the progress line */
 	void *pattern; /* struct hs_pattern *, or NULL */
+	struct hs_buf pattern_text; /* its JSON, kept for the checkpoint */
 	/* Kafka */
 	const char *brokers;
 	char **props; /* -X values, not owned */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # kafka://TOPIC on the mock cluster: a window on record timestamps over
 # three partitions, merged in time order, with its exact edges; a
-# checkpoint of per-partition offsets resumes after the window.
+# checkpoint of per-partition offsets, made for that window, refuses
+# another one.
 . "$HS_TESTS/cli/lib.sh"
 command -v kafka_start >/dev/null 2>&1 || . "$HS_TESTS/lib/kafka.sh"
 [ -x "$HS_TBIN/replay-produce" ] || skip "no replay-produce helper"
@@ -23,10 +24,16 @@ hs-replay -b "$BROKERS" --from $((base + 100000)) --to 2026-01-01T00:03:20Z \
 sed -n '101,200p' want >want2
 expect_file_eq out want2
 expect_grep '"topic":"t"' ck
-# resume with an open end: the rest, nothing twice
-hs-replay -b "$BROKERS" --checkpoint ck kafka://t >out || fail "resume failed"
-sed -n '201,300p' want >want3
-expect_file_eq out want3
+# the same window again: nothing twice
+hs-replay -b "$BROKERS" --from $((base + 100000)) --to 2026-01-01T00:03:20Z \
+	--checkpoint ck kafka://t >out || fail "rerun failed"
+[ -s out ] && fail "a finished window replayed again"
+# another window on that checkpoint is refused, and leaves it alone
+cp ck ck.before
+expect_exit 2 hs-replay -b "$BROKERS" --checkpoint ck kafka://t >out 2>err
+expect_grep "checkpoint 'ck' was made for --from 2026-01-01T00:01:40.000Z --to 2026-01-01T00:03:20.000Z, not for no --from" err
+[ -s out ] && fail "a refused run wrote events"
+cmp -s ck ck.before || fail "a refused run changed the checkpoint"
 hs-replay -b "$BROKERS" -X client.id=replay-test --name again \
 	--from $((base + 299000)) kafka://t >out
 expect_eq "last" "$(cat out)" '{"id":"k299","time":"x","replay-name":"again"}'
