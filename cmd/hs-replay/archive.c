@@ -1009,8 +1009,7 @@ out:
  * before it count as replayed.  One written after the checkpoint but
  * sorted before it (its events are older) is left out, so say so.
  */
-static void warn_skipped(struct replay *rp, const struct arc_file *v,
-                         int first)
+static void warn_skipped(struct replay *rp, const struct arc_file *v, int first)
 {
 	struct stat st;
 	int64_t ck;

@@ -148,7 +148,8 @@ static void selection_describe(struct hs_buf *b, const struct selection *s)
 	if (s->name)
 		hs_buf_addf(b, " --name '%.*s'", (int)s->name_len, s->name);
 	if (b->len == len0)
-		hs_buf_adds(b, " no --from, --to, --untimed, --pattern or --name");
+		hs_buf_adds(b,
+		            " no --from, --to, --untimed, --pattern or --name");
 }
 
 /* The checkpoint's selection; strings decoded into sb (kept alive). */
@@ -347,12 +348,12 @@ int ckpt_save(struct replay *rp)
 	} else if (p->file) {
 		hs_buf_adds(&b, "\"file\":");
 		hs_json_write_str(&b, p->file, strlen(p->file));
-		hs_buf_addf(
-		    &b,
-		    ",\"dev\":%" PRIu64 ",\"ino\":%" PRIu64
-		    ",\"offset\":%" PRIu64 ",\"frame\":%" PRIu64
-		    ",\"frame_offset\":%" PRIu64 ",\"line\":%" PRIu64,
-		    p->dev, p->ino, p->offset, p->frame_z, p->frame_u, p->line);
+		hs_buf_addf(&b,
+		            ",\"dev\":%" PRIu64 ",\"ino\":%" PRIu64
+		            ",\"offset\":%" PRIu64 ",\"frame\":%" PRIu64
+		            ",\"frame_offset\":%" PRIu64 ",\"line\":%" PRIu64,
+		            p->dev, p->ino, p->offset, p->frame_z, p->frame_u,
+		            p->line);
 	} else {
 		hs_buf_release(&b);
 		return 0; /* nothing read yet */

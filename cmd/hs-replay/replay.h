@@ -42,7 +42,7 @@ struct arc_file {
 	int zst;        /* name ends in .zst */
 	int64_t key_ms; /* first usable event time, or mtime */
 	int64_t mtime_ms;
-	int timed_key;  /* key_ms is an event time */
+	int timed_key; /* key_ms is an event time */
 	uint64_t size;
 	uint64_t dev, ino;
 	int regular; /* a regular file (pipes are not peeked at) */
@@ -139,8 +139,8 @@ struct replay {
 	double speed;            /* time scale, 0 = unpaced */
 	const char *ckpt;        /* --checkpoint FILE, or NULL */
 	int reset;
-	int progress;  /* 1 draw the progress line */
-	void *pattern; /* struct hs_pattern *, or NULL */
+	int progress;               /* 1 draw the progress line */
+	void *pattern;              /* struct hs_pattern *, or NULL */
 	struct hs_buf pattern_text; /* its JSON, kept for the checkpoint */
 	/* Kafka */
 	const char *brokers;
