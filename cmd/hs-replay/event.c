@@ -293,8 +293,8 @@ void replay_progress(struct replay *rp, int force, int last)
 	} else if (rp->pos_total > 0) {
 		frac = (double)rp->pos_done / (double)rp->pos_total;
 	}
-	if (frac > 1)
-		frac = 1;
+	if (frac > 1 || (last && frac >= 0 && !replay_stopped(rp)))
+		frac = 1; /* a run that ended by itself covered it all */
 	if (frac >= 0) {
 		snprintf(pct, sizeof(pct), " %.1f%%", frac * 100);
 		if (frac > 0.001 && !last) {

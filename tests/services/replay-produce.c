@@ -5,7 +5,7 @@
  *	replay-produce BROKERS TOPIC < lines
  *
  * Each input line is "PARTITION TIMESTAMP_MS VALUE"; VALUE is the rest of
- * the line.  Exits 0 once every record is acknowledged, 1 otherwise.
+ * the line, and a VALUE of \N alone makes a tombstone (a null value).  Exits 0 once every record is acknowledged, 1 otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 		long part;
 		long long ts;
 		size_t n;
+		int tomb;
+		char *val;
 		rd_kafka_resp_err_t e;
 
 		part = strtol(p, &end, 10);
@@ -65,12 +67,16 @@ int main(int argc, char **argv)
 		n = strlen(p);
 		if (n && p[n - 1] == '\n')
 			n--;
+		tomb = n == 2 && memcmp(p, "\\N", 2) == 0;
+		if (tomb)
+			n = 0;
+		val = tomb ? NULL : p;
 		do {
 			e = rd_kafka_producev(
 			    rk, RD_KAFKA_V_TOPIC(argv[2]),
 			    RD_KAFKA_V_PARTITION((int32_t)part),
 			    RD_KAFKA_V_TIMESTAMP((int64_t)ts),
-			    RD_KAFKA_V_VALUE(p, n),
+			    RD_KAFKA_V_VALUE(val, n),
 			    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 			    RD_KAFKA_V_END);
 			if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
