@@ -138,7 +138,8 @@ void target_put(struct fo_target *t, struct fo_item *it)
 		t->head = it;
 	t->tail = it;
 	t->qlen++;
-	pthread_cond_broadcast(&t->cv);
+	if (t->qlen == 1)
+		pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 }
 
@@ -455,6 +456,14 @@ static void file_run(struct fo_target *t)
 		}
 		if (r == 0)
 			set_failing(t, 0);
+		if (n < 64 && t->kind == FO_FILE) {
+			/* a trickle: let items gather for a moment, so a
+			 * thousand quiet targets do not cost a thread
+			 * wakeup and a write(2) per event each */
+			struct timespec ts = {0, 2 * 1000 * 1000};
+
+			nanosleep(&ts, NULL);
+		}
 	}
 }
 

@@ -111,7 +111,12 @@ if command -v jq >/dev/null 2>&1 && command -v bash >/dev/null 2>&1; then
 		    >(jq -c "select(.detail.bucket == 8)" >$o/8) >(jq -c "select(.detail.bucket == 9)" >$o/9) \
 		    <"$c" >/dev/null
 		wait' sh "$corpus" "$work/jq10"
-	while [ "$(cat "$work/jq10"/* | wc -l)" != "$n" ] && [ "$(pgrep -c -P $$ jq 2>/dev/null || echo 0)" != 0 ]; do sleep 0.1; done
+	# the jq processes may still be writing when tee ends
+	i=0
+	while [ "$(cat "$work/jq10"/* | wc -l)" != "$n" ] && [ $i -lt 6000 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	t1=$(now)
 	jq10=$(rate "$t0" "$t1")
 	echo "| --rules, 10 rules to files | $r10 ev/s | 10 x jq select via tee | $jq10 ev/s | $(ratio "$r10" "$jq10") |"
