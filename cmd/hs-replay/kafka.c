@@ -10,7 +10,6 @@
  * and merged by timestamp, lowest partition first on ties, so the output
  * is in time order.  A checkpoint holds each partition's next offset.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "alloc.h"
 #include "err.h"
 #include "exit.h"
+#include "kafkaconf.h"
 #include "sig.h"
 #include "replay.h"
 #include "banned.h"
@@ -34,73 +34,20 @@ struct kpart {
 	int started, done;
 };
 
-static int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf,
-                    size_t errlen)
-{
-	const char *eq = strchr(kv, '=');
-	char key[256], err[256];
-
-	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
-		return hs_seterr(errbuf, errlen,
-		                 "property '%s' is not key=value", kv);
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = '\0';
-	if (rd_kafka_conf_set(conf, key, eq + 1, err, sizeof(err)) !=
-	    RD_KAFKA_CONF_OK)
-		return hs_seterr(errbuf, errlen, "%s", err);
-	return 0;
-}
-
-/* -F: key=value lines; blank lines and # comments skipped. */
-static int conf_file(rd_kafka_conf_t *conf, const char *path, char *errbuf,
-                     size_t errlen)
-{
-	FILE *fp = fopen(path, "r");
-	char line[4096], err[512];
-	unsigned n = 0;
-	int rc = 0;
-
-	if (!fp)
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
-		                 strerror(errno));
-	while (rc == 0 && fgets(line, sizeof(line), fp)) {
-		char *p = line, *e = line + strlen(line);
-
-		n++;
-		while (e > p && strchr(" \t\r\n", e[-1]))
-			*--e = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p && *p != '#' && conf_set(conf, p, err, sizeof(err)) < 0)
-			rc = hs_seterr(errbuf, errlen, "%s:%u: %s", path, n,
-			               err);
-	}
-	fclose(fp);
-	return rc;
-}
-
 static rd_kafka_t *kafka_connect(struct replay *rp, char *errbuf, size_t errlen)
 {
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk;
 
 	/* -F first, then -b, then -X: later settings win */
-	if (rp->conf_file && conf_file(conf, rp->conf_file, errbuf, errlen))
-		goto bad;
-	if (rp->brokers &&
-	    rd_kafka_conf_set(conf, "bootstrap.servers", rp->brokers, errbuf,
-	                      errlen) != RD_KAFKA_CONF_OK)
-		goto bad;
-	for (int i = 0; i < rp->nprops; i++)
-		if (conf_set(conf, rp->props[i], errbuf, errlen) < 0)
-			goto bad;
+	conf = hs_kafkaconf_new(rp->conf_file, rp->brokers, rp->props,
+	                        rp->nprops, errbuf, errlen);
+	if (!conf)
+		return NULL;
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errbuf, errlen);
 	if (!rk)
-		goto bad;
+		rd_kafka_conf_destroy(conf);
 	return rk;
-bad:
-	rd_kafka_conf_destroy(conf);
-	return NULL;
 }
 
 /* Offsets of the first records at or after ms in every partition; -1

@@ -38,4 +38,12 @@ hs-replay -b "$BROKERS" -X client.id=replay-test --name again \
 	--from $((base + 299000)) kafka://t >out
 expect_eq "last" "$(cat out)" '{"id":"k299","time":"x","replay-name":"again"}'
 expect_exit 2 hs-replay -b "$BROKERS" -X no.such.property=1 kafka://t 2>err
+expect_grep "^hs-replay: property 'no.such.property': " err
+# -F: comments and spaces, the brokers from the file
+printf '# replay\n\n bootstrap.servers = %s\n' "$BROKERS" >props
+hs-replay -F props --from $((base + 299000)) kafka://t >out || fail "-F failed"
+expect_eq "-F" "$(cat out)" '{"id":"k299","time":"x"}'
+printf 'client.id=x\nbogus\n' >bad.props
+expect_exit 2 hs-replay -b "$BROKERS" -F bad.props kafka://t 2>err
+expect_grep "^hs-replay: bad.props:2: 'bogus' is not key=value" err
 exit 0
