@@ -300,7 +300,7 @@ static long fill(struct arc_reader *r)
 
 /*
  * The decompressing thread.  It runs fill() on a reader of its own (the
- * file, the zstd context, the frame marks) into large chunks from a small
+ * file, the zstd context, the frame marks) into 1 MiB chunks from a small
  * ring, and queues each chunk with its uncompressed offset, the frame
  * starts noted while filling it and what ended it (damage, end of file,
  * read error).  The line reader does not copy chunks: its buf points into
@@ -313,7 +313,7 @@ static long fill(struct arc_reader *r)
  * replay about as fast as the slower of the two instead of their sum.
  */
 #define NCHUNK 4
-#define CHUNK (4u << 20)
+#define CHUNK (1u << 20)
 
 enum { EV_NONE, EV_DAMAGE, EV_EOF, EV_ERR };
 
@@ -341,6 +341,42 @@ struct zthread {
 	int eof;           /* the last chunk ended the file */
 	struct chunk *cur; /* the queued chunk the line reader is on */
 };
+
+/* Chunk buffers kept from one file to the next: fresh ones would cost
+ * a page fault and a cleared page every 4 KiB of every file. */
+static char *pool[NCHUNK];
+
+static char *chunk_alloc(void)
+{
+	for (int i = 0; i < NCHUNK; i++) {
+		char *p = pool[i];
+
+		if (p) {
+			pool[i] = NULL;
+			return p;
+		}
+	}
+	return hs_xmalloc(CHUNK);
+}
+
+static void chunk_free(char *p)
+{
+	for (int i = 0; i < NCHUNK; i++) {
+		if (!pool[i]) {
+			pool[i] = p;
+			return;
+		}
+	}
+	free(p);
+}
+
+void arc_pool_release(void)
+{
+	for (int i = 0; i < NCHUNK; i++) {
+		free(pool[i]);
+		pool[i] = NULL;
+	}
+}
 
 static void *zthread_main(void *arg)
 {
@@ -422,7 +458,7 @@ static int thread_start(struct arc_reader *r)
 	r->dctx = NULL;
 	r->zin = NULL;
 	for (int i = 0; i < NCHUNK; i++)
-		th->chunks[i].data = hs_xmalloc(CHUNK);
+		th->chunks[i].data = chunk_alloc();
 	pthread_mutex_init(&th->mu, NULL);
 	pthread_cond_init(&th->cv, NULL);
 	r->th = th;
@@ -434,7 +470,7 @@ static int thread_start(struct arc_reader *r)
 		r->zin = s->zin;
 		free(s->marks);
 		for (int i = 0; i < NCHUNK; i++)
-			free(th->chunks[i].data);
+			chunk_free(th->chunks[i].data);
 		pthread_mutex_destroy(&th->mu);
 		pthread_cond_destroy(&th->cv);
 		free(th);
@@ -458,7 +494,7 @@ static void thread_stop(struct arc_reader *r)
 	free(th->src.zin);
 	free(th->src.marks);
 	for (int i = 0; i < NCHUNK; i++) {
-		free(th->chunks[i].data);
+		chunk_free(th->chunks[i].data);
 		free(th->chunks[i].marks);
 	}
 	pthread_mutex_destroy(&th->mu);
@@ -1077,5 +1113,6 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 		base += v[i].size;
 	}
 	arc_files_free(v, n);
+	arc_pool_release();
 	return rp->t.rc;
 }

@@ -116,6 +116,8 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len);
 /* The frame start to resume at for a checkpoint at r->line_end. */
 void arc_frame_of(const struct arc_reader *r, uint64_t *z, uint64_t *u);
 void arc_close(struct arc_reader *r);
+/* Free the decoding buffers arc_close() keeps for the next file. */
+void arc_pool_release(void);
 
 /*
  * Expand paths (files and directories of *.ndjson, *.json, *.jsonl and

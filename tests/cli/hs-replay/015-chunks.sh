@@ -1,5 +1,5 @@
 #!/bin/sh
-# A zstd archive of many 4 MiB decoding chunks: lines straddling chunk
+# A zstd archive of many 1 MiB decoding chunks: lines straddling chunk
 # boundaries, a 5 MB event longer than a chunk, and spans of unchanged
 # lines written straight from the chunks all come out byte-identical; a
 # line over --max-event-size is dead-lettered whatever chunk holds it.
