@@ -1,4 +1,6 @@
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,14 +299,297 @@ int hs_jq_same(jv v, const struct hs_json_doc *d, uint32_t i,
 	return same(v, d, i, scratch);
 }
 
+/*
+ * At a power of two the doubles below are twice as dense as above, so the
+ * nearest 16-digit decimal can fall just outside (below) while the next
+ * one up reads back: dtoa takes that one.  buf holds "%.15e" of d; when
+ * its last digit plus one reads back as d, buf is rewritten to it and 1
+ * is returned.
+ */
+static int up_one(char *buf, double d)
+{
+	char alt[40], *e = strchr(buf, 'e'), *p;
+	int ex = (int)strtol(e + 1, NULL, 10);
+
+	memcpy(alt, buf, (size_t)(e - buf));
+	for (p = alt + (e - buf) - 1; p >= alt; p--) {
+		if (*p == '.')
+			continue;
+		if (*p != '9') {
+			(*p)++;
+			break;
+		}
+		*p = '0';
+	}
+	if (p < alt) { /* 9.99...9 became 0.00...0: 1.00...0 one power up */
+		alt[0] = '1';
+		ex++;
+	}
+	snprintf(alt + (e - buf), sizeof(alt) - (size_t)(e - buf), "e%d", ex);
+	if (strtod(alt, NULL) != d)
+		return 0;
+	memcpy(buf, alt, sizeof(alt));
+	return 1;
+}
+
+/*
+ * Shortest digits that read back as d (finite, nonzero, not negative):
+ * at most 17, in digits[], NUL-ended, no trailing zeros; returns the
+ * decimal point position as dtoa() reports it (value = 0.DIGITS * 10^pt).
+ * The correctly rounded 15-digit form is the shortest whenever anything
+ * of 15 digits or fewer reads back (a double's error is below half a unit
+ * of the 15th digit); past that, 16 and then 17 digits, each the nearest
+ * of its length, as dtoa's mode 0 chooses.  (Subnormals hold fewer
+ * digits, so for them every length is tried.)
+ */
+static int shortest(double d, char *digits)
+{
+	char buf[40], *p, *e;
+	int n = 0, ex, prec;
+
+	/* Subnormals carry fewer digits: search from one digit up. */
+	for (prec = d < DBL_MIN ? 0 : 14; prec < 16; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+		if (prec == 15 && up_one(buf, d))
+			break;
+	}
+	if (prec == 16)
+		snprintf(buf, sizeof(buf), "%.16e", d);
+	e = strchr(buf, 'e');
+	for (p = buf; p < e; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	ex = (int)strtol(e + 1, NULL, 10);
+	return ex + 1;
+}
+
+/*
+ * A number as jq 1.6 prints it (jvp_dtoa_fmt over the shortest digits):
+ * NaN as null, infinities as +-DBL_MAX, plain notation unless the point
+ * is 4 or more places left of the digits or more than 15 zeros would
+ * follow them, then d.ddde+XX with at least two exponent digits.
+ */
+static void dump_num(double d, struct hs_buf *out)
+{
+	char digits[24], tmp[48], *w = tmp;
+	int nd, pt;
+
+	if (d != d) {
+		hs_buf_add(out, "null", 4);
+		return;
+	}
+	if (d > DBL_MAX)
+		d = DBL_MAX;
+	if (d < -DBL_MAX)
+		d = -DBL_MAX;
+	if (signbit(d)) {
+		*w++ = '-';
+		d = -d;
+	}
+	if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+		/* Integers below 2^53: the exact digits are the shortest. */
+		uint64_t u = (uint64_t)d;
+		char rev[24];
+		int k = 0;
+
+		do
+			rev[k++] = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		while (k)
+			*w++ = rev[--k];
+		hs_buf_add(out, tmp, (size_t)(w - tmp));
+		return;
+	}
+	pt = shortest(d, digits);
+	nd = (int)strlen(digits);
+	if (pt <= -4 || pt > nd + 15) {
+		int ex = pt - 1, k = 0;
+		char rev[8];
+
+		*w++ = digits[0];
+		if (nd > 1) {
+			*w++ = '.';
+			memcpy(w, digits + 1, (size_t)nd - 1);
+			w += nd - 1;
+		}
+		*w++ = 'e';
+		*w++ = ex < 0 ? '-' : '+';
+		if (ex < 0)
+			ex = -ex;
+		do
+			rev[k++] = (char)('0' + ex % 10);
+		while ((ex /= 10) != 0);
+		if (k < 2)
+			rev[k++] = '0';
+		while (k)
+			*w++ = rev[--k];
+	} else if (pt <= 0) {
+		*w++ = '0';
+		*w++ = '.';
+		for (; pt < 0; pt++)
+			*w++ = '0';
+		memcpy(w, digits, (size_t)nd);
+		w += nd;
+	} else {
+		for (int k = 0; k < nd; k++) {
+			*w++ = digits[k];
+			if (k + 1 == pt && k + 1 < nd)
+				*w++ = '.';
+		}
+		for (; pt > nd; pt--)
+			*w++ = '0';
+	}
+	hs_buf_add(out, tmp, (size_t)(w - tmp));
+}
+
+/*
+ * A string as jq prints it: '"' and '\\' escaped, \b \t \n \f \r by
+ * name, other controls and DEL as \u00XX in lowercase hex, everything
+ * else (a jv string is always valid UTF-8) as it is, "/" included.
+ */
+static void dump_str(const char *s, size_t n, struct hs_buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t from = 0;
+
+	hs_buf_grow(out, n + 2);
+	out->data[out->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		esc[0] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = (char)c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		hs_buf_add(out, s + from, i - from);
+		hs_buf_add(out, esc, elen);
+		from = i + 1;
+	}
+	hs_buf_add(out, s + from, n - from);
+	hs_buf_addc(out, '"');
+}
+
+static void dump_jv_str(jv v, struct hs_buf *out)
+{
+	dump_str(jv_string_value(v),
+	         (size_t)jv_string_length_bytes(jv_copy(v)), out);
+}
+
+/* Past this depth, libjq's own printer (recursive too) takes over. */
+#define DUMP_DEPTH 512
+
+/* v is not consumed; returns -1 only when too deep (out then undefined). */
+static int dump(jv v, struct hs_buf *out, int depth)
+{
+	int n, first = 1;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_NULL:
+		hs_buf_add(out, "null", 4);
+		return 0;
+	case JV_KIND_FALSE:
+		hs_buf_add(out, "false", 5);
+		return 0;
+	case JV_KIND_TRUE:
+		hs_buf_add(out, "true", 4);
+		return 0;
+	case JV_KIND_NUMBER:
+		dump_num(jv_number_value(v), out);
+		return 0;
+	case JV_KIND_STRING:
+		dump_jv_str(v, out);
+		return 0;
+	default:
+		break;
+	}
+	if (depth >= DUMP_DEPTH)
+		return -1;
+	if (jv_get_kind(v) == JV_KIND_ARRAY) {
+		n = jv_array_length(jv_copy(v));
+		hs_buf_addc(out, '[');
+		for (int i = 0; i < n; i++) {
+			jv el = jv_array_get(jv_copy(v), i);
+			int r;
+
+			if (i)
+				hs_buf_addc(out, ',');
+			r = dump(el, out, depth + 1);
+			jv_free(el);
+			if (r < 0)
+				return -1;
+		}
+		hs_buf_addc(out, ']');
+		return 0;
+	}
+	/* Objects in insertion order, as jq -c without -S. */
+	hs_buf_addc(out, '{');
+	for (int it = jv_object_iter(v); jv_object_iter_valid(v, it);
+	     it = jv_object_iter_next(v, it)) {
+		jv key = jv_object_iter_key(v, it);
+		jv val = jv_object_iter_value(v, it);
+		int r;
+
+		if (!first)
+			hs_buf_addc(out, ',');
+		first = 0;
+		dump_jv_str(key, out);
+		hs_buf_addc(out, ':');
+		r = dump(val, out, depth + 1);
+		jv_free(key);
+		jv_free(val);
+		if (r < 0)
+			return -1;
+	}
+	hs_buf_addc(out, '}');
+	return 0;
+}
+
 int hs_jq_dump(jv v, struct hs_buf *out)
 {
+	size_t at = out->len;
 	jv s;
 
 	if (!jv_is_valid(v)) {
 		jv_free(v);
 		return -1;
 	}
+	if (dump(v, out, 0) == 0) {
+		jv_free(v);
+		return 0;
+	}
+	hs_buf_setlen(out, at);
 	s = jv_dump_string(v, 0);
 	hs_buf_add(out, jv_string_value(s),
 	           (size_t)jv_string_length_bytes(jv_copy(s)));

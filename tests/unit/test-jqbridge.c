@@ -4,6 +4,8 @@
  * Also times both conversions on EventBridge-shaped events and prints the
  * figures as TAP comments.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,108 @@ static int same_as(const char *in, const char *prog_out)
 	jv_free(v);
 	hs_json_doc_release(&d);
 	return r;
+}
+
+/* Our printer against libjq's jv_dump_string() (what jq -c prints). */
+static int dump_agrees(jv v, struct hs_buf *out)
+{
+	jv s = jv_dump_string(jv_copy(v), 0);
+	int ok;
+
+	hs_buf_reset(out);
+	hs_jq_dump(v, out);
+	ok = strcmp(out->data, jv_string_value(s)) == 0;
+	if (!ok)
+		printf("# ours %s, libjq %s\n", out->data, jv_string_value(s));
+	jv_free(s);
+	return ok;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/*
+ * Doubles of every shape: random bit patterns, every power of two (where
+ * the gap below is half the gap above), powers of ten and their
+ * neighbours, integers around 2^53, short decimals and subnormals.
+ */
+static void check_dump_numbers(struct hs_buf *out)
+{
+	int bad = 0, n = 0;
+	double x;
+
+	for (int i = 0; i < 200000; i++, n++) {
+		uint64_t u = rng();
+
+		memcpy(&x, &u, sizeof(x));
+		bad += !dump_agrees(jv_number(x), out);
+	}
+	for (int e = -1074; e <= 1023; e++, n += 3) {
+		x = ldexp(1.0, e);
+		bad += !dump_agrees(jv_number(x), out);
+		bad += !dump_agrees(jv_number(nextafter(x, 0)), out);
+		bad += !dump_agrees(jv_number(-nextafter(x, INFINITY)), out);
+	}
+	for (int e = -330; e <= 310; e++, n += 3) {
+		char lit[32];
+
+		snprintf(lit, sizeof(lit), "1e%d", e);
+		x = strtod(lit, NULL);
+		bad += !dump_agrees(jv_number(x), out);
+		bad += !dump_agrees(jv_number(nextafter(x, 0)), out);
+		bad += !dump_agrees(jv_number(nextafter(x, INFINITY)), out);
+	}
+	for (int i = 0; i < 100000; i++, n += 2) {
+		char lit[48];
+
+		snprintf(lit, sizeof(lit), "%llu.%02llue%d",
+		         (unsigned long long)(rng() % 100000000),
+		         (unsigned long long)(rng() % 100),
+		         (int)(rng() % 50) - 25);
+		bad += !dump_agrees(jv_number(strtod(lit, NULL)), out);
+		x = (double)(int64_t)(rng() >> (rng() % 64)) *
+		    (rng() % 2 ? 1 : -1);
+		bad += !dump_agrees(jv_number(x), out);
+	}
+	bad += !dump_agrees(jv_number(0.0), out);
+	bad += !dump_agrees(jv_number(-0.0), out);
+	bad += !dump_agrees(jv_number(NAN), out);
+	bad += !dump_agrees(jv_number(INFINITY), out);
+	bad += !dump_agrees(jv_number(-INFINITY), out);
+	bad += !dump_agrees(jv_number(9007199254740992.0), out);
+	bad += !dump_agrees(jv_number(9007199254740993.0), out);
+	bad += !dump_agrees(jv_number(4.9406564584124654e-324), out);
+	CHECK(bad == 0, "%d of %d numbers print as libjq prints them", bad,
+	      n + 8);
+}
+
+/* Strings with every byte that jq escapes, and multibyte UTF-8. */
+static void check_dump_strings(struct hs_buf *out)
+{
+	int bad = 0;
+	char s[128];
+
+	for (int c = 0; c < 128; c++) {
+		s[0] = 'a';
+		s[1] = (char)c;
+		s[2] = 'z';
+		bad += !dump_agrees(jv_string_sized(s, 3), out);
+	}
+	bad += !dump_agrees(jv_string("\xc3\xa9 / \xe6\x9d\xb1 \xf0\x9f\x98\x80 "
+	                              "\xef\xbf\xbf \xe2\x80\xa8"),
+	                    out);
+	bad += !dump_agrees(jv_string("bad \xff utf8 \xc3"), out);
+	bad += !dump_agrees(jv_parse("{\"\\u0000k\":[[],{},[{}],\"\\u001f\","
+	                             "{\"a\":{\"b\":[null,true,false]}}]}"),
+	                    out);
+	CHECK(bad == 0, "strings and containers print as libjq prints them");
 }
 
 static double now(void)
@@ -261,6 +365,17 @@ int main(void)
 		hs_jq_errmsg(e, &out);
 		CHECK(strcmp(out.data, "(not a string): {\"code\":7}") == 0,
 		      "non-string error message: %s", out.data);
+	}
+
+	check_dump_numbers(&out);
+	check_dump_strings(&out);
+	{
+		/* Deeper than our printer goes: libjq's printer takes over. */
+		jv deep = jv_number(1);
+
+		for (int i = 0; i < 600; i++)
+			deep = JV_ARRAY(deep);
+		CHECK(dump_agrees(deep, &out), "600 nested arrays print");
 	}
 
 	bench();
