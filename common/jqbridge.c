@@ -90,6 +90,63 @@ static jv str_value(const struct hs_json_doc *d, uint32_t i,
 	return jv_string_sized(scratch->data, (int)scratch->len);
 }
 
+/* A cached key: its bytes are those of the jv string it holds. */
+struct hs_jq_key {
+	uint32_t hash, len;
+	jv key; /* JV_KIND_INVALID when the slot is free */
+	const char *bytes;
+};
+
+#define KEY_SLOTS (2 * HS_JQ_KEYS_MAX)
+#define KEY_LEN_MAX 64
+
+void hs_jq_keys_release(struct hs_jq_keys *k)
+{
+	if (k->slot)
+		for (size_t i = 0; i < KEY_SLOTS; i++)
+			if (k->slot[i].bytes)
+				jv_free(k->slot[i].key);
+	free(k->slot);
+	k->slot = NULL;
+	k->n = 0;
+}
+
+/*
+ * Key node i as a jv: from the cache when it is there, else built and,
+ * when plain, short and the cache has room, remembered (FNV-1a hash,
+ * linear probing; the table is never more than half full).
+ */
+static jv key_value(const struct hs_json_doc *d, uint32_t i,
+                    struct hs_buf *scratch, struct hs_jq_keys *k)
+{
+	const char *p;
+	size_t n;
+	uint32_t h = 2166136261u;
+	struct hs_jq_key *e;
+
+	if (!k || !hs_json_str_plain(d, i, &p, &n) || n > KEY_LEN_MAX)
+		return str_value(d, i, scratch);
+	for (size_t j = 0; j < n; j++)
+		h = (h ^ (unsigned char)p[j]) * 16777619u;
+	if (!k->slot)
+		k->slot = hs_xcalloc(KEY_SLOTS, sizeof(*k->slot));
+	for (size_t at = h & (KEY_SLOTS - 1);; at = (at + 1) & (KEY_SLOTS - 1)) {
+		e = &k->slot[at];
+		if (!e->bytes)
+			break;
+		if (e->hash == h && e->len == n && memcmp(e->bytes, p, n) == 0)
+			return jv_copy(e->key);
+	}
+	if (k->n >= HS_JQ_KEYS_MAX)
+		return jv_string_sized(p, (int)n);
+	e->key = jv_string_sized(p, (int)n);
+	e->bytes = jv_string_value(e->key);
+	e->hash = h;
+	e->len = (uint32_t)n;
+	k->n++;
+	return jv_copy(e->key);
+}
+
 static jv scalar(const struct hs_json_doc *d, uint32_t i,
                  struct hs_buf *scratch)
 {
@@ -131,6 +188,12 @@ static void attach(struct frame *top, jv v)
 jv hs_jq_from_doc(const struct hs_json_doc *d, uint32_t i,
                   struct hs_buf *scratch)
 {
+	return hs_jq_from_doc_keys(d, i, scratch, NULL);
+}
+
+jv hs_jq_from_doc_keys(const struct hs_json_doc *d, uint32_t i,
+                       struct hs_buf *scratch, struct hs_jq_keys *keys)
+{
 	struct frame small[64], *st = small;
 	size_t cap = 64, n = 0;
 	uint32_t end = d->nodes[i].end;
@@ -153,7 +216,7 @@ jv hs_jq_from_doc(const struct hs_json_doc *d, uint32_t i,
 			attach(&st[n - 1], st[n].val);
 		}
 		if (st[n - 1].obj && !st[n - 1].haskey) {
-			st[n - 1].key = str_value(d, k, scratch);
+			st[n - 1].key = key_value(d, k, scratch, keys);
 			st[n - 1].haskey = 1;
 			continue;
 		}

@@ -28,11 +28,31 @@ struct hs_buf;
 struct hs_json_doc;
 
 /*
+ * Object keys already made into jv strings, for one thread to reuse across
+ * events: event keys repeat, and a key jv shared by reference costs no
+ * allocation, no UTF-8 check and no hashing (libjq caches a string's hash
+ * in the string).  Holds references to libjq strings whose reference
+ * counts are not atomic: a cache and the values built with it belong to
+ * one thread.  Bounded: past HS_JQ_KEYS_MAX keys, new keys are built
+ * afresh.  Zero-initialised is empty; hs_jq_keys_release() frees it.
+ */
+#define HS_JQ_KEYS_MAX 1024
+struct hs_jq_keys {
+	struct hs_jq_key *slot; /* open addressing, 2 * HS_JQ_KEYS_MAX */
+	size_t n;
+};
+void hs_jq_keys_release(struct hs_jq_keys *k);
+
+/*
  * Build the jv for node i of d (and its whole subtree).  scratch is used
  * to decode escaped strings (may be reused across calls; the caller
- * releases it).  Needs no recursion, so any depth the parser accepted is
- * safe.  Returns a new reference, never an invalid jv.
+ * releases it).  keys, or NULL, is a key cache (see above).  Needs no
+ * recursion, so any depth the parser accepted is safe.  Returns a new
+ * reference, never an invalid jv.
  */
+jv hs_jq_from_doc_keys(const struct hs_json_doc *d, uint32_t i,
+                       struct hs_buf *scratch, struct hs_jq_keys *keys);
+/* hs_jq_from_doc_keys() without a key cache. */
 jv hs_jq_from_doc(const struct hs_json_doc *d, uint32_t i,
                   struct hs_buf *scratch);
 

@@ -55,6 +55,7 @@ void xf_engine_release(struct xf_engine *e)
 	if (e->jq)
 		jq_teardown(&e->jq);
 	hs_json_doc_release(&e->doc);
+	hs_jq_keys_release(&e->keys);
 	hs_buf_release(&e->scratch);
 	hs_buf_release(&e->errs);
 }
@@ -179,7 +180,7 @@ static void run_jq(struct xf_engine *e, struct xf_batch *b, struct xf_ev *ev,
 	int checked = 0;
 	jv in, o;
 
-	in = hs_jq_from_doc(&e->doc, 0, &e->scratch);
+	in = hs_jq_from_doc_keys(&e->doc, 0, &e->scratch, &e->keys);
 	jq_start(e->jq, jv_copy(in), 0);
 	while (jv_is_valid(o = jq_next(e->jq))) {
 		/*

@@ -14,6 +14,7 @@
 #include <jq.h>
 
 #include "buf.h"
+#include "jqbridge.h"
 #include "json.h"
 
 struct hs_inputxform;
@@ -60,6 +61,7 @@ struct xf_engine {
 	jq_state *jq;
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
+	struct hs_jq_keys keys; /* event keys as jv strings, this thread's */
 	struct hs_buf errs; /* messages from jq's error callback */
 };
 
