@@ -105,12 +105,6 @@ int parse_offset(struct consumer *c, const char *spec, char *errbuf,
 /* The partition entry for topic/partition, created on first use. */
 struct part *part_get(struct consumer *c, const char *topic, int32_t partition);
 
-/* Set a property; -1 with errbuf on an unknown key or bad value. */
-int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf,
-             size_t errlen);
-/* Apply every key=value line of a properties file (-F). */
-int conf_file(rd_kafka_conf_t *conf, const char *path, char *errbuf,
-              size_t errlen);
 
 /* Wire callbacks into conf and create the consumer (takes conf). */
 int consumer_new(struct consumer *c, rd_kafka_conf_t *conf, char *errbuf,

@@ -106,58 +106,6 @@ struct part *part_get(struct consumer *c, const char *topic, int32_t partition)
 	return &t->parts[partition];
 }
 
-int conf_set(rd_kafka_conf_t *conf, const char *kv, char *errbuf, size_t errlen)
-{
-	const char *eq = strchr(kv, '=');
-	char key[256], err[256];
-
-	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
-		return hs_seterr(errbuf, errlen,
-		                 "property '%s' is not key=value", kv);
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = '\0';
-	if (rd_kafka_conf_set(conf, key, eq + 1, err, sizeof(err)) !=
-	    RD_KAFKA_CONF_OK)
-		return hs_seterr(errbuf, errlen, "%s", err);
-	return 0;
-}
-
-int conf_file(rd_kafka_conf_t *conf, const char *path, char *errbuf,
-              size_t errlen)
-{
-	FILE *fp = fopen(path, "r");
-	char line[4096], err[512];
-	unsigned lineno = 0;
-	int rc = 0;
-
-	if (!fp)
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
-		                 strerror(errno));
-	while (fgets(line, sizeof(line), fp)) {
-		char *p = line, *e;
-
-		lineno++;
-		e = p + strlen(p);
-		while (e > p && (e[-1] == '\n' || e[-1] == '\r' ||
-		                 e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (conf_set(conf, p, err, sizeof(err)) < 0) {
-			rc = hs_seterr(errbuf, errlen, "%s:%u: %s", path,
-			               lineno, err);
-			break;
-		}
-	}
-	if (rc == 0 && ferror(fp))
-		rc = hs_seterr(errbuf, errlen, "cannot read '%s': %s", path,
-		               strerror(errno));
-	fclose(fp);
-	return rc;
-}
-
 static void mark(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
                  int assigned)
 {
