@@ -130,7 +130,8 @@ static jv key_value(const struct hs_json_doc *d, uint32_t i,
 		h = (h ^ (unsigned char)p[j]) * 16777619u;
 	if (!k->slot)
 		k->slot = hs_xcalloc(KEY_SLOTS, sizeof(*k->slot));
-	for (size_t at = h & (KEY_SLOTS - 1);; at = (at + 1) & (KEY_SLOTS - 1)) {
+	for (size_t at = h & (KEY_SLOTS - 1);;
+	     at = (at + 1) & (KEY_SLOTS - 1)) {
 		e = &k->slot[at];
 		if (!e->bytes)
 			break;
@@ -566,8 +567,8 @@ static void dump_str(const char *s, size_t n, struct hs_buf *out)
 
 static void dump_jv_str(jv v, struct hs_buf *out)
 {
-	dump_str(jv_string_value(v),
-	         (size_t)jv_string_length_bytes(jv_copy(v)), out);
+	dump_str(jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)),
+	         out);
 }
 
 /* Past this depth, libjq's own printer (recursive too) takes over. */

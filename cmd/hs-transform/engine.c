@@ -27,6 +27,23 @@ static void on_jq_error(void *ctx, jv msg)
 	jv_free(msg);
 }
 
+/*
+ * A deep copy of v (not consumed) sharing nothing with it.  libjq's
+ * reference counts are plain integers, so a value two engines hold (the
+ * --arg values compiled into each program) would be counted from two
+ * threads at once; each engine gets its own.  Printing and parsing back
+ * is exact: libjq prints each number with the digits that read back.
+ */
+static jv private_copy(jv v)
+{
+	jv text = jv_dump_string(jv_copy(v), 0);
+	jv r = jv_parse_sized(jv_string_value(text),
+	                      jv_string_length_bytes(jv_copy(text)));
+
+	jv_free(text);
+	return r;
+}
+
 int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 {
 	memset(e, 0, sizeof(*e));
@@ -43,9 +60,10 @@ int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 		return -1;
 	}
 	jq_set_error_cb(e->jq, on_jq_error, e);
-	jq_set_attr(e->jq, jv_string("JQ_LIBRARY_PATH"), jv_copy(c->libdirs));
+	jq_set_attr(e->jq, jv_string("JQ_LIBRARY_PATH"),
+	            private_copy(c->libdirs));
 	jq_set_attr(e->jq, jv_string("PROGRAM_ORIGIN"), jv_string(c->origin));
-	if (!jq_compile_args(e->jq, c->program, jv_copy(c->args)))
+	if (!jq_compile_args(e->jq, c->program, private_copy(c->args)))
 		return -1;
 	return 0;
 }

@@ -62,7 +62,7 @@ struct xf_engine {
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
 	struct hs_jq_keys keys; /* event keys as jv strings, this thread's */
-	struct hs_buf errs; /* messages from jq's error callback */
+	struct hs_buf errs;     /* messages from jq's error callback */
 };
 
 /*

@@ -200,9 +200,10 @@ static void check_dump_strings(struct hs_buf *out)
 		s[2] = 'z';
 		bad += !dump_agrees(jv_string_sized(s, 3), out);
 	}
-	bad += !dump_agrees(jv_string("\xc3\xa9 / \xe6\x9d\xb1 \xf0\x9f\x98\x80 "
-	                              "\xef\xbf\xbf \xe2\x80\xa8"),
-	                    out);
+	bad +=
+	    !dump_agrees(jv_string("\xc3\xa9 / \xe6\x9d\xb1 \xf0\x9f\x98\x80 "
+	                           "\xef\xbf\xbf \xe2\x80\xa8"),
+	                 out);
 	bad += !dump_agrees(jv_string("bad \xff utf8 \xc3"), out);
 	bad += !dump_agrees(jv_parse("{\"\\u0000k\":[[],{},[{}],\"\\u001f\","
 	                             "{\"a\":{\"b\":[null,true,false]}}]}"),
@@ -285,8 +286,7 @@ int main(void)
 		CHECK(hs_json_parse(&d, deep, 2 * depth) == 0,
 		      "deep array parses");
 		jv v = hs_jq_from_doc(&d, 0, &scratch);
-		CHECK(jv_get_kind(v) == JV_KIND_ARRAY,
-		      "deep array converts");
+		CHECK(jv_get_kind(v) == JV_KIND_ARRAY, "deep array converts");
 		jv_free(v);
 		hs_json_doc_release(&d);
 		free(deep);
