@@ -55,10 +55,42 @@ struct xf_batch {
 	int done; /* set by the worker under the pool's lock */
 };
 
+/* A program answered on the tape without libjq (fast.c). */
+enum xf_fast_kind {
+	XF_FAST_NONE,
+	XF_FAST_IDENTITY,
+	XF_FAST_TRUTHY,
+	XF_FAST_EQ,
+	XF_FAST_NE
+};
+struct xf_fast {
+	enum xf_fast_kind kind;
+	struct xf_fast_step {
+		char *key;
+		size_t len;
+	} * steps;
+	size_t nsteps;
+	enum hs_json_type lit_type;
+	char *lit_str;
+	size_t lit_len;
+	double lit_num;
+};
+
+/* Recognise program (NULL: none); f->kind is XF_FAST_NONE if not. */
+void xf_fast_compile(struct xf_fast *f, const char *program);
+void xf_fast_release(struct xf_fast *f);
+/*
+ * For a recognised program and a parsed event: 1 if libjq would output
+ * the input value unchanged, 0 if nothing, -1 if libjq must run (it
+ * would raise an error, worded by libjq).
+ */
+int xf_fast_eval(const struct xf_fast *f, const struct hs_json_doc *d);
+
 /* One worker's private state. */
 struct xf_engine {
 	const struct xf_conf *conf;
 	jq_state *jq;
+	struct xf_fast fast;
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
 	struct hs_jq_keys keys; /* event keys as jv strings, this thread's */
