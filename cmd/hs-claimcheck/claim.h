@@ -34,6 +34,13 @@ struct claim_slot {
 	struct hs_buf held;      /* later lines waiting for it, '\n'-ended */
 	const char *file;        /* input position, for a dead letter */
 	uint64_t lineno;
+	/* get: obj receives the fetched bytes, out holds the event with the
+	 * object's place cut out at ref_off, pre the event as it came; the
+	 * object is checked against these before it goes in. */
+	char key[256];
+	char sum[65]; /* HS_SHA256_HEXLEN + 1; "" when there is none */
+	int64_t want; /* original bytes (zstd), -1 unknown */
+	int zstd;
 };
 
 struct claim {
@@ -55,7 +62,8 @@ struct claim {
 	struct hs_buf obj, line, tmp; /* scratch, reused */
 	int tempfail; /* a store failure worth retrying later happened */
 
-	/* put: pending events in input order, a ring of parallel slots. */
+	/* put and get: pending events in input order, a ring of parallel
+	 * slots. */
 	struct claim_slot slots[CLAIM_MAX_PARALLEL];
 	int parallel, head, npend;
 	size_t held_bytes;
@@ -72,9 +80,13 @@ void claim_put(struct claim *c, struct hs_tool *t, const char *line,
 /* put: finish every pending event, in order (end of input, idle input,
  * a stop signal). */
 void claim_put_drain(struct claim *c, struct hs_tool *t);
-/* get: restore (or with refs_only check) references; one event. */
+/* get: restore (or with refs_only check) references; one event, ended
+ * on t now or, while fetches are in flight (up to c->parallel), later
+ * and in input order. */
 void claim_get(struct claim *c, struct hs_tool *t, const char *line,
                size_t len);
+/* get: finish every pending event, in order. */
+void claim_get_drain(struct claim *c, struct hs_tool *t);
 /* gc: remove objects older than c->older_than from c->stores[0].
  * Returns an exit status. */
 int claim_gc(struct claim *c, int verbose);

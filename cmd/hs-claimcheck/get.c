@@ -5,6 +5,7 @@
  * to the recorded SHA-256 before they replace the reference.
  */
 #define _GNU_SOURCE /* memmem */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,55 +284,89 @@ static void fail_fetch(struct claim *c, struct hs_tool *t, int r,
 	               NULL, "%s", err);
 }
 
-/* Fetch, decode and verify the object into c->obj.  0 or -1 (rejected). */
-static int fetch(struct claim *c, struct hs_tool *t, const struct ref *r)
-{
-	char err[512] = "", got[HS_SHA256_HEXLEN + 1];
-	struct hs_buf *raw = r->zstd ? &c->tmp : &c->obj;
-	int rc;
+/* A pending event's dead letter: its own line and input position. */
+static void reject_slot(struct claim *c, struct hs_tool *t,
+                        const struct claim_slot *sl, const char *reason,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-	hs_buf_reset(&c->tmp);
-	hs_buf_reset(&c->obj);
-	rc = hs_store_get(r->s, r->key, raw, err, sizeof(err));
-	if (rc != HS_STORE_OK) {
-		fail_fetch(c, t, rc, err);
-		return -1;
-	}
-	if (r->zstd) {
+static void reject_slot(struct claim *c, struct hs_tool *t,
+                        const struct claim_slot *sl, const char *reason,
+                        const char *fmt, ...)
+{
+	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
+	char msg[700];
+	va_list ap;
+
+	(void)c;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r.reason = reason;
+	r.message = msg;
+	r.file = sl->file;
+	r.line = sl->lineno;
+	r.event = sl->pre.data;
+	r.event_len = sl->pre.len;
+	r.event_is_json = 1;
+	hs_tool_reject_rec(t, &r);
+}
+
+/*
+ * The fetched bytes of slot sl (in sl->obj), decoded and verified: the
+ * object itself, sl->obj or c->obj.  NULL when the event was
+ * dead-lettered.
+ */
+static const struct hs_buf *check_object(struct claim *c, struct hs_tool *t,
+                                         struct claim_slot *sl)
+{
+	char got[HS_SHA256_HEXLEN + 1];
+	const struct hs_buf *obj = &sl->obj;
+
+	if (sl->zstd) {
 		unsigned long long fs =
-		    ZSTD_getFrameContentSize(raw->data, raw->len);
-		if (fs != (unsigned long long)r->size) {
-			hs_tool_reject(
-			    t, "claim_corrupt", NULL,
+		    ZSTD_getFrameContentSize(sl->obj.data, sl->obj.len);
+		if (fs != (unsigned long long)sl->want) {
+			reject_slot(
+			    c, t, sl, "claim_corrupt",
 			    "object '%s' is not a zstd frame of %lld bytes",
-			    r->key, (long long)r->size);
-			return -1;
+			    sl->key, (long long)sl->want);
+			return NULL;
 		}
-		hs_buf_grow(&c->obj, (size_t)r->size);
-		size_t n = ZSTD_decompressDCtx(
-		    c->dctx, c->obj.data, (size_t)r->size, raw->data, raw->len);
-		if (ZSTD_isError(n) || n != (size_t)r->size) {
-			hs_tool_reject(t, "claim_corrupt", NULL,
-			               "object '%s' does not decompress: %s",
-			               r->key,
-			               ZSTD_isError(n) ? ZSTD_getErrorName(n)
-			                               : "wrong size");
-			return -1;
+		hs_buf_reset(&c->obj);
+		hs_buf_grow(&c->obj, (size_t)sl->want);
+		size_t n =
+		    ZSTD_decompressDCtx(c->dctx, c->obj.data, (size_t)sl->want,
+		                        sl->obj.data, sl->obj.len);
+		if (ZSTD_isError(n) || n != (size_t)sl->want) {
+			reject_slot(c, t, sl, "claim_corrupt",
+			            "object '%s' does not decompress: %s",
+			            sl->key,
+			            ZSTD_isError(n) ? ZSTD_getErrorName(n)
+			                            : "wrong size");
+			return NULL;
 		}
 		hs_buf_setlen(&c->obj, n);
+		obj = &c->obj;
 	}
-	if (r->sum[0] != '\0') {
-		if (hs_sha256_hexof(c->obj.data, c->obj.len, got) < 0 ||
-		    strcmp(got, r->sum) != 0) {
-			hs_tool_reject(
-			    t, "claim_corrupt", NULL,
-			    "object '%s' has sha256 %s, the reference "
-			    "says %s",
-			    r->key, got, r->sum);
-			return -1;
+	if (sl->sum[0] != '\0') {
+		if (hs_sha256_hexof(obj->data, obj->len, got) < 0 ||
+		    strcmp(got, sl->sum) != 0) {
+			reject_slot(c, t, sl, "claim_corrupt",
+			            "object '%s' has sha256 %s, the reference "
+			            "says %s",
+			            sl->key, got, sl->sum);
+			return NULL;
 		}
 	}
-	return 0;
+	/* An object written by another client could hold a newline, which
+	 * would split the event in two. */
+	if (memchr(obj->data, '\n', obj->len) != NULL) {
+		reject_slot(c, t, sl, "claim_invalid",
+		            "object '%s' holds a newline", sl->key);
+		return NULL;
+	}
+	return obj;
 }
 
 static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
@@ -347,14 +382,26 @@ static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
 }
 
 /*
- * The event with "data": and the object in place of the dataref member,
- * and the hsclaim member removed with one comma, into c->line: the
- * inverse of what put wrote.
+ * The event with the object's place cut out, into out, the object to go
+ * at *split: for CloudEvents the "data": member takes the dataref
+ * member's place and the hsclaim member goes with one comma, the inverse
+ * of what put wrote; otherwise the object replaces the reference node.
  */
-static void ce_restore(struct claim *c, const struct ref *r, const char *line,
-                       size_t len)
+static void cut(struct claim *c, const struct ref *r, const char *line,
+                size_t len, struct hs_buf *out, size_t *split)
 {
 	const struct hs_json_doc *d = &c->doc;
+
+	hs_buf_reset(out);
+	if (c->format != FORMAT_CLOUDEVENTS) {
+		const struct hs_json_node *nd = &d->nodes[r->node];
+
+		hs_buf_add(out, line, nd->off);
+		*split = out->len;
+		hs_buf_add(out, line + nd->off + nd->len,
+		           len - nd->off - nd->len);
+		return;
+	}
 	const struct hs_json_node *dv = &d->nodes[r->dr],
 	                          *hv = &d->nodes[r->hc];
 	size_t a0 = d->nodes[r->dr - 1].off, a1 = dv->off + dv->len;
@@ -373,20 +420,128 @@ static void ce_restore(struct claim *c, const struct ref *r, const char *line,
 		}
 		prev = k + 1;
 	}
-	hs_buf_reset(&c->line);
 	if (a0 < b0) {
-		hs_buf_add(&c->line, line, a0);
-		hs_buf_adds(&c->line, "\"data\":");
-		hs_buf_add(&c->line, c->obj.data, c->obj.len);
-		hs_buf_add(&c->line, line + a1, b0 - a1);
-		hs_buf_add(&c->line, line + b1, len - b1);
+		hs_buf_add(out, line, a0);
+		hs_buf_adds(out, "\"data\":");
+		*split = out->len;
+		hs_buf_add(out, line + a1, b0 - a1);
+		hs_buf_add(out, line + b1, len - b1);
 	} else {
-		hs_buf_add(&c->line, line, b0);
-		hs_buf_add(&c->line, line + b1, a0 - b1);
-		hs_buf_adds(&c->line, "\"data\":");
-		hs_buf_add(&c->line, c->obj.data, c->obj.len);
-		hs_buf_add(&c->line, line + a1, len - a1);
+		hs_buf_add(out, line, b0);
+		hs_buf_add(out, line + b1, a0 - b1);
+		hs_buf_adds(out, "\"data\":");
+		*split = out->len;
+		hs_buf_add(out, line + a1, len - a1);
 	}
+}
+
+/* Write the lines that waited behind a slot, each an event of its own. */
+static void release_held(struct claim *c, struct hs_tool *t,
+                         struct claim_slot *sl)
+{
+	const char *p = sl->held.data, *end = p + sl->held.len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		hs_tool_emit(t, p, (size_t)(nl - p));
+		hs_tool_done(t, HS_END_OUT);
+		p = nl + 1;
+	}
+	c->held_bytes -= sl->held.len;
+	hs_buf_reset(&sl->held);
+}
+
+/*
+ * Finish the oldest pending event: wait for its object (the other
+ * fetches move on meanwhile), verify it and write the event restored, or
+ * dead-letter it; then the events that waited behind it.
+ */
+static void finish_head(struct claim *c, struct hs_tool *t)
+{
+	struct claim_slot *sl = &c->slots[c->head];
+	const struct hs_buf *obj;
+	char err[512] = "";
+	int rc = hs_store_op_wait(sl->op, NULL, err, sizeof(err));
+
+	hs_store_op_free(sl->op);
+	sl->op = NULL;
+	if (rc != HS_STORE_OK) {
+		if (rc == HS_STORE_TEMP)
+			c->tempfail = 1;
+		reject_slot(c, t, sl,
+		            rc == HS_STORE_NOTFOUND ? "claim_missing"
+		            : rc == HS_STORE_TEMP   ? "store_unavailable"
+		                                    : "store_error",
+		            "%s", err);
+	} else if ((obj = check_object(c, t, sl)) != NULL) {
+		c->restored++;
+		c->bytes_orig += obj->len;
+		hs_buf_reset(&c->line);
+		hs_buf_grow(&c->line, sl->out.len + obj->len);
+		hs_buf_add(&c->line, sl->out.data, sl->ref_off);
+		hs_buf_add(&c->line, obj->data, obj->len);
+		hs_buf_add(&c->line, sl->out.data + sl->ref_off,
+		           sl->out.len - sl->ref_off);
+		hs_tool_emit(t, c->line.data, c->line.len);
+		hs_tool_done(t, HS_END_OUT);
+	}
+	release_held(c, t, sl);
+	c->head = (c->head + 1) % c->parallel;
+	c->npend--;
+}
+
+void claim_get_drain(struct claim *c, struct hs_tool *t)
+{
+	while (c->npend > 0)
+		finish_head(c, t);
+}
+
+/* An event to write as it is: now, or behind the pending ones. */
+static void pass(struct claim *c, struct hs_tool *t, const char *line,
+                 size_t len)
+{
+	int tail;
+
+	if (c->npend == 0) {
+		hs_tool_pass(t, line, len);
+		return;
+	}
+	tail = (c->head + c->npend - 1) % c->parallel;
+	hs_buf_add(&c->slots[tail].held, line, len);
+	hs_buf_addc(&c->slots[tail].held, '\n');
+	c->held_bytes += len + 1;
+	while (c->held_bytes > CLAIM_HELD_MAX && c->npend > 0)
+		finish_head(c, t);
+}
+
+/*
+ * Start fetching r's object into a slot of the ring; the event is
+ * written by finish_head() once the object is there and verified.  Up to
+ * c->parallel fetches travel at once (S3); finished ones at the head are
+ * written straight away (file: stores finish at once).
+ */
+static void start(struct claim *c, struct hs_tool *t, const struct ref *r,
+                  const char *line, size_t len)
+{
+	struct claim_slot *sl;
+
+	if (c->npend == c->parallel)
+		finish_head(c, t);
+	sl = &c->slots[(c->head + c->npend) % c->parallel];
+	cut(c, r, line, len, &sl->out, &sl->ref_off);
+	hs_buf_reset(&sl->pre);
+	hs_buf_add(&sl->pre, line, len);
+	memcpy(sl->key, r->key, sizeof(sl->key));
+	memcpy(sl->sum, r->sum, sizeof(sl->sum));
+	sl->want = r->size;
+	sl->zstd = r->zstd;
+	sl->file = t->in.name;
+	sl->lineno = t->in.lineno;
+	hs_buf_reset(&sl->obj);
+	sl->op = hs_store_get_start(r->s, r->key, &sl->obj);
+	c->npend++;
+	while (c->npend > 0 && hs_store_op_done(c->slots[c->head].op))
+		finish_head(c, t);
 }
 
 void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
@@ -400,7 +555,7 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 
 	/* Most events carry no reference: pass them without a parse. */
 	if (memmem(line, len, tag, strlen(tag)) == NULL) {
-		hs_tool_pass(t, line, len);
+		pass(c, t, line, len);
 		return;
 	}
 	if (hs_json_parse(&c->doc, line, len) < 0) {
@@ -415,39 +570,15 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	if (found < 0)
 		return;
 	if (found == 0) {
-		hs_tool_pass(t, line, len);
+		pass(c, t, line, len);
 		return;
 	}
 	if (c->refs_only) {
 		if (exists(c, t, &r) == 0) {
 			c->checked++;
-			hs_tool_pass(t, line, len);
+			pass(c, t, line, len);
 		}
 		return;
 	}
-	if (fetch(c, t, &r) < 0)
-		return;
-	/* An object written by another client could hold a newline, which
-	 * would split the event in two. */
-	if (memchr(c->obj.data, '\n', c->obj.len) != NULL) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "object '%s' holds a newline", r.key);
-		return;
-	}
-	c->restored++;
-	c->bytes_orig += c->obj.len;
-
-	if (c->format == FORMAT_CLOUDEVENTS) {
-		ce_restore(c, &r, line, len);
-		hs_tool_emit(t, c->line.data, c->line.len);
-		hs_tool_done(t, HS_END_OUT);
-		return;
-	}
-	const struct hs_json_node *nd = &c->doc.nodes[r.node];
-	hs_buf_reset(&c->line);
-	hs_buf_add(&c->line, line, nd->off);
-	hs_buf_add(&c->line, c->obj.data, c->obj.len);
-	hs_buf_add(&c->line, line + nd->off + nd->len, len - nd->off - nd->len);
-	hs_tool_emit(t, c->line.data, c->line.len);
-	hs_tool_done(t, HS_END_OUT);
+	start(c, t, &r, line, len);
 }

@@ -247,6 +247,7 @@ static int open_stores(struct claim *c, struct cfg *g)
 struct idle {
 	struct claim *c;
 	struct hs_tool *t;
+	int put;
 };
 
 /* Input went quiet: pending events must not wait for the next one. */
@@ -254,7 +255,10 @@ static void on_idle(void *ctx)
 {
 	struct idle *i = ctx;
 
-	claim_put_drain(i->c, i->t);
+	if (i->put)
+		claim_put_drain(i->c, i->t);
+	else
+		claim_get_drain(i->c, i->t);
 	hs_tool_flush(i->t);
 	hs_stats_tick(&i->t->stats);
 }
@@ -263,19 +267,17 @@ static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
                       char **files, int nfiles)
 {
 	struct hs_tool t;
-	struct idle idle = {c, &t};
 	struct hs_buf extra = HS_BUF_INIT;
 	const char *line;
 	size_t len;
 	int put = strcmp(g->mode, "put") == 0, rc;
+	struct idle idle = {c, &t, put};
 
 	if (hs_tool_start(&t, opts, files, nfiles) < 0)
 		return hs_tool_finish(&t, NULL);
 	c->doc.max_depth = opts->max_depth;
-	if (put) {
-		t.in.idle = on_idle;
-		t.in.idle_ctx = &idle;
-	}
+	t.in.idle = on_idle;
+	t.in.idle_ctx = &idle;
 	while (hs_tool_next(&t, &line, &len) > 0) {
 		if (put)
 			claim_put(c, &t, line, len);
@@ -287,6 +289,8 @@ static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
 	 * dead-lettered) before anything is released. */
 	if (put)
 		claim_put_drain(c, &t);
+	else
+		claim_get_drain(c, &t);
 	/* Dead letters from an unreachable store: cron should retry. */
 	if (c->tempfail && t.rc < HS_EXIT_TEMPFAIL)
 		t.rc = HS_EXIT_TEMPFAIL;
