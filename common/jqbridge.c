@@ -514,61 +514,13 @@ static void dump_num(double d, struct hs_buf *out)
 /*
  * A string as jq prints it: '"' and '\\' escaped, \b \t \n \f \r by
  * name, other controls and DEL as \u00XX in lowercase hex, everything
- * else (a jv string is always valid UTF-8) as it is, "/" included.
+ * else (a jv string is always valid UTF-8) as it is, "/" included: what
+ * hs_json_write_str() writes (test-jqbridge checks every byte).
  */
-static void dump_str(const char *s, size_t n, struct hs_buf *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t from = 0;
-
-	hs_buf_grow(out, n + 2);
-	out->data[out->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6];
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-			continue;
-		esc[0] = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[1] = (char)c;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		hs_buf_add(out, s + from, i - from);
-		hs_buf_add(out, esc, elen);
-		from = i + 1;
-	}
-	hs_buf_add(out, s + from, n - from);
-	hs_buf_addc(out, '"');
-}
-
 static void dump_jv_str(jv v, struct hs_buf *out)
 {
-	dump_str(jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)),
-	         out);
+	hs_json_write_str(out, jv_string_value(v),
+	                  (size_t)jv_string_length_bytes(jv_copy(v)));
 }
 
 /* Past this depth, libjq's own printer (recursive too) takes over. */
