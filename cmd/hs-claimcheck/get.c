@@ -375,6 +375,10 @@ static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
 	int rc = hs_store_exists(r->s, r->key, err, sizeof(err));
 
 	if (rc != HS_STORE_OK) {
+		/* hs_store_exists() says nothing for a plain absence. */
+		if (!err[0])
+			snprintf(err, sizeof(err), "no object '%s' in '%s'",
+			         r->key, hs_store_uri(r->s));
 		fail_fetch(c, t, rc, err);
 		return -1;
 	}
