@@ -11,9 +11,11 @@
 #define HS_FANOUT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ack.h"
 #include "dlq.h"
 
 struct hs_inputxform;
@@ -22,8 +24,27 @@ struct hs_json_doc;
 
 enum fo_kind { FO_STDOUT, FO_FILE, FO_EXEC, FO_HTTP, FO_KAFKA };
 
+/*
+ * With --ack: one event's completion count, shared by the items it was
+ * routed to (one reference each, plus one that route() holds while it
+ * queues them).  The last item to finish (delivered, or dead-lettered
+ * after its retry policy) sends the event's "-" line; an item dropped
+ * unfinished (stdout's reader went away, a forced exit) marks the event
+ * failed, and it is then never acknowledged.
+ */
+struct fo_ev {
+	atomic_int refs;
+	atomic_int failed;
+	int32_t partition;
+	int64_t offset;
+	size_t topiclen;
+	char topic[];
+};
+
 struct fo_item {
 	struct fo_item *next;
+	struct fo_ev *ev; /* one reference, or NULL (no --ack) */
+	uint64_t end;     /* exec: stream offset just past this line */
 	const char *rule; /* not owned: the rule outlives its items */
 	double t0;        /* when queued (hs_now), for the maximum age */
 	char *event;      /* original event bytes, for the dead letter */
@@ -47,6 +68,8 @@ struct fo_shared {
 	uint64_t dlq_records;
 	int io_failed;
 	volatile int epipe; /* the stdout target's reader went away */
+	struct hs_ack ack; /* --ack: own descriptor on the FIFO, under ack_mu */
+	pthread_mutex_t ack_mu;
 };
 
 struct fo_target {
@@ -124,6 +147,18 @@ void target_free(struct fo_target *t);
 void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
                    uint64_t *dead);
 
+/*
+ * Drop one reference to ev; the last one acknowledges the event through
+ * sh->ack unless some item of it was dropped unfinished (finished == 0).
+ * Frees ev then.  Thread-safe; ev may be NULL.
+ */
+void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished);
+
+/* Free an item that t delivered or dead-lettered (releases its event
+ * reference as finished), or one that is dropped unfinished. */
+void target_item_done(struct fo_target *t, struct fo_item *it);
+void target_item_drop(struct fo_target *t, struct fo_item *it);
+
 /* Dead-letter one item for t (thread-safe). */
 void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
@@ -149,6 +184,9 @@ void kafka_close(struct fo_target *t);
 /* Worker helpers shared by the kinds: pop up to max items (waits), NULL
  * at the end; sleep up to secs unless closing with a passed deadline. */
 struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n);
+/* The same waiting at most secs: NULL with *closed 0 when time ran out. */
+struct fo_item *target_pop_timed(struct fo_target *t, size_t max, size_t *n,
+                                 double secs, int *closed);
 void target_backoff(struct fo_target *t, int attempt, double floor_secs);
 void target_done(struct fo_target *t, uint64_t delivered);
 

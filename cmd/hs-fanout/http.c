@@ -171,9 +171,7 @@ void http_run(struct fo_target *t)
 			if (r != 0)
 				target_dead(t, it, code, msg, exhausted,
 				            attempt);
-			free(it->event);
-			free(it->key);
-			free(it);
+			target_item_done(t, it);
 		}
 	}
 	hs_buf_release(&body);

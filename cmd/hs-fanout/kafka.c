@@ -48,9 +48,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 		            1);
 	} else
 		target_done(t, 1);
-	free(it->event);
-	free(it->key);
-	free(it);
+	target_item_done(t, it);
 }
 
 int kafka_open(struct fo_target *t, char *errbuf, size_t errlen)
@@ -221,11 +219,8 @@ void kafka_run(struct fo_target *t)
 
 	hs_json_doc_init(&d);
 	while ((it = target_pop(t, 1, &n))) {
-		if (produce(t, it, &d) < 0) {
-			free(it->event);
-			free(it->key);
-			free(it);
-		}
+		if (produce(t, it, &d) < 0)
+			target_item_done(t, it);
 		rd_kafka_poll(k->rk, 0);
 	}
 	hs_json_doc_release(&d);

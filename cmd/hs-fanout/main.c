@@ -4,8 +4,10 @@
  * (--rules) delivers each event to the targets of every rule it matches,
  * each target behind its own queue and worker thread.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <curl/curl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,13 +145,84 @@ static int key_of(struct fanout *f, const char *ptr, struct hs_buf *out)
 	return 0;
 }
 
+/* Report the current event upstream ('-', or '+' n more units). */
+static void frame_ack(struct fanout *f, const char *line, size_t len, int n)
+{
+	if (f->t.ack.fd >= 0 && hs_ack_event(&f->t.ack, line, len, n) < 0) {
+		hs_err("--ack: hs-consume went away: %s", strerror(errno));
+		hs_ack_close(&f->t.ack);
+	}
+}
+
+/*
+ * The completion count of an event going to nother targets that finish
+ * here, or NULL when --ack is off or the event has no hs.kafka
+ * coordinates (nothing to acknowledge).
+ */
+static struct fo_ev *ev_new(struct fanout *f, size_t nother)
+{
+	const struct hs_json_doc *d = &f->doc;
+	uint32_t k = hs_json_pointer(d, 0, "/hs/kafka", 9), tp, pp, op;
+	const char *topic;
+	size_t tlen;
+	int64_t part, off;
+	struct fo_ev *ev;
+
+	if (f->sh.ack.fd < 0 || !nother)
+		return NULL;
+	if (k == HS_JSON_NONE || hs_json_type(d, k) != HS_JSON_OBJECT ||
+	    (tp = hs_json_obj_get(d, k, "topic", 5)) == HS_JSON_NONE ||
+	    (pp = hs_json_obj_get(d, k, "partition", 9)) == HS_JSON_NONE ||
+	    (op = hs_json_obj_get(d, k, "offset", 6)) == HS_JSON_NONE ||
+	    !hs_json_str_plain(d, tp, &topic, &tlen) || tlen > 255 ||
+	    hs_json_int64(d, pp, &part) < 0 || part < 0 || part > INT32_MAX ||
+	    hs_json_int64(d, op, &off) < 0) {
+		pthread_mutex_lock(&f->sh.ack_mu);
+		f->sh.ack.lost++;
+		pthread_mutex_unlock(&f->sh.ack_mu);
+		return NULL;
+	}
+	ev = hs_xmalloc(sizeof *ev + tlen);
+	atomic_init(&ev->refs, (int)nother + 1);
+	atomic_init(&ev->failed, 0);
+	ev->partition = (int32_t)part;
+	ev->offset = off;
+	ev->topiclen = tlen;
+	memcpy(ev->topic, topic, tlen);
+	return ev;
+}
+
+/*
+ * Queue the event to the targets of every matching rule.  With --ack it is
+ * finished here once every target but stdout finished it; each copy
+ * written to stdout is a unit the next stage finishes, so hs-consume is
+ * told of the extra units ('+') before any copy can reach that stage.
+ */
 static void route(struct fanout *f, const char *line, size_t len)
 {
-	int cell = 0;
+	int cell = 0, units;
+	size_t nstdout = 0, nother = 0;
+	struct fo_ev *ev;
 
 	if (f->ncells > 1 && key_of(f, f->cell_key, &f->key) == 0)
 		cell = (int)(fo_murmur2(f->key.data, f->key.len) %
 		             (uint32_t)f->ncells);
+	for (unsigned i = 0; i < f->m.nhits; i++) {
+		struct fo_rule *r = &f->rules.r[f->m.hits[i]];
+
+		for (size_t j = 0; j < r->ntargets; j++) {
+			if (r->targets[j][0]->kind == FO_STDOUT)
+				nstdout++;
+			else
+				nother++;
+		}
+	}
+	units = (int)nstdout + (nother > 0);
+	if (units == 0)
+		frame_ack(f, line, len, 0);
+	else if (units > 1)
+		frame_ack(f, line, len, units - 1);
+	ev = ev_new(f, nother);
 	for (unsigned i = 0; i < f->m.nhits; i++) {
 		struct fo_rule *r = &f->rules.r[f->m.hits[i]];
 
@@ -186,6 +259,8 @@ static void route(struct fanout *f, const char *line, size_t len)
 			it->data[b->len] = '\0';
 			it->event = hs_xmemdup(line, len);
 			it->event_len = len;
+			if (t->kind != FO_STDOUT)
+				it->ev = ev;
 			if (t->key_ptr && key_of(f, t->key_ptr, &f->key) == 0) {
 				it->key = hs_xmemdup(f->key.data, f->key.len);
 				it->key_len = f->key.len;
@@ -193,6 +268,7 @@ static void route(struct fanout *f, const char *line, size_t len)
 			target_put(t, it);
 		}
 	}
+	fo_ev_release(&f->sh, ev, 1);
 }
 
 static void one_event(struct fanout *f, const char *line, size_t len)
@@ -439,7 +515,9 @@ int main(int argc, char **argv)
 	hs_buf_init(&f.key);
 	hs_json_doc_init(&f.doc);
 	pthread_mutex_init(&f.sh.dlq_mu, NULL);
+	pthread_mutex_init(&f.sh.ack_mu, NULL);
 	f.sh.dlq.fd = -1;
+	f.sh.ack.fd = -1;
 	rc = parse_args(&f, argc, argv, &opts);
 	if (rc >= 0)
 		goto out;
@@ -460,6 +538,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	started = 1;
+	if (opts.ack && f.rules.n &&
+	    hs_ack_open(&f.sh.ack, opts.ack, 30000, f.t.errbuf,
+	                sizeof f.t.errbuf) < 0) {
+		hs_err("%s", f.t.errbuf);
+		f.t.rc = HS_EXIT_USAGE;
+		rc = hs_tool_finish(&f.t, NULL);
+		goto out;
+	}
 	while (!f.sh.epipe && hs_tool_next(&f.t, &line, &len) > 0)
 		one_event(&f, line, len);
 	fo_out_of_time(&f.sh); /* starts the drain clock after a signal */
@@ -493,10 +579,12 @@ out:
 	hs_buf_release(&f.scratch);
 	hs_buf_release(&f.key);
 	hs_dlq_close(&f.sh.dlq);
+	hs_ack_close(&f.sh.ack);
 	for (size_t i = 0; i < f.nprops; i++)
 		free(f.props[i]);
 	free(f.props);
 	pthread_mutex_destroy(&f.sh.dlq_mu);
+	pthread_mutex_destroy(&f.sh.ack_mu);
 	if (f.curl)
 		curl_global_cleanup();
 	return rc;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -113,6 +114,52 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 	hs_buf_release(&det);
 }
 
+/* ---- acknowledgement ---- */
+
+void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished)
+{
+	if (!ev)
+		return;
+	if (!finished)
+		atomic_store(&ev->failed, 1);
+	if (atomic_fetch_sub(&ev->refs, 1) != 1)
+		return;
+	if (!atomic_load(&ev->failed)) {
+		/* one descriptor shared by all workers: the struct's counters
+		 * and its closing on failure want the lock, the line itself
+		 * is a single write(2) below PIPE_BUF */
+		pthread_mutex_lock(&sh->ack_mu);
+		if (sh->ack.fd >= 0 &&
+		    hs_ack_coords(&sh->ack, ev->topic, ev->topiclen,
+		                  ev->partition, ev->offset, 0) < 0) {
+			hs_err("--ack: hs-consume went away: %s",
+			       strerror(errno));
+			hs_ack_close(&sh->ack);
+		}
+		pthread_mutex_unlock(&sh->ack_mu);
+	}
+	free(ev);
+}
+
+static void item_free(struct fo_item *it)
+{
+	free(it->event);
+	free(it->key);
+	free(it);
+}
+
+void target_item_done(struct fo_target *t, struct fo_item *it)
+{
+	fo_ev_release(t->sh, it->ev, 1);
+	item_free(it);
+}
+
+void target_item_drop(struct fo_target *t, struct fo_item *it)
+{
+	fo_ev_release(t->sh, it->ev, 0);
+	item_free(it);
+}
+
 /* ---- queue ---- */
 
 void target_put(struct fo_target *t, struct fo_item *it)
@@ -126,9 +173,7 @@ void target_put(struct fo_target *t, struct fo_item *it)
 		target_dead(t, it, "queue_full",
 		            "target is failing and its queue is full",
 		            "queue_full", 0);
-		free(it->event);
-		free(it->key);
-		free(it);
+		target_item_done(t, it);
 		return;
 	}
 	it->next = NULL;
@@ -143,15 +188,34 @@ void target_put(struct fo_target *t, struct fo_item *it)
 	pthread_mutex_unlock(&t->mu);
 }
 
-/* Up to max items as a list; waits for one; NULL when closed and empty. */
-struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n)
+/*
+ * Up to max items as a list; waits for one (at most secs when secs >= 0);
+ * NULL when closed and empty, or when the time ran out.
+ */
+struct fo_item *target_pop_timed(struct fo_target *t, size_t max, size_t *n,
+                                 double secs, int *closed)
 {
 	struct fo_item *first, *last;
 	size_t k = 1;
+	struct timespec until;
 
+	if (secs >= 0) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)secs;
+		until.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
 	pthread_mutex_lock(&t->mu);
-	while (!t->head && !t->closing)
-		pthread_cond_wait(&t->cv, &t->mu);
+	while (!t->head && !t->closing) {
+		if (secs < 0)
+			pthread_cond_wait(&t->cv, &t->mu);
+		else if (pthread_cond_timedwait(&t->cv, &t->mu, &until))
+			break;
+	}
+	*closed = !t->head && t->closing;
 	if (!t->head) {
 		pthread_mutex_unlock(&t->mu);
 		*n = 0;
@@ -173,14 +237,11 @@ struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n)
 	return first;
 }
 
-static int queue_empty(struct fo_target *t)
+struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n)
 {
-	int e;
+	int closed;
 
-	pthread_mutex_lock(&t->mu);
-	e = t->head == NULL;
-	pthread_mutex_unlock(&t->mu);
-	return e;
+	return target_pop_timed(t, max, n, -1, &closed);
 }
 
 void target_done(struct fo_target *t, uint64_t delivered)
@@ -236,60 +297,6 @@ void target_backoff(struct fo_target *t, int attempt, double floor_secs)
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
-	}
-}
-
-static void item_free(struct fo_item *it)
-{
-	free(it->event);
-	free(it->key);
-	free(it);
-}
-
-/*
- * Deliver items one at a time through send (0 ok, -1 retryable, -2 not)
- * with the target's retry policy; dead-letter the failures.
- */
-static void run_single(struct fo_target *t,
-                       int (*send)(struct fo_target *, struct fo_item *, char *,
-                                   size_t, char *, size_t),
-                       void (*idle)(struct fo_target *))
-{
-	struct fo_item *it;
-	size_t n;
-	char code[64], msg[256];
-
-	while ((it = target_pop(t, 1, &n))) {
-		int attempt = 0, r;
-		const char *exhausted = NULL;
-
-		for (;;) {
-			attempt++;
-			code[0] = msg[0] = '\0';
-			r = send(t, it, code, sizeof code, msg, sizeof msg);
-			if (r == 0)
-				break;
-			set_failing(t, 1);
-			if (r == -2)
-				exhausted = "not_retryable";
-			else if (attempt >= t->attempts)
-				exhausted = "MaximumRetryAttempts";
-			else if (hs_now() - it->t0 >= t->max_age)
-				exhausted = "MaximumEventAgeInSeconds";
-			else if (out_of_time(t))
-				exhausted = "shutdown";
-			if (exhausted)
-				break;
-			target_backoff(t, attempt, 0);
-		}
-		if (r == 0) {
-			set_failing(t, 0);
-			target_done(t, 1);
-		} else
-			target_dead(t, it, code, msg, exhausted, attempt);
-		item_free(it);
-		if (idle && queue_empty(t))
-			idle(t);
 	}
 }
 
@@ -447,12 +454,15 @@ static void file_run(struct fo_target *t)
 		while (batch) {
 			it = batch;
 			batch = it->next;
-			if (r == 0)
+			if (r == 0) {
 				target_done(t, 1);
-			else if (!f->epipe)
+				target_item_done(t, it);
+			} else if (!f->epipe) {
 				target_dead(t, it, "write_failed", msg,
 				            exhausted, attempt);
-			item_free(it);
+				target_item_done(t, it);
+			} else
+				target_item_drop(t, it);
 		}
 		if (r == 0)
 			set_failing(t, 0);
@@ -482,6 +492,15 @@ struct exect {
 	int restarts, quick;
 	double spawned;
 	struct hs_buf pending; /* salvaged from a dead child's pipe */
+	/*
+	 * An item is delivered once a child has read its line, not when it
+	 * was written into the pipe (a pipe holds many lines, and they die
+	 * with the pipeline).  accepted counts the bytes of the stream
+	 * handed over so far; what is not yet read is in the pipe (FIONREAD
+	 * on rfd) or in pending, so the child read accepted minus that.
+	 */
+	uint64_t accepted;
+	struct fo_item *wait_head, *wait_tail; /* written, not yet read */
 };
 
 static pthread_mutex_t spawn_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -634,6 +653,8 @@ static void exec_reap(struct fo_target *t)
 	x->rfd = -1;
 }
 
+static void exec_confirm(struct fo_target *t);
+
 /* Write p[0..n) to the live child, restarting it as often as needed. */
 static int exec_write(struct fo_target *t, const char *p, size_t n, char *code,
                       size_t codelen, char *msg, size_t msglen)
@@ -680,6 +701,7 @@ static int exec_write(struct fo_target *t, const char *p, size_t n, char *code,
 				break;
 			p += w;
 			n -= (size_t)w;
+			x->accepted += (uint64_t)w;
 		}
 		if (!n && !x->pending.len)
 			return 0;
@@ -694,6 +716,7 @@ static int exec_write(struct fo_target *t, const char *p, size_t n, char *code,
 
 			poll(&pf, 1, 50);
 		}
+		exec_confirm(t);
 	}
 }
 
@@ -707,6 +730,98 @@ static int exec_send(struct fo_target *t, struct fo_item *it, char *code,
 	return exec_write(t, &nl, 1, code, codelen, msg, msglen);
 }
 
+/* Bytes of the stream a child has read so far. */
+static uint64_t exec_consumed(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	uint64_t unread = x->pending.len;
+	int inpipe = 0;
+
+	if (x->rfd >= 0 && ioctl(x->rfd, FIONREAD, &inpipe) == 0 && inpipe > 0)
+		unread += (uint64_t)inpipe;
+	return unread < x->accepted ? x->accepted - unread : 0;
+}
+
+/* Finish the waiting items whose lines a child has read. */
+static void exec_confirm(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	uint64_t done, consumed;
+	struct fo_item *it;
+
+	if (!x->wait_head)
+		return;
+	consumed = exec_consumed(t);
+	for (done = 0; (it = x->wait_head) && it->end <= consumed; done++) {
+		x->wait_head = it->next;
+		target_item_done(t, it);
+	}
+	if (!x->wait_head)
+		x->wait_tail = NULL;
+	if (done)
+		target_done(t, done);
+}
+
+/*
+ * Write items one at a time into the child's pipe with the target's retry
+ * policy (dead-lettering the failures); a written item waits until the
+ * child has read it.  While items wait, the queue is polled with a
+ * timeout so their confirmation does not wait for the next event.
+ */
+static void exec_run(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	struct fo_item *it;
+	size_t n;
+	int closed = 0;
+	char code[64], msg[256];
+
+	for (;;) {
+		it = target_pop_timed(t, 1, &n, x->wait_head ? 0.02 : -1,
+		                      &closed);
+		exec_confirm(t);
+		if (!it) {
+			if (closed)
+				break;
+			continue;
+		}
+		int attempt = 0, r;
+		const char *exhausted = NULL;
+
+		for (;;) {
+			attempt++;
+			code[0] = msg[0] = '\0';
+			r = exec_send(t, it, code, sizeof code, msg,
+			              sizeof msg);
+			if (r == 0)
+				break;
+			set_failing(t, 1);
+			if (attempt >= t->attempts)
+				exhausted = "MaximumRetryAttempts";
+			else if (hs_now() - it->t0 >= t->max_age)
+				exhausted = "MaximumEventAgeInSeconds";
+			else if (out_of_time(t))
+				exhausted = "shutdown";
+			if (exhausted)
+				break;
+			target_backoff(t, attempt, 0);
+		}
+		if (r == 0) {
+			set_failing(t, 0);
+			it->end = x->accepted;
+			it->next = NULL;
+			if (x->wait_tail)
+				x->wait_tail->next = it;
+			else
+				x->wait_head = it;
+			x->wait_tail = it;
+		} else {
+			target_dead(t, it, code, msg, exhausted, attempt);
+			target_item_done(t, it);
+		}
+	}
+}
+
 /*
  * End of input: close the child's stdin and wait for it.  A child that
  * exits leaving lines unread (or a dead one's salvage) gets a successor
@@ -715,6 +830,7 @@ static int exec_send(struct fo_target *t, struct fo_item *it, char *code,
 static void exec_finish(struct fo_target *t)
 {
 	struct exect *x = t->impl;
+	struct fo_item *it;
 	char code[64], msg[256];
 	char buf[65536];
 	ssize_t n;
@@ -741,6 +857,15 @@ static void exec_finish(struct fo_target *t)
 		if (!x->pending.len)
 			break;
 	}
+	exec_confirm(t);
+	/* what no child read is dead-lettered, never silently lost */
+	while ((it = x->wait_head)) {
+		x->wait_head = it->next;
+		target_dead(t, it, "child_exited", "no child read this event",
+		            "MaximumRetryAttempts", t->attempts);
+		target_item_done(t, it);
+	}
+	x->wait_tail = NULL;
 }
 
 /* ---- the target object ---- */
@@ -865,7 +990,7 @@ static void *worker(void *arg)
 		file_run(t);
 		break;
 	case FO_EXEC:
-		run_single(t, exec_send, NULL);
+		exec_run(t);
 		exec_finish(t);
 		break;
 	case FO_HTTP:
@@ -961,7 +1086,7 @@ void target_free(struct fo_target *t)
 		struct fo_item *it = t->head;
 
 		t->head = it->next;
-		item_free(it);
+		target_item_drop(t, it);
 	}
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
