@@ -55,7 +55,6 @@ int hs_ack_coords(struct hs_ack *a, const char *topic, size_t topiclen,
 /* Parse one message line (without '\n').  Returns 0 and fills the
  * fields (topic points into line), or -1 when malformed. */
 int hs_ack_parse(const char *line, size_t len, const char **topic,
-                 size_t *topiclen, int32_t *partition, int64_t *offset,
-                 int *n);
+                 size_t *topiclen, int32_t *partition, int64_t *offset, int *n);
 
 #endif

@@ -6,7 +6,7 @@
 #include "banned.h"
 
 static const char enc[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static void quad(char *o, const unsigned char *p)
 {
@@ -56,7 +56,7 @@ void hs_base64_feed(struct hs_base64_stream *st, struct hs_buf *out,
 
 void hs_base64_finish(struct hs_base64_stream *st, struct hs_buf *out)
 {
-	unsigned char t[3] = { 0, 0, 0 };
+	unsigned char t[3] = {0, 0, 0};
 	char q[4];
 
 	if (!st->npend)
@@ -72,7 +72,7 @@ void hs_base64_finish(struct hs_base64_stream *st, struct hs_buf *out)
 
 void hs_base64_add(struct hs_buf *out, const void *p, size_t n)
 {
-	struct hs_base64_stream st = { { 0, 0 }, 0 };
+	struct hs_base64_stream st = {{0, 0}, 0};
 
 	hs_base64_feed(&st, out, p, n);
 	hs_base64_finish(&st, out);

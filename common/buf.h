@@ -15,7 +15,10 @@ struct hs_buf {
 	size_t cap;
 };
 
-#define HS_BUF_INIT { hs_buf_empty, 0, 0 }
+#define HS_BUF_INIT                \
+	{                          \
+		hs_buf_empty, 0, 0 \
+	}
 extern char hs_buf_empty[1];
 
 void hs_buf_init(struct hs_buf *b);
@@ -34,7 +37,7 @@ void hs_buf_add(struct hs_buf *b, const void *p, size_t n);
 void hs_buf_addc(struct hs_buf *b, char c);
 void hs_buf_adds(struct hs_buf *b, const char *s);
 void hs_buf_addf(struct hs_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void hs_buf_vaddf(struct hs_buf *b, const char *fmt, va_list ap);
 /* Set len (<= cap) after writing into data directly; keeps the NUL. */
 void hs_buf_setlen(struct hs_buf *b, size_t len);

@@ -16,8 +16,7 @@
 #include "timeutil.h"
 #include "banned.h"
 
-int hs_dlq_open(struct hs_dlq *q, const char *path, char *errbuf,
-                size_t errlen)
+int hs_dlq_open(struct hs_dlq *q, const char *path, char *errbuf, size_t errlen)
 {
 	memset(q, 0, sizeof(*q));
 	hs_buf_init(&q->rec);
@@ -26,8 +25,9 @@ int hs_dlq_open(struct hs_dlq *q, const char *path, char *errbuf,
 		return 0;
 	q->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (q->fd < 0)
-		return hs_seterr(errbuf, errlen, "cannot open dead-letter file '%s': %s",
-		                 path, strerror(errno));
+		return hs_seterr(errbuf, errlen,
+		                 "cannot open dead-letter file '%s': %s", path,
+		                 strerror(errno));
 	q->path = hs_xstrdup(path);
 	return 0;
 }
@@ -54,7 +54,7 @@ static void kafka_from_event(struct hs_buf *b, const struct hs_json_doc *d)
 		return;
 	hs_buf_adds(b, ",\"kafka\":{");
 	int first = 1;
-	static const char *const keys[] = { "topic", "partition", "offset" };
+	static const char *const keys[] = {"topic", "partition", "offset"};
 	for (size_t i = 0; i < 3; i++) {
 		v = hs_json_obj_get(d, k, keys[i], strlen(keys[i]));
 		if (v == HS_JSON_NONE)
@@ -89,8 +89,9 @@ static void head(struct hs_buf *b, const struct hs_dlq_rec *r)
 	if (r->topic) {
 		hs_buf_adds(b, ",\"kafka\":{\"topic\":");
 		hs_json_write_str(b, r->topic, strlen(r->topic));
-		hs_buf_addf(b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64 "}",
-		            r->partition, r->offset);
+		hs_buf_addf(
+		    b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64 "}",
+		    r->partition, r->offset);
 	}
 	if (r->details) {
 		hs_buf_adds(b, ",\"details\":");
@@ -146,7 +147,8 @@ int hs_dlq_write(struct hs_dlq *q, const struct hs_dlq_rec *r, char *errbuf,
 	}
 	hs_buf_adds(b, "}\n");
 	if (hs_write_all(q->fd, b->data, b->len) < 0)
-		return hs_seterr(errbuf, errlen, "cannot write to dead-letter file '%s': %s",
+		return hs_seterr(errbuf, errlen,
+		                 "cannot write to dead-letter file '%s': %s",
 		                 q->path, strerror(errno));
 	q->written++;
 	if (b->cap > (1u << 24))
@@ -167,17 +169,18 @@ static void oversize_chunk(void *ctx, const char *p, size_t n)
 
 	hs_base64_feed(&o->st, o->b, p, n);
 	if (o->b->len >= (1u << 20)) {
-		if (!o->failed && hs_write_all(o->fd, o->b->data, o->b->len) < 0)
+		if (!o->failed &&
+		    hs_write_all(o->fd, o->b->data, o->b->len) < 0)
 			o->failed = errno;
 		hs_buf_reset(o->b);
 	}
 }
 
 int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
-                          struct hs_lineio *in, long long *total,
-                          char *errbuf, size_t errlen)
+                          struct hs_lineio *in, long long *total, char *errbuf,
+                          size_t errlen)
 {
-	struct oversize o = { { { 0, 0 }, 0 }, &q->rec, q->fd, 0 };
+	struct oversize o = {{{0, 0}, 0}, &q->rec, q->fd, 0};
 	long long rest;
 
 	if (q->fd < 0) {
@@ -198,7 +201,8 @@ int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
 	hs_buf_release(&q->rec);
 	*total = rest;
 	if (o.failed)
-		return hs_seterr(errbuf, errlen, "cannot write to dead-letter file '%s': %s",
+		return hs_seterr(errbuf, errlen,
+		                 "cannot write to dead-letter file '%s': %s",
 		                 q->path, strerror(o.failed));
 	q->written++;
 	return 0;

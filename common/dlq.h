@@ -25,30 +25,33 @@
 struct hs_lineio;
 
 struct hs_dlq {
-	int fd;          /* -1: stderr mode */
-	char *path;      /* owned */
+	int fd;            /* -1: stderr mode */
+	char *path;        /* owned */
 	struct hs_buf rec; /* scratch for one record */
 	uint64_t written;
 };
 
 /* One rejected event. Strings are not owned; NULL or -1 means absent. */
 struct hs_dlq_rec {
-	const char *reason;  /* short code: invalid_json, schema, too_large... */
+	const char *reason; /* short code: invalid_json, schema, too_large... */
 	const char *message; /* human text */
 	const char *file;    /* input position */
 	uint64_t line;
-	const char *topic;   /* Kafka coordinates, when known */
+	const char *topic; /* Kafka coordinates, when known */
 	int32_t partition;
 	int64_t offset;
 	const char *details; /* raw JSON text for "details", or NULL */
 	size_t details_len;
-	const char *event;   /* the original event bytes */
+	const char *event; /* the original event bytes */
 	size_t event_len;
-	int event_is_json;   /* 1: event parsed as JSON; 0: no; -1: unknown,
+	int event_is_json; /* 1: event parsed as JSON; 0: no; -1: unknown,
 	                        let the writer check */
 };
 
-#define HS_DLQ_REC_INIT { .partition = -1, .offset = -1, .event_is_json = -1 }
+#define HS_DLQ_REC_INIT                                            \
+	{                                                          \
+		.partition = -1, .offset = -1, .event_is_json = -1 \
+	}
 
 /*
  * Open path for appending (created 0644), or stderr mode when path is
@@ -75,8 +78,8 @@ int hs_dlq_write(struct hs_dlq *q, const struct hs_dlq_rec *r, char *errbuf,
  * the line's full length.
  */
 int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
-                          struct hs_lineio *in, long long *total,
-                          char *errbuf, size_t errlen);
+                          struct hs_lineio *in, long long *total, char *errbuf,
+                          size_t errlen);
 
 void hs_dlq_close(struct hs_dlq *q);
 

@@ -21,6 +21,6 @@ void hs_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* snprintf into errbuf when errbuf is not NULL; returns -1 so library code
  * can write "return hs_seterr(errbuf, errlen, ...)". */
 int hs_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -5,12 +5,12 @@
 #ifndef HS_EXIT_H
 #define HS_EXIT_H
 
-#define HS_EXIT_OK 0       /* every event handled */
-#define HS_EXIT_REJECT 1   /* some events dead-lettered or rejected */
-#define HS_EXIT_USAGE 2    /* usage error, bad configuration, bad program */
-#define HS_EXIT_IO 3       /* I/O or system failure */
-#define HS_EXIT_LOCKED 4   /* another run holds the lock (hs-replay) */
+#define HS_EXIT_OK 0        /* every event handled */
+#define HS_EXIT_REJECT 1    /* some events dead-lettered or rejected */
+#define HS_EXIT_USAGE 2     /* usage error, bad configuration, bad program */
+#define HS_EXIT_IO 3        /* I/O or system failure */
+#define HS_EXIT_LOCKED 4    /* another run holds the lock (hs-replay) */
 #define HS_EXIT_TEMPFAIL 75 /* broker or store unreachable: retry later */
-#define HS_EXIT_SIGNAL 128 /* + signal number */
+#define HS_EXIT_SIGNAL 128  /* + signal number */
 
 #endif

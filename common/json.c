@@ -27,20 +27,23 @@
 
 /* JSON whitespace: space, tab, line feed, carriage return only. */
 static const unsigned char ws_tab[256] = {
-	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+    [' '] = 1,
+    ['\t'] = 1,
+    ['\n'] = 1,
+    ['\r'] = 1,
 };
 
 /* Bytes that stop the plain run of a string body. */
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
 static const unsigned char str_stop[256] = {
-	R16(1), R16(1), ['"'] = 1, ['\\'] = 1,
-	[0x80] = R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+    R16(1), R16(1), ['"'] = 1, ['\\'] = 1, [0x80] = R16(1), R16(1),
+    R16(1), R16(1), R16(1),    R16(1),     R16(1),          R16(1),
 };
 
-#define SKIP_WS()                                                            \
-	do {                                                                 \
-		while (p < end && ws_tab[*p])                                \
-			p++;                                                 \
+#define SKIP_WS()                             \
+	do {                                  \
+		while (p < end && ws_tab[*p]) \
+			p++;                  \
 	} while (0)
 
 static int isdig(unsigned char c)
@@ -185,7 +188,8 @@ static const unsigned char *check_escape(struct hs_json_doc *d,
 	long u, lo;
 
 	if (end - q < 2) {
-		fail(d, HS_JSON_E_SYNTAX, (size_t)(q - s), "unterminated string");
+		fail(d, HS_JSON_E_SYNTAX, (size_t)(q - s),
+		     "unterminated string");
 		return NULL;
 	}
 	switch (q[1]) {
@@ -231,11 +235,9 @@ static const unsigned char *check_escape(struct hs_json_doc *d,
 
 /* Validate the string starting at the quote p; return the byte after the
  * closing quote, or NULL with the error set. */
-static const unsigned char *scan_string(struct hs_json_doc *d,
-                                        const unsigned char *s,
-                                        const unsigned char *p,
-                                        const unsigned char *end,
-                                        uint8_t *flags)
+static const unsigned char *
+scan_string(struct hs_json_doc *d, const unsigned char *s,
+            const unsigned char *p, const unsigned char *end, uint8_t *flags)
 {
 	const unsigned char *q = p + 1;
 	uint8_t fl = 0;
@@ -251,9 +253,9 @@ static const unsigned char *scan_string(struct hs_json_doc *d,
 			__m128i v = _mm_loadu_si128((const __m128i *)q);
 			/* Signed compare: < 0x20 catches bytes >= 0x80 too. */
 			__m128i m = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-			                     _mm_cmpeq_epi8(v, bslash)),
-				_mm_cmplt_epi8(v, space));
+			    _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			                 _mm_cmpeq_epi8(v, bslash)),
+			    _mm_cmplt_epi8(v, space));
 			unsigned bits = (unsigned)_mm_movemask_epi8(m);
 
 			if (bits) {
@@ -270,7 +272,8 @@ static const unsigned char *scan_string(struct hs_json_doc *d,
 
 			memcpy(&x, q, 8);
 			t = ((x ^ (ones * '"')) - ones) & ~(x ^ (ones * '"'));
-			t |= ((x ^ (ones * '\\')) - ones) & ~(x ^ (ones * '\\'));
+			t |=
+			    ((x ^ (ones * '\\')) - ones) & ~(x ^ (ones * '\\'));
 			t |= (x - ones * 0x20) & ~x;
 			t |= x;
 			if (t & high)
@@ -317,11 +320,9 @@ static const unsigned char *scan_string(struct hs_json_doc *d,
 }
 
 /* Check the number at p; return the byte after it or NULL. */
-static const unsigned char *scan_number(struct hs_json_doc *d,
-                                        const unsigned char *s,
-                                        const unsigned char *p,
-                                        const unsigned char *end,
-                                        uint8_t *flags)
+static const unsigned char *
+scan_number(struct hs_json_doc *d, const unsigned char *s,
+            const unsigned char *p, const unsigned char *end, uint8_t *flags)
 {
 	const unsigned char *q = p;
 	uint8_t fl = 0;
@@ -562,7 +563,7 @@ key:
 	p++;
 	goto value;
 
-close: {
+close : {
 	/* p is at the closing bracket of container cur */
 	uint32_t parent = nodes[cur].end;
 
@@ -738,8 +739,7 @@ int hs_json_str_eq(const struct hs_json_doc *d, uint32_t i, const char *s,
 	if (nd->type != HS_JSON_STRING)
 		return 0;
 	if (!(nd->flags & HS_JSON_F_ESCAPED))
-		return nd->len - 2 == n &&
-		       !memcmp(d->text + nd->off + 1, s, n);
+		return nd->len - 2 == n && !memcmp(d->text + nd->off + 1, s, n);
 	/* An escape shortens the text, so decoded length <= len - 2. */
 	if (n > nd->len - 2)
 		return 0;
@@ -780,8 +780,7 @@ uint32_t hs_json_obj_get(const struct hs_json_doc *d, uint32_t obj,
 	return found;
 }
 
-uint32_t hs_json_arr_at(const struct hs_json_doc *d, uint32_t arr,
-                        uint32_t idx)
+uint32_t hs_json_arr_at(const struct hs_json_doc *d, uint32_t arr, uint32_t idx)
 {
 	if (arr >= d->n || d->nodes[arr].type != HS_JSON_ARRAY ||
 	    idx >= d->nodes[arr].count)
@@ -811,8 +810,8 @@ static long long ptr_index(const char *s, size_t n)
 
 /* One step down from node cur by the key/index in seg (already decoded
  * for keys). */
-static uint32_t step(const struct hs_json_doc *d, uint32_t cur,
-                     const char *seg, size_t n)
+static uint32_t step(const struct hs_json_doc *d, uint32_t cur, const char *seg,
+                     size_t n)
 {
 	long long idx;
 
@@ -918,7 +917,8 @@ uint32_t hs_json_path(const struct hs_json_doc *d, uint32_t root,
 				int neg = *p == '-', nd = 0;
 
 				p += neg;
-				for (; isdig((unsigned char)*p) && nd < 11; nd++)
+				for (; isdig((unsigned char)*p) && nd < 11;
+				     nd++)
 					v = v * 10 + (*p++ - '0');
 				if (!nd || isdig((unsigned char)*p) ||
 				    cur >= d->n ||
@@ -940,8 +940,8 @@ uint32_t hs_json_path(const struct hs_json_doc *d, uint32_t root,
 		} else if (name) {
 			const char *st = p;
 
-			if (!(*p == '_' || ((*p | 0x20) >= 'a' &&
-			                    (*p | 0x20) <= 'z')))
+			if (!(*p == '_' ||
+			      ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
 				return HS_JSON_NONE;
 			while (*p == '_' || isdig((unsigned char)*p) ||
 			       ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
@@ -1152,8 +1152,7 @@ static int equal_sorted(const struct hs_json_doc *da, uint32_t x,
 
 /* Compare the top pair; push the pairs of children to compare later. */
 static int equal_step(const struct hs_json_doc *da, uint32_t x,
-                      const struct hs_json_doc *db, uint32_t y,
-                      struct work *w)
+                      const struct hs_json_doc *db, uint32_t y, struct work *w)
 {
 	const struct hs_json_node *nx = &da->nodes[x], *ny = &db->nodes[y];
 	uint32_t e, f, v;
@@ -1222,7 +1221,7 @@ int hs_json_equal(const struct hs_json_doc *da, uint32_t a,
 /* Bytes hs_json_write_str() escapes: what JSON requires, plus DEL as
  * libjq does, so our output matches jq's for the same string. */
 static const unsigned char esc_tab[256] = {
-	R16(1), R16(1), ['"'] = 1, ['\\'] = 1, [0x7F] = 1,
+    R16(1), R16(1), ['"'] = 1, ['\\'] = 1, [0x7F] = 1,
 };
 
 void hs_json_write_str(struct hs_buf *out, const char *s, size_t n)
@@ -1234,7 +1233,7 @@ void hs_json_write_str(struct hs_buf *out, const char *s, size_t n)
 	hs_buf_grow(out, n + 2);
 	hs_buf_addc(out, '"');
 	for (size_t i = 0; i < n; i++) {
-		char e[6] = { '\\', 'u', '0', '0', 0, 0 };
+		char e[6] = {'\\', 'u', '0', '0', 0, 0};
 		size_t elen = 2;
 
 		if (!esc_tab[p[i]])

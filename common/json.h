@@ -38,10 +38,10 @@ enum hs_json_type {
 };
 
 /* node.flags */
-#define HS_JSON_F_ESCAPED 0x01 /* string: contains a backslash escape */
-#define HS_JSON_F_FRAC 0x02    /* number: has a fraction part */
-#define HS_JSON_F_EXP 0x04     /* number: has an exponent part */
-#define HS_JSON_F_NEG 0x08     /* number: starts with '-' */
+#define HS_JSON_F_ESCAPED 0x01  /* string: contains a backslash escape */
+#define HS_JSON_F_FRAC 0x02     /* number: has a fraction part */
+#define HS_JSON_F_EXP 0x04      /* number: has an exponent part */
+#define HS_JSON_F_NEG 0x08      /* number: starts with '-' */
 #define HS_JSON_F_NONASCII 0x10 /* string: raw text holds bytes >= 0x80 */
 
 /* "no such node": returned by lookups that find nothing */
@@ -76,8 +76,8 @@ struct hs_json_doc {
 
 	/* set when hs_json_parse() returns -1 */
 	enum hs_json_error err_code;
-	size_t err_off;   /* byte offset where the error was detected */
-	char err[160];    /* human message, e.g. "expected ':' after object key" */
+	size_t err_off; /* byte offset where the error was detected */
+	char err[160]; /* human message, e.g. "expected ':' after object key" */
 };
 
 #define HS_JSON_MAX_DEPTH 512
@@ -120,11 +120,11 @@ static inline enum hs_json_type hs_json_type(const struct hs_json_doc *d,
 	return (enum hs_json_type)d->nodes[i].type;
 }
 
-#define HS_JSON_FOREACH_MEMBER(d, obj, k)                                     \
-	for (uint32_t k = (obj) + 1; k < (d)->nodes[(obj)].end;               \
+#define HS_JSON_FOREACH_MEMBER(d, obj, k)                       \
+	for (uint32_t k = (obj) + 1; k < (d)->nodes[(obj)].end; \
 	     k = (d)->nodes[k + 1].end)
-#define HS_JSON_FOREACH_ELEM(d, arr, e)                                       \
-	for (uint32_t e = (arr) + 1; e < (d)->nodes[(arr)].end;               \
+#define HS_JSON_FOREACH_ELEM(d, arr, e)                         \
+	for (uint32_t e = (arr) + 1; e < (d)->nodes[(arr)].end; \
 	     e = (d)->nodes[e].end)
 
 /*

@@ -100,7 +100,7 @@ static void make_room(struct hs_lineio *r)
 static ssize_t fill(struct hs_lineio *r, char *errbuf, size_t errlen)
 {
 	for (;;) {
-		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		struct pollfd p = {.fd = r->fd, .events = POLLIN};
 		ssize_t n;
 
 		if (stopped(r))
@@ -115,8 +115,8 @@ static ssize_t fill(struct hs_lineio *r, char *errbuf, size_t errlen)
 		}
 		if (errno == EINTR)
 			continue;
-		return hs_seterr(errbuf, errlen, "read error on %s: %s", r->name,
-		                 strerror(errno));
+		return hs_seterr(errbuf, errlen, "read error on %s: %s",
+		                 r->name, strerror(errno));
 	}
 }
 
@@ -197,8 +197,8 @@ long long hs_lineio_rest(struct hs_lineio *r,
 	/* The oversize line starts at r->start; stream until its newline. */
 	for (;;) {
 		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-		size_t n = nl ? (size_t)(nl - (r->buf + r->start))
-		              : r->end - r->start;
+		size_t n =
+		    nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
 
 		if (fn && n)
 			fn(ctx, r->buf + r->start, n);

@@ -19,10 +19,10 @@
 #define HS_LINEIO_BLOCK (1u << 20)
 
 enum {
-	HS_LINEIO_ERR = -1,   /* read or open failure: see errbuf */
-	HS_LINEIO_END = 0,    /* end of all input, or a stop signal */
-	HS_LINEIO_LINE = 1,   /* *line, *len hold one line (no '\n') */
-	HS_LINEIO_TOOBIG = 2  /* a line over max: *line holds its first max
+	HS_LINEIO_ERR = -1,  /* read or open failure: see errbuf */
+	HS_LINEIO_END = 0,   /* end of all input, or a stop signal */
+	HS_LINEIO_LINE = 1,  /* *line, *len hold one line (no '\n') */
+	HS_LINEIO_TOOBIG = 2 /* a line over max: *line holds its first max
 	                         bytes; call hs_lineio_rest() next */
 };
 

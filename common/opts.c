@@ -59,15 +59,18 @@ int hs_parse_size(const char *s, uint64_t *out)
 	if (end == s || errno || v < 0)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		mult = 1024.0;
 		end++;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		mult = 1024.0 * 1024;
 		end++;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		mult = 1024.0 * 1024 * 1024;
 		end++;
 		break;
@@ -128,7 +131,8 @@ int hs_opts_bad(const char *synopsis, int c, char **argv)
 	const char *arg = argv[optind - 1];
 
 	if (c == ':')
-		return hs_usage_error(synopsis, "option '%s' needs a value", arg);
+		return hs_usage_error(synopsis, "option '%s' needs a value",
+		                      arg);
 	if (optopt && arg[0] == '-' && arg[1] != '-')
 		return hs_usage_error(synopsis, "unknown option '-%c'", optopt);
 	return hs_usage_error(synopsis, "unknown option '%s'", arg);
@@ -140,9 +144,8 @@ void hs_print_version(void)
 
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	printf("%s (hs) %s\n", hs_prog(), HS_VERSION);
-	printf("librdkafka %s, %s, zstd %s, PCRE2 %s\n",
-	       rd_kafka_version_str(), curl_version(), ZSTD_versionString(),
-	       pcre);
+	printf("librdkafka %s, %s, zstd %s, PCRE2 %s\n", rd_kafka_version_str(),
+	       curl_version(), ZSTD_versionString(), pcre);
 }
 
 int hs_opts_common(struct hs_opts *o, int c, const char *arg)
@@ -171,7 +174,9 @@ int hs_opts_common(struct hs_opts *o, int c, const char *arg)
 	case HS_OPT_MAX_EVENT_SIZE:
 		if (hs_parse_size(arg, &size) < 0 || size < 2 ||
 		    size > UINT32_MAX - 1) {
-			hs_err("invalid --max-event-size '%s' (2 bytes to 4GiB)", arg);
+			hs_err(
+			    "invalid --max-event-size '%s' (2 bytes to 4GiB)",
+			    arg);
 			return -1;
 		}
 		o->max_event_size = (size_t)size;
@@ -179,7 +184,8 @@ int hs_opts_common(struct hs_opts *o, int c, const char *arg)
 	case HS_OPT_MAX_DEPTH:
 		o->max_depth = (unsigned)hs_strtonum(arg, 1, 100000, &errstr);
 		if (errstr) {
-			hs_err("--max-depth '%s' is %s (1 to 100000)", arg, errstr);
+			hs_err("--max-depth '%s' is %s (1 to 100000)", arg,
+			       errstr);
 			return -1;
 		}
 		return 1;

@@ -26,29 +26,35 @@ enum {
 
 /* Tools write their optstring as ":" HS_OPTS_SHORT "their letters". */
 #define HS_OPTS_SHORT "hqu"
-#define HS_OPTS_LONG                                                         \
-	{ "dlq", required_argument, NULL, HS_OPT_DLQ },                       \
-	{ "stats", no_argument, NULL, HS_OPT_STATS },                         \
-	{ "stats-interval", required_argument, NULL, HS_OPT_STATS_INTERVAL }, \
-	{ "max-event-size", required_argument, NULL, HS_OPT_MAX_EVENT_SIZE }, \
-	{ "max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH },           \
-	{ "ack", required_argument, NULL, HS_OPT_ACK },                       \
-	{ "unbuffered", no_argument, NULL, 'u' },                             \
-	{ "quiet", no_argument, NULL, 'q' },                                  \
-	{ "help", no_argument, NULL, 'h' },                                   \
-	{ "version", no_argument, NULL, 'V' }
+#define HS_OPTS_LONG                                                  \
+	{"dlq", required_argument, NULL, HS_OPT_DLQ},                 \
+	    {"stats", no_argument, NULL, HS_OPT_STATS},               \
+	    {"stats-interval", required_argument, NULL,               \
+	     HS_OPT_STATS_INTERVAL},                                  \
+	    {"max-event-size", required_argument, NULL,               \
+	     HS_OPT_MAX_EVENT_SIZE},                                  \
+	    {"max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH}, \
+	    {"ack", required_argument, NULL, HS_OPT_ACK},             \
+	    {"unbuffered", no_argument, NULL, 'u'},                   \
+	    {"quiet", no_argument, NULL, 'q'},                        \
+	    {"help", no_argument, NULL, 'h'},                         \
+	{                                                             \
+		"version", no_argument, NULL, 'V'                     \
+	}
 
 /* The common options' help lines, for each tool's --help. */
-#define HS_OPTS_HELP                                                          \
-	"      --dlq FILE             append dead-letter records to FILE\n"     \
-	"      --stats                print counts on stderr at exit\n"         \
-	"      --stats-interval SECS  print them every SECS seconds too\n"      \
-	"      --max-event-size SIZE  longest line accepted (default 64MiB)\n"  \
-	"      --max-depth N          deepest JSON nesting accepted (default 512)\n" \
-	"      --ack FIFO             report finished events to hs-consume --ack\n" \
-	"  -u, --unbuffered           write each event at once\n"               \
-	"  -q, --quiet                no per-event messages on stderr\n"        \
-	"  -h, --help                 show this help\n"                         \
+#define HS_OPTS_HELP                                                           \
+	"      --dlq FILE             append dead-letter records to FILE\n"    \
+	"      --stats                print counts on stderr at exit\n"        \
+	"      --stats-interval SECS  print them every SECS seconds too\n"     \
+	"      --max-event-size SIZE  longest line accepted (default 64MiB)\n" \
+	"      --max-depth N          deepest JSON nesting accepted (default " \
+	"512)\n"                                                               \
+	"      --ack FIFO             report finished events to hs-consume "   \
+	"--ack\n"                                                              \
+	"  -u, --unbuffered           write each event at once\n"              \
+	"  -q, --quiet                no per-event messages on stderr\n"       \
+	"  -h, --help                 show this help\n"                        \
 	"      --version              show versions of hs and its libraries\n"
 
 struct hs_opts {
@@ -94,7 +100,7 @@ int hs_parse_duration(const char *s, double *secs);
  * stderr.  Returns HS_EXIT_USAGE.
  */
 int hs_usage_error(const char *synopsis, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * For getopt_long's '?' or ':' result: report the unknown option or the

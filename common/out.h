@@ -17,8 +17,8 @@ struct hs_out {
 	int fd;
 	char *buf; /* owned */
 	size_t len, cap;
-	int unbuffered; /* flush after every line */
-	int err;        /* errno of the first failed write, 0 if none */
+	int unbuffered;        /* flush after every line */
+	int err;               /* errno of the first failed write, 0 if none */
 	uint64_t lines, bytes; /* written so far (counted when queued) */
 };
 

@@ -16,8 +16,8 @@ enum hs_end { HS_END_OUT = 0, HS_END_DLQ, HS_END_FILTER };
 struct hs_stats {
 	uint64_t in, out, dlq, filtered, blank;
 	uint64_t bytes_in, bytes_out, lines_out;
-	double t0;            /* start, CLOCK_MONOTONIC seconds */
-	double interval;      /* --stats-interval, 0 = off */
+	double t0;       /* start, CLOCK_MONOTONIC seconds */
+	double interval; /* --stats-interval, 0 = off */
 	double next_report;
 	/* Called for every ended event, after the counters move. */
 	void (*hook)(void *ctx, enum hs_end how);

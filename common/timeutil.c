@@ -50,9 +50,10 @@ char *hs_time_format_ms(int64_t ms, char *buf, size_t len)
 	int m, d;
 
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y,
-	         m, d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
-	         (int)(rem / 1000 % 60), (int)(rem % 1000));
+	snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	         (long long)y, m, d, (int)(rem / 3600000),
+	         (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
+	         (int)(rem % 1000));
 	return buf;
 }
 
@@ -78,8 +79,8 @@ int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms)
 	int y, mo, d, h, mi, sec, frac = 0;
 	size_t i = 19;
 	int64_t off = 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-		                     31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
 
 	if (n < 20 || digits(s, n, 0, 4, &y) || s[4] != '-' ||
 	    digits(s, n, 5, 2, &mo) || s[7] != '-' || digits(s, n, 8, 2, &d) ||
@@ -91,7 +92,8 @@ int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms)
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	if (mo == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
 	if (i < n && s[i] == '.') {
 		int scale = 100, got = 0;
@@ -108,8 +110,9 @@ int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms)
 	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
 		int oh, om;
 
-		if (digits(s, n, i + 1, 2, &oh) || i + 3 >= n || s[i + 3] != ':' ||
-		    digits(s, n, i + 4, 2, &om) || oh > 23 || om > 59)
+		if (digits(s, n, i + 1, 2, &oh) || i + 3 >= n ||
+		    s[i + 3] != ':' || digits(s, n, i + 4, 2, &om) || oh > 23 ||
+		    om > 59)
 			return -1;
 		off = (int64_t)(oh * 60 + om) * 60000;
 		if (s[i] == '+')
@@ -123,7 +126,7 @@ int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms)
 	if (sec == 60)
 		sec = 59; /* a leap second sorts with the second before it */
 	*ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) *
-	              1000 +
+	          1000 +
 	      frac + off;
 	return 0;
 }

@@ -84,7 +84,8 @@ static void reject_oversize(struct hs_tool *t)
 	long long total = 0;
 	char msg[128];
 
-	snprintf(msg, sizeof(msg), "line longer than --max-event-size (%zu bytes)",
+	snprintf(msg, sizeof(msg),
+	         "line longer than --max-event-size (%zu bytes)",
 	         t->opts->max_event_size);
 	r.reason = "too_large";
 	r.message = msg;

@@ -39,11 +39,11 @@ struct hs_tool {
 	struct hs_out out;
 	struct hs_dlq dlq;
 	struct hs_stats stats;
-	struct hs_ack ack;    /* --ack: finished events reported upstream */
-	const char *line; /* the current event, valid until the next call */
+	struct hs_ack ack; /* --ack: finished events reported upstream */
+	const char *line;  /* the current event, valid until the next call */
 	size_t len;
-	int rc;           /* exit status so far */
-	int failed;       /* a fatal I/O failure happened; stop reading */
+	int rc;     /* exit status so far */
+	int failed; /* a fatal I/O failure happened; stop reading */
 	char errbuf[512];
 };
 
@@ -81,9 +81,8 @@ void hs_tool_split(struct hs_tool *t, int n);
  * printf-style message; details is raw JSON or NULL.  Sets the exit
  * status to at least 1.  A failure to write the record is fatal (I/O).
  */
-void hs_tool_reject(struct hs_tool *t, const char *reason,
-                    const char *details, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Same for an explicit record (threads, asynchronous targets). */
 void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r);

@@ -105,7 +105,6 @@ int parse_offset(struct consumer *c, const char *spec, char *errbuf,
 /* The partition entry for topic/partition, created on first use. */
 struct part *part_get(struct consumer *c, const char *topic, int32_t partition);
 
-
 /* Wire callbacks into conf and create the consumer (takes conf). */
 int consumer_new(struct consumer *c, rd_kafka_conf_t *conf, char *errbuf,
                  size_t errlen);

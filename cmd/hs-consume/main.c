@@ -254,14 +254,16 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	                         longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'F':
-			if (hs_kafkaconf_file(conf, optarg, err, sizeof(err)) < 0)
+			if (hs_kafkaconf_file(conf, optarg, err, sizeof(err)) <
+			    0)
 				return hs_usage_error(synopsis, "%s", err);
 			break;
 		case 'G':
 			a->group = optarg;
 			break;
 		case 'X':
-			if (hs_kafkaconf_set(conf, optarg, err, sizeof(err)) < 0)
+			if (hs_kafkaconf_set(conf, optarg, err, sizeof(err)) <
+			    0)
 				return hs_usage_error(synopsis, "%s", err);
 			break;
 		case 'b':

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 	name = name ? name + 1 : argv[0];
 	if (strncmp(name, "fuzz-", 5) == 0)
 		name += 5;
-	snprintf(dir, sizeof(dir), "%s/fuzz/corpus/%s", top ? top : "tests", name);
+	snprintf(dir, sizeof(dir), "%s/fuzz/corpus/%s", top ? top : "tests",
+	         name);
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
 		printf("ok 1 # SKIP no corpus at %s\n1..1\n", dir);
@@ -60,11 +61,14 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++) {
 		if (ents[i]->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+			snprintf(path, sizeof(path), "%s/%s", dir,
+			         ents[i]->d_name);
 			if (run_file(path) == 0)
-				printf("ok %d - %s\n", ++count, ents[i]->d_name);
+				printf("ok %d - %s\n", ++count,
+				       ents[i]->d_name);
 			else
-				printf("not ok %d - cannot read %s\n", ++count, path);
+				printf("not ok %d - cannot read %s\n", ++count,
+				       path);
 		}
 		free(ents[i]);
 	}

@@ -15,13 +15,13 @@
 #include "json.h"
 #include "num.h"
 
-#define REQUIRE(c)                                                           \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "fuzz-json: %s:%d: %s\n", __FILE__,  \
-			        __LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
+#define REQUIRE(c)                                                          \
+	do {                                                                \
+		if (!(c)) {                                                 \
+			fprintf(stderr, "fuzz-json: %s:%d: %s\n", __FILE__, \
+			        __LINE__, #c);                              \
+			abort();                                            \
+		}                                                           \
 	} while (0)
 
 static void check_string(const struct hs_json_doc *d, uint32_t i,
@@ -68,7 +68,8 @@ static void check_tape(const struct hs_json_doc *d, size_t size)
 		switch (nd->type) {
 		case HS_JSON_ARRAY:
 		case HS_JSON_OBJECT:
-			for (uint32_t c = i + 1; c < nd->end; c = d->nodes[c].end) {
+			for (uint32_t c = i + 1; c < nd->end;
+			     c = d->nodes[c].end) {
 				const struct hs_json_node *cn = &d->nodes[c];
 
 				/* children: inside the brackets, one level down */
@@ -80,8 +81,9 @@ static void check_tape(const struct hs_json_doc *d, size_t size)
 					REQUIRE(cn->type == HS_JSON_STRING);
 				kids++;
 			}
-			REQUIRE(kids == (nd->type == HS_JSON_OBJECT ? 2 * nd->count
-			                                             : nd->count));
+			REQUIRE(kids == (nd->type == HS_JSON_OBJECT
+			                     ? 2 * nd->count
+			                     : nd->count));
 			break;
 		case HS_JSON_STRING:
 			REQUIRE(nd->end == i + 1);
@@ -92,17 +94,20 @@ static void check_tape(const struct hs_json_doc *d, size_t size)
 			REQUIRE(hs_num_cmp(hs_json_raw(d, i), nd->len,
 			                   hs_json_raw(d, i), nd->len) == 0);
 			if (!(nd->flags & (HS_JSON_F_FRAC | HS_JSON_F_EXP)))
-				REQUIRE(hs_num_is_integer(hs_json_raw(d, i), nd->len));
+				REQUIRE(hs_num_is_integer(hs_json_raw(d, i),
+				                          nd->len));
 			break;
 		default:
-			REQUIRE(nd->end == i + 1 && nd->len >= 4 && nd->len <= 5);
+			REQUIRE(nd->end == i + 1 && nd->len >= 4 &&
+			        nd->len <= 5);
 		}
 		if (i > 0)
 			REQUIRE(nd->off > d->nodes[i - 1].off);
 	}
 	/* A walk from the root over subtrees visits every node once. */
 	{
-		uint32_t *stack = malloc(sizeof(*stack) * d->n), sp = 0, seen = 0;
+		uint32_t *stack = malloc(sizeof(*stack) * d->n), sp = 0,
+		         seen = 0;
 
 		REQUIRE(stack);
 		stack[sp++] = 0;
@@ -110,7 +115,8 @@ static void check_tape(const struct hs_json_doc *d, size_t size)
 			uint32_t x = stack[--sp];
 
 			seen++;
-			for (uint32_t c = x + 1; c < d->nodes[x].end; c = d->nodes[c].end)
+			for (uint32_t c = x + 1; c < d->nodes[x].end;
+			     c = d->nodes[c].end)
 				stack[sp++] = c;
 		}
 		REQUIRE(seen == d->n);
@@ -131,21 +137,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_tape(&d, size);
 		/* A second parse into the same document gives the same tape. */
 		uint32_t n = d.n;
-		REQUIRE(hs_json_parse(&d, (const char *)data, size) == 0 && d.n == n);
+		REQUIRE(hs_json_parse(&d, (const char *)data, size) == 0 &&
+		        d.n == n);
 	} else {
 		REQUIRE(d.n == 0 && d.err[0] && d.err_off <= size);
 		REQUIRE(d.err_code != HS_JSON_OK);
 	}
 	/* The parser's UTF-8 rules and hs_utf8_valid() agree on strings. */
 	if (size >= 2 && data[0] == '"' && data[size - 1] == '"' &&
-	    !memchr(data + 1, '\\', size - 2) && !memchr(data + 1, '"', size - 2)) {
+	    !memchr(data + 1, '\\', size - 2) &&
+	    !memchr(data + 1, '"', size - 2)) {
 		int ctl = 0;
 
 		for (size_t i = 1; i + 1 < size; i++)
 			ctl |= data[i] < 0x20;
 		if (!ctl)
-			REQUIRE((hs_json_parse(&d, (const char *)data, size) == 0) ==
-			        hs_utf8_valid((const char *)data + 1, size - 2, &bad));
+			REQUIRE((hs_json_parse(&d, (const char *)data, size) ==
+			         0) == hs_utf8_valid((const char *)data + 1,
+			                             size - 2, &bad));
 	}
 	hs_json_doc_release(&d);
 	return 0;

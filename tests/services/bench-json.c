@@ -15,11 +15,11 @@
 #include "alloc.h"
 #include "json.h"
 
-static const char *const sources[] = { "aws.ec2", "com.shop.orders",
-	                               "aws.s3", "com.shop.payments" };
-static const char *const types[] = { "EC2 Instance State-change Notification",
-	                             "OrderPlaced", "Object Created",
-	                             "PaymentCaptured" };
+static const char *const sources[] = {"aws.ec2", "com.shop.orders", "aws.s3",
+                                      "com.shop.payments"};
+static const char *const types[] = {"EC2 Instance State-change Notification",
+                                    "OrderPlaced", "Object Created",
+                                    "PaymentCaptured"};
 
 /* A pseudo-random generator with a fixed seed: the same file each run. */
 static unsigned long long rng = 88172645463325252ull;
@@ -37,28 +37,42 @@ static void gen(long n)
 	for (long i = 0; i < n; i++) {
 		unsigned k = rnd(4);
 
-		printf("{\"version\":\"0\",\"id\":\"%08x-%04x-%04x-%04x-%012llx\","
-		       "\"detail-type\":\"%s\",\"source\":\"%s\","
-		       "\"account\":\"1234567890%02u\",\"time\":\"2024-05-%02uT%02u:%02u:%02uZ\","
-		       "\"region\":\"eu-west-1\",\"resources\":[\"arn:aws:ec2:eu-west-1:123456789012:instance/i-%016llx\"],"
-		       "\"detail\":{\"orderId\":%ld,\"customer\":{\"id\":\"c-%u\",\"name\":\"Zo\\u00eb O'Brien \\\"VIP\\\"\","
-		       "\"email\":\"customer%u@example.com\",\"tier\":\"gold\",\"address\":{\"street\":\"%u Rue de l'\xc3\x89glise\","
-		       "\"city\":\"M\xc3\xbcnchen\",\"zip\":\"%05u\",\"country\":\"DE\"}},"
-		       "\"items\":[{\"sku\":\"SKU-%u\",\"qty\":%u,\"price\":%u.%02u,\"tags\":[\"new\",\"sale\"]},"
-		       "{\"sku\":\"SKU-%u\",\"qty\":%u,\"price\":%u.%02u,\"tags\":[]},"
-		       "{\"sku\":\"SKU-%u\",\"qty\":1,\"price\":1e2,\"gift\":true,\"note\":null}],"
-		       "\"total\":%u.%02u,\"currency\":\"EUR\",\"paid\":%s,\"coupon\":null,"
-		       "\"shipping\":{\"method\":\"express\",\"eta_days\":%u,\"tracking\":\"TRK%010u\"},"
-		       "\"metadata\":{\"trace\":\"%016llx\",\"retries\":0,\"flags\":[1,2,3],\"ratio\":-0.125e-3}}}\n",
-		       rnd(1u << 31), rnd(65536), rnd(65536), rnd(65536),
-		       (unsigned long long)rnd(1u << 31) << 16, types[k], sources[k],
-		       rnd(100), 1 + rnd(28), rnd(24), rnd(60), rnd(60),
-		       (unsigned long long)rnd(1u << 31) << 32 | rnd(1u << 31), 100000 + i,
-		       rnd(100000), rnd(100000), 1 + rnd(200), rnd(100000),
-		       rnd(10000), 1 + rnd(5), rnd(1000), rnd(100),
-		       rnd(10000), 1 + rnd(5), rnd(1000), rnd(100), rnd(10000),
-		       rnd(5000), rnd(100), rnd(2) ? "true" : "false", 1 + rnd(7),
-		       rnd(1u << 31), (unsigned long long)rnd(1u << 31) << 32 | rnd(1u << 31));
+		printf(
+		    "{\"version\":\"0\",\"id\":\"%08x-%04x-%04x-%04x-%012llx\","
+		    "\"detail-type\":\"%s\",\"source\":\"%s\","
+		    "\"account\":\"1234567890%02u\",\"time\":\"2024-05-%02uT%"
+		    "02u:%02u:%02uZ\","
+		    "\"region\":\"eu-west-1\",\"resources\":[\"arn:aws:ec2:eu-"
+		    "west-1:123456789012:instance/i-%016llx\"],"
+		    "\"detail\":{\"orderId\":%ld,\"customer\":{\"id\":\"c-%u\","
+		    "\"name\":\"Zo\\u00eb O'Brien \\\"VIP\\\"\","
+		    "\"email\":\"customer%u@example.com\",\"tier\":\"gold\","
+		    "\"address\":{\"street\":\"%u Rue de l'\xc3\x89glise\","
+		    "\"city\":\"M\xc3\xbcnchen\",\"zip\":\"%05u\",\"country\":"
+		    "\"DE\"}},"
+		    "\"items\":[{\"sku\":\"SKU-%u\",\"qty\":%u,\"price\":%u.%"
+		    "02u,\"tags\":[\"new\",\"sale\"]},"
+		    "{\"sku\":\"SKU-%u\",\"qty\":%u,\"price\":%u.%02u,\"tags\":"
+		    "[]},"
+		    "{\"sku\":\"SKU-%u\",\"qty\":1,\"price\":1e2,\"gift\":true,"
+		    "\"note\":null}],"
+		    "\"total\":%u.%02u,\"currency\":\"EUR\",\"paid\":%s,"
+		    "\"coupon\":null,"
+		    "\"shipping\":{\"method\":\"express\",\"eta_days\":%u,"
+		    "\"tracking\":\"TRK%010u\"},"
+		    "\"metadata\":{\"trace\":\"%016llx\",\"retries\":0,"
+		    "\"flags\":[1,2,3],\"ratio\":-0.125e-3}}}\n",
+		    rnd(1u << 31), rnd(65536), rnd(65536), rnd(65536),
+		    (unsigned long long)rnd(1u << 31) << 16, types[k],
+		    sources[k], rnd(100), 1 + rnd(28), rnd(24), rnd(60),
+		    rnd(60),
+		    (unsigned long long)rnd(1u << 31) << 32 | rnd(1u << 31),
+		    100000 + i, rnd(100000), rnd(100000), 1 + rnd(200),
+		    rnd(100000), rnd(10000), 1 + rnd(5), rnd(1000), rnd(100),
+		    rnd(10000), 1 + rnd(5), rnd(1000), rnd(100), rnd(10000),
+		    rnd(5000), rnd(100), rnd(2) ? "true" : "false", 1 + rnd(7),
+		    rnd(1u << 31),
+		    (unsigned long long)rnd(1u << 31) << 32 | rnd(1u << 31));
 	}
 }
 
@@ -78,7 +92,9 @@ int main(int argc, char **argv)
 		return fclose(stdout) ? 3 : 0;
 	}
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: bench-json --gen N | bench-json FILE [ROUNDS]\n");
+		fprintf(
+		    stderr,
+		    "usage: bench-json --gen N | bench-json FILE [ROUNDS]\n");
 		return 2;
 	}
 	if (argc == 3)
@@ -114,9 +130,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nl; i++)
 			bad += hs_json_parse(&d, line[i], len[i]) != 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs =
+	    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("lines %zu, bytes %zu, rounds %ld, %.3f s, %.1f MB/s%s\n", nl,
-	       total, rounds, secs, secs > 0 ? total * (double)rounds / secs / 1e6 : 0,
+	       total, rounds, secs,
+	       secs > 0 ? total * (double)rounds / secs / 1e6 : 0,
 	       bad ? " (some lines failed to parse)" : "");
 	hs_json_doc_release(&d);
 	free(line);

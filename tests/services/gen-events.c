@@ -34,22 +34,19 @@ static uint64_t next(void)
 	return z ^ (z >> 31);
 }
 
-static const char *const types[] = { "media.uploaded", "media.transcoded",
-	                             "media.published", "media.deleted",
-	                             "playback.started" };
-static const char *const sources[] = { "com.example.media",
-	                               "com.example.media",
-	                               "com.example.media",
-	                               "com.example.media",
-	                               "com.example.player" };
-static const char *const codecs[] = { "h264", "h265", "av1", "vp9" };
-static const char *const regions[] = { "eu-west-1", "eu-central-1",
-	                               "us-east-1" };
+static const char *const types[] = {"media.uploaded", "media.transcoded",
+                                    "media.published", "media.deleted",
+                                    "playback.started"};
+static const char *const sources[] = {"com.example.media", "com.example.media",
+                                      "com.example.media", "com.example.media",
+                                      "com.example.player"};
+static const char *const codecs[] = {"h264", "h265", "av1", "vp9"};
+static const char *const regions[] = {"eu-west-1", "eu-central-1", "us-east-1"};
 
 static void payload(size_t n)
 {
 	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char chunk[4096];
 
 	while (n) {
@@ -65,14 +62,13 @@ static void payload(size_t n)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "invalid", required_argument, NULL, 'i' },
-		{ "ids64", required_argument, NULL, 'I' },
-		{ "big", required_argument, NULL, 'b' },
-		{ "big-size", required_argument, NULL, 'B' },
-		{ "start-ms", required_argument, NULL, 'S' },
-		{ "step-ms", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"invalid", required_argument, NULL, 'i'},
+	    {"ids64", required_argument, NULL, 'I'},
+	    {"big", required_argument, NULL, 'b'},
+	    {"big-size", required_argument, NULL, 'B'},
+	    {"start-ms", required_argument, NULL, 'S'},
+	    {"step-ms", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0}};
 	long long count = 1000, invalid_pct = 0, ids64 = 0, big = 0;
 	long long big_size = 5 << 20, start = 1795662245000LL, step = 1000;
 	const char *err = NULL;
@@ -106,11 +102,13 @@ int main(int argc, char **argv)
 			step = hs_strtonum(optarg, 0, 1LL << 40, &err);
 			break;
 		default:
-			fprintf(stderr, "usage: gen-events [-n N] [-s SEED] ...\n");
+			fprintf(stderr,
+			        "usage: gen-events [-n N] [-s SEED] ...\n");
 			return 2;
 		}
 		if (err) {
-			fprintf(stderr, "gen-events: bad value '%s': %s\n", optarg, err);
+			fprintf(stderr, "gen-events: bad value '%s': %s\n",
+			        optarg, err);
 			return 2;
 		}
 	}
@@ -118,8 +116,10 @@ int main(int argc, char **argv)
 	for (long long i = 0; i < count; i++) {
 		uint64_t r = next();
 		int t = (int)(r % 5);
-		int bad = invalid_pct && (long long)(next() % 100) < invalid_pct;
-		int is64 = ids64 && i % (count / ids64 ? count / ids64 : 1) == 1 &&
+		int bad =
+		    invalid_pct && (long long)(next() % 100) < invalid_pct;
+		int is64 = ids64 &&
+		           i % (count / ids64 ? count / ids64 : 1) == 1 &&
 		           i / (count / ids64 ? count / ids64 : 1) < ids64;
 		int isbig = big && i % (count / big ? count / big : 1) == 2 &&
 		            i / (count / big ? count / big : 1) < big;
@@ -127,44 +127,55 @@ int main(int argc, char **argv)
 		long long size = (long long)(next() % 4000000000ULL);
 
 		hs_time_format_ms(start + i * step, ts, sizeof(ts));
-		printf("{\"version\":\"0\",\"id\":\"%08" PRIx64 "-%04x-4%03x-a%03x-%012" PRIx64
+		printf("{\"version\":\"0\",\"id\":\"%08" PRIx64
+		       "-%04x-4%03x-a%03x-%012" PRIx64
 		       "\",\"detail-type\":\"%s\",\"source\":\"%s\","
 		       "\"account\":\"123456789012\",\"time\":\"%s\","
-		       "\"region\":\"%s\",\"resources\":[\"arn:aws:media:%s:123456789012:asset/a%06lld\"],"
+		       "\"region\":\"%s\",\"resources\":[\"arn:aws:media:%s:"
+		       "123456789012:asset/a%06lld\"],"
 		       "\"detail\":{",
 		       (uint64_t)(r >> 32), (unsigned)(r & 0xffff),
 		       (unsigned)(next() & 0xfff), (unsigned)(next() & 0xfff),
 		       (uint64_t)(next() & 0xffffffffffffULL), types[t],
-		       sources[t], ts, regions[i % 3], regions[i % 3], i % 1000000);
+		       sources[t], ts, regions[i % 3], regions[i % 3],
+		       i % 1000000);
 		if (bad && i % 3 == 0)
-			printf("\"assetId\":\"a%06lld\",\"sizeBytes\":-%lld,", i % 1000000, size);
+			printf("\"assetId\":\"a%06lld\",\"sizeBytes\":-%lld,",
+			       i % 1000000, size);
 		else if (bad && i % 3 == 1)
 			printf("\"sizeBytes\":%lld,", size);
 		else if (bad)
 			printf("\"assetId\":%lld,\"sizeBytes\":%lld,", i, size);
 		else
-			printf("\"assetId\":\"a%06lld\",\"sizeBytes\":%lld,", i % 1000000, size);
+			printf("\"assetId\":\"a%06lld\",\"sizeBytes\":%lld,",
+			       i % 1000000, size);
 		if (is64)
-			printf("\"assetNumber\":1%019" PRIu64 ",", (uint64_t)(next() % 10000000000000000000ULL));
+			printf("\"assetNumber\":1%019" PRIu64 ",",
+			       (uint64_t)(next() % 10000000000000000000ULL));
 		else
 			printf("\"assetNumber\":%lld,", i);
-		printf("\"title\":\"Episode %lld: The \\\"Hub\\\" and the Spoke\","
-		       "\"kind\":\"%s\",\"durationSeconds\":%.3f,"
-		       "\"codec\":\"%s\",\"bitrateKbps\":%d,\"width\":%d,\"height\":%d,"
-		       "\"tags\":[\"series\",\"s%02d\",\"e%03d\",\"%s\"],"
-		       "\"owner\":{\"team\":\"studio-%d\",\"email\":\"ops%d@example.com\",\"ip\":\"10.%d.%d.%d\"},"
-		       "\"checksum\":\"sha256:%016" PRIx64 "%016" PRIx64 "%016" PRIx64 "%016" PRIx64 "\","
-		       "\"renditions\":[{\"h\":1080,\"kbps\":6000},{\"h\":720,\"kbps\":3500},{\"h\":480,\"kbps\":1200}],"
-		       "\"notes\":\"%s\"",
-		       i, t == 4 ? "playback" : (i % 2 ? "video" : "audio"),
-		       (double)(next() % 7200000) / 1000.0, codecs[i % 4],
-		       (int)(next() % 9000) + 500, 1920, 1080, (int)(i % 12) + 1,
-		       (int)(i % 200) + 1, i % 7 ? "drama" : "news",
-		       (int)(i % 17), (int)(i % 50), (int)(next() % 256),
-		       (int)(next() % 256), (int)(next() % 256), next(), next(),
-		       next(), next(),
-		       i % 5 ? "ingested via the hub; normalized by the pipe; delivered to the spokes"
-		             : "caf\\u00e9 \xc3\xa9t\xc3\xa9 \xe2\x9c\x93");
+		printf(
+		    "\"title\":\"Episode %lld: The \\\"Hub\\\" and the Spoke\","
+		    "\"kind\":\"%s\",\"durationSeconds\":%.3f,"
+		    "\"codec\":\"%s\",\"bitrateKbps\":%d,\"width\":%d,"
+		    "\"height\":%d,"
+		    "\"tags\":[\"series\",\"s%02d\",\"e%03d\",\"%s\"],"
+		    "\"owner\":{\"team\":\"studio-%d\",\"email\":\"ops%d@"
+		    "example.com\",\"ip\":\"10.%d.%d.%d\"},"
+		    "\"checksum\":\"sha256:%016" PRIx64 "%016" PRIx64
+		    "%016" PRIx64 "%016" PRIx64 "\","
+		    "\"renditions\":[{\"h\":1080,\"kbps\":6000},{\"h\":720,"
+		    "\"kbps\":3500},{\"h\":480,\"kbps\":1200}],"
+		    "\"notes\":\"%s\"",
+		    i, t == 4 ? "playback" : (i % 2 ? "video" : "audio"),
+		    (double)(next() % 7200000) / 1000.0, codecs[i % 4],
+		    (int)(next() % 9000) + 500, 1920, 1080, (int)(i % 12) + 1,
+		    (int)(i % 200) + 1, i % 7 ? "drama" : "news", (int)(i % 17),
+		    (int)(i % 50), (int)(next() % 256), (int)(next() % 256),
+		    (int)(next() % 256), next(), next(), next(), next(),
+		    i % 5 ? "ingested via the hub; normalized by the pipe; "
+		            "delivered to the spokes"
+		          : "caf\\u00e9 \xc3\xa9t\xc3\xa9 \xe2\x9c\x93");
 		if (isbig) {
 			printf(",\"payload\":\"");
 			payload((size_t)big_size);

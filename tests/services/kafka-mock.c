@@ -71,11 +71,13 @@ static const struct {
 	const char *name;
 	int key;
 } api_names[] = {
-	{"Produce", 0},       {"Fetch", 1},           {"ListOffsets", 2},
-	{"Metadata", 3},      {"OffsetCommit", 8},    {"OffsetFetch", 9},
-	{"FindCoordinator", 10}, {"JoinGroup", 11},   {"Heartbeat", 12},
-	{"LeaveGroup", 13},   {"SyncGroup", 14},      {"ApiVersion", 18},
-	{"InitProducerId", 22}, {"OffsetForLeaderEpoch", 23},
+    {"Produce", 0},          {"Fetch", 1},
+    {"ListOffsets", 2},      {"Metadata", 3},
+    {"OffsetCommit", 8},     {"OffsetFetch", 9},
+    {"FindCoordinator", 10}, {"JoinGroup", 11},
+    {"Heartbeat", 12},       {"LeaveGroup", 13},
+    {"SyncGroup", 14},       {"ApiVersion", 18},
+    {"InitProducerId", 22},  {"OffsetForLeaderEpoch", 23},
 };
 
 static void on_signal(int sig)
@@ -132,8 +134,8 @@ static int parse_errcode(const char *s, long *out)
 	return parse_int(s, -200, 200, out);
 }
 
-static int create_topic(struct mock *m, const char *name, long parts,
-                        char *err, size_t errlen)
+static int create_topic(struct mock *m, const char *name, long parts, char *err,
+                        size_t errlen)
 {
 	int rf = m->brokers < 3 ? m->brokers : 3;
 	rd_kafka_resp_err_t e;
@@ -148,8 +150,7 @@ static int create_topic(struct mock *m, const char *name, long parts,
 }
 
 /* --topic NAME:PARTITIONS; the name may itself hold colons. */
-static int topic_arg(struct mock *m, const char *arg, char *err,
-                     size_t errlen)
+static int topic_arg(struct mock *m, const char *arg, char *err, size_t errlen)
 {
 	const char *colon = strrchr(arg, ':');
 	char name[256];
@@ -221,8 +222,7 @@ static int split(char *line, char **w, int max)
 	return n;
 }
 
-static int broker_cmd(struct mock *m, char **w, int n, char *err,
-                      size_t errlen)
+static int broker_cmd(struct mock *m, char **w, int n, char *err, size_t errlen)
 {
 	rd_kafka_resp_err_t e;
 	long id;
@@ -244,8 +244,7 @@ static int broker_cmd(struct mock *m, char **w, int n, char *err,
 	return 0;
 }
 
-static int error_cmd(struct mock *m, char **w, int n, char *err,
-                     size_t errlen)
+static int error_cmd(struct mock *m, char **w, int n, char *err, size_t errlen)
 {
 	rd_kafka_resp_err_t *errs;
 	long key, code, cnt;
@@ -308,10 +307,11 @@ static int run_cmd(struct mock *m, char *line, char *ok, size_t oklen,
 			         "usage: leader TOPIC PARTITION BROKER");
 			return -1;
 		}
-		e = rd_kafka_mock_partition_set_leader(m->mc, w[1],
-		                                       (int32_t)a, (int32_t)b);
+		e = rd_kafka_mock_partition_set_leader(m->mc, w[1], (int32_t)a,
+		                                       (int32_t)b);
 		if (e) {
-			snprintf(err, errlen, "leader: %s", rd_kafka_err2str(e));
+			snprintf(err, errlen, "leader: %s",
+			         rd_kafka_err2str(e));
 			return -1;
 		}
 		return 0;
@@ -436,12 +436,12 @@ static int start(struct mock *m)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"brokers", required_argument, NULL, 'b'},
-		{"control", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"port-file", required_argument, NULL, 'p'},
-		{"topic", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
+	    {"brokers", required_argument, NULL, 'b'},
+	    {"control", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"port-file", required_argument, NULL, 'p'},
+	    {"topic", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct mock m = {.brokers = 3, .ctl_fd = -1};
 	const char *port_file = NULL, *control = NULL;

@@ -10,17 +10,17 @@
 
 static int check_n, check_failed;
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		int check_ok_ = !!(cond);                                     \
-		check_n++;                                                    \
-		if (!check_ok_)                                               \
-			check_failed++;                                       \
-		printf("%sok %d - ", check_ok_ ? "" : "not ", check_n);        \
-		printf(__VA_ARGS__);                                          \
-		if (!check_ok_)                                               \
-			printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond);    \
-		printf("\n");                                                 \
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		int check_ok_ = !!(cond);                                  \
+		check_n++;                                                 \
+		if (!check_ok_)                                            \
+			check_failed++;                                    \
+		printf("%sok %d - ", check_ok_ ? "" : "not ", check_n);    \
+		printf(__VA_ARGS__);                                       \
+		if (!check_ok_)                                            \
+			printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond); \
+		printf("\n");                                              \
 	} while (0)
 
 static inline int check_done(void)

@@ -21,7 +21,7 @@ static const char *sent(struct hs_ack *a, int rfd)
 
 static void one(const char *event, int n, const char *want, int lost)
 {
-	struct hs_ack a = { -1, 0, 0 };
+	struct hs_ack a = {-1, 0, 0};
 	int p[2];
 	const char *got;
 
@@ -44,28 +44,34 @@ int main(void)
 	int n;
 
 	/* hs-consume's layout: the member last. */
-	one("{\"a\":1,\"hs\":{\"kafka\":{\"topic\":\"t\",\"partition\":3,\"offset\":42}}}",
+	one("{\"a\":1,\"hs\":{\"kafka\":{\"topic\":\"t\",\"partition\":3,"
+	    "\"offset\":42}}}",
 	    0, "- t 3 42\n", 0);
 	/* A decoy inside a string, and a brace inside the key string. */
-	one("{\"a\":\"\\\"hs\\\":{\\\"kafka\\\":{\",\"hs\":{\"kafka\":{\"topic\":\"t\","
+	one("{\"a\":\"\\\"hs\\\":{\\\"kafka\\\":{\",\"hs\":{\"kafka\":{"
+	    "\"topic\":\"t\","
 	    "\"partition\":3,\"offset\":42,\"key\":\"}\"}}}",
 	    0, "- t 3 42\n", 0);
 	/* Member first (after a transform): found by the full parse. */
-	one("{\"hs\":{\"kafka\":{\"topic\":\"u\",\"partition\":1,\"offset\":7}},\"x\":1}",
+	one("{\"hs\":{\"kafka\":{\"topic\":\"u\",\"partition\":1,\"offset\":7}}"
+	    ",\"x\":1}",
 	    2, "+ u 1 7 2\n", 0);
 	one("{\"nope\":1}", 0, "", 1);
 	one("not json", 0, "", 1);
 
-	CHECK(hs_ack_parse("- media 3 1042", 14, &topic, &tl, &part, &off, &n) == 0 &&
-	              tl == 5 && memcmp(topic, "media", 5) == 0 && part == 3 &&
-	              off == 1042 && n == 0,
+	CHECK(hs_ack_parse("- media 3 1042", 14, &topic, &tl, &part, &off,
+	                   &n) == 0 &&
+	          tl == 5 && memcmp(topic, "media", 5) == 0 && part == 3 &&
+	          off == 1042 && n == 0,
 	      "parse a finish message");
-	CHECK(hs_ack_parse("+ media 3 1042 4", 16, &topic, &tl, &part, &off, &n) == 0 &&
-	              n == 4,
+	CHECK(hs_ack_parse("+ media 3 1042 4", 16, &topic, &tl, &part, &off,
+	                   &n) == 0 &&
+	          n == 4,
 	      "parse a split message");
 	CHECK(hs_ack_parse("- media x 1", 11, &topic, &tl, &part, &off, &n) < 0,
 	      "bad partition refused");
-	CHECK(hs_ack_parse("+ media 3 1042", 14, &topic, &tl, &part, &off, &n) < 0,
+	CHECK(hs_ack_parse("+ media 3 1042", 14, &topic, &tl, &part, &off, &n) <
+	          0,
 	      "split without a count refused");
 	CHECK(hs_ack_parse("? media 3 1", 11, &topic, &tl, &part, &off, &n) < 0,
 	      "unknown kind refused");

@@ -37,11 +37,10 @@ static void test_buf(void)
 
 static void test_base64(void)
 {
-	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba",
-		                          "foobar" };
-	static const char *const out[] = { "",         "Zg==",     "Zm8=",
-		                           "Zm9v",     "Zm9vYg==", "Zm9vYmE=",
-		                           "Zm9vYmFy" };
+	static const char *const in[] = {"",     "f",     "fo",    "foo",
+	                                 "foob", "fooba", "foobar"};
+	static const char *const out[] = {
+	    "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
 	struct hs_buf b, d;
 
 	hs_buf_init(&b);
@@ -53,13 +52,13 @@ static void test_base64(void)
 		      in[i], b.data);
 		hs_buf_reset(&d);
 		CHECK(hs_base64_decode(&d, b.data, b.len) == 0 &&
-		              strcmp(d.data, in[i]) == 0,
+		          strcmp(d.data, in[i]) == 0,
 		      "base64 round trip '%s'", in[i]);
 	}
 	/* Streaming in odd chunks equals one call. */
 	{
 		unsigned char data[1000];
-		struct hs_base64_stream st = { { 0, 0 }, 0 };
+		struct hs_base64_stream st = {{0, 0}, 0};
 		struct hs_buf one;
 
 		for (int i = 0; i < 1000; i++)
@@ -67,8 +66,10 @@ static void test_base64(void)
 		hs_buf_init(&one);
 		hs_base64_add(&one, data, sizeof(data));
 		hs_buf_reset(&b);
-		for (size_t at = 0, step = 1; at < sizeof(data); step = step % 5 + 1) {
-			size_t n = at + step > sizeof(data) ? sizeof(data) - at : step;
+		for (size_t at = 0, step = 1; at < sizeof(data);
+		     step = step % 5 + 1) {
+			size_t n =
+			    at + step > sizeof(data) ? sizeof(data) - at : step;
 
 			hs_base64_feed(&st, &b, data + at, n);
 			at += n;
@@ -90,13 +91,14 @@ static void test_time(void)
 	char buf[40];
 
 	CHECK(hs_time_parse_rfc3339("1970-01-01T00:00:00Z", 20, &ms) == 0 &&
-	              ms == 0,
+	          ms == 0,
 	      "epoch parses to 0");
 	CHECK(hs_time_parse_rfc3339("2026-11-26T03:04:05.678Z", 24, &ms) == 0 &&
-	              ms == 1795662245678LL,
+	          ms == 1795662245678LL,
 	      "2026-11-26T03:04:05.678Z = %lld", (long long)ms);
-	CHECK(hs_time_parse_rfc3339("2026-11-26T04:04:05+01:00", 25, &ms) == 0 &&
-	              ms == 1795662245000LL,
+	CHECK(hs_time_parse_rfc3339("2026-11-26T04:04:05+01:00", 25, &ms) ==
+	              0 &&
+	          ms == 1795662245000LL,
 	      "offsets are applied");
 	CHECK(hs_time_parse_rfc3339("2025-02-29T00:00:00Z", 20, &ms) < 0,
 	      "2025-02-29 refused");
@@ -105,7 +107,7 @@ static void test_time(void)
 	CHECK(hs_time_parse_rfc3339("2026-11-26 03:04:05", 19, &ms) < 0,
 	      "missing zone refused");
 	CHECK(hs_time_parse("1795662245678", 13, &ms) == 0 &&
-	              ms == 1795662245678LL,
+	          ms == 1795662245678LL,
 	      "epoch milliseconds accepted");
 	hs_time_format_ms(1795662245678LL, buf, sizeof(buf));
 	CHECK(strcmp(buf, "2026-11-26T03:04:05.678Z") == 0, "format: %s", buf);
@@ -152,9 +154,11 @@ static const char *tmpfile_with(const char *s, size_t n)
 
 static void test_lineio(void)
 {
-	static const char in[] = "{\"a\":1}\n\n  \n[2]\r\n{\"big\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n3";
+	static const char in[] =
+	    "{\"a\":1}\n\n  "
+	    "\n[2]\r\n{\"big\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n3";
 	const char *path = tmpfile_with(in, sizeof(in) - 1);
-	char *files[1] = { (char *)path };
+	char *files[1] = {(char *)path};
 	struct hs_lineio r;
 	const char *line;
 	size_t len;
@@ -162,33 +166,38 @@ static void test_lineio(void)
 	long long total;
 
 	hs_lineio_init(&r, files, 1, 20);
-	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_LINE &&
-	              len == 7 && memcmp(line, "{\"a\":1}", 7) == 0 &&
-	              r.lineno == 1,
+	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	              HS_LINEIO_LINE &&
+	          len == 7 && memcmp(line, "{\"a\":1}", 7) == 0 &&
+	          r.lineno == 1,
 	      "first line");
-	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_LINE &&
-	              len == 4 && memcmp(line, "[2]\r", 4) == 0 && r.lineno == 4,
+	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	              HS_LINEIO_LINE &&
+	          len == 4 && memcmp(line, "[2]\r", 4) == 0 && r.lineno == 4,
 	      "blank lines skipped, line number 4, CR kept");
 	CHECK(r.blank == 2, "two blank lines counted (%llu)",
 	      (unsigned long long)r.blank);
 	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
-	                      HS_LINEIO_TOOBIG &&
-	              len == 20 && r.lineno == 5,
+	              HS_LINEIO_TOOBIG &&
+	          len == 20 && r.lineno == 5,
 	      "line over the limit reported");
 	total = hs_lineio_rest(&r, NULL, NULL);
 	CHECK(total == 42, "rest of the long line consumed (%lld)", total);
-	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_LINE &&
-	              len == 1 && line[0] == '3' && r.lineno == 6,
+	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	              HS_LINEIO_LINE &&
+	          len == 1 && line[0] == '3' && r.lineno == 6,
 	      "last line without newline");
-	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_END,
+	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	          HS_LINEIO_END,
 	      "end");
 	hs_lineio_release(&r);
 	unlink(path);
 
 	files[0] = "/nonexistent/x";
 	hs_lineio_init(&r, files, 1, 20);
-	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_ERR &&
-	              strstr(err, "cannot open '/nonexistent/x'"),
+	CHECK(hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	              HS_LINEIO_ERR &&
+	          strstr(err, "cannot open '/nonexistent/x'"),
 	      "missing file: %s", err);
 	hs_lineio_release(&r);
 }
@@ -215,15 +224,16 @@ static void test_lineio_blocks(void)
 	path = tmpfile_with(b.data, b.len);
 	files[0] = (char *)path;
 	hs_lineio_init(&r, files, 1, 1 << 20);
-	while (hs_lineio_next(&r, &line, &len, err, sizeof(err)) == HS_LINEIO_LINE) {
+	while (hs_lineio_next(&r, &line, &len, err, sizeof(err)) ==
+	       HS_LINEIO_LINE) {
 		size_t w = (size_t)((n * 7919) % 5000 + 1);
 
 		if (len != w || line[0] != (char)('a' + n % 26))
 			bad++;
 		n++;
 	}
-	CHECK(n == 3000 && bad == 0, "3000 lines across blocks (%d read, %d bad)",
-	      n, bad);
+	CHECK(n == 3000 && bad == 0,
+	      "3000 lines across blocks (%d read, %d bad)", n, bad);
 	hs_lineio_release(&r);
 	unlink(path);
 	hs_buf_release(&b);
@@ -276,16 +286,19 @@ static void test_dlq(void)
 	r.message = "bad \"size\"";
 	r.file = "<stdin>";
 	r.line = 12;
-	r.event = "{\"a\":1,\"hs\":{\"kafka\":{\"topic\":\"t\",\"partition\":3,\"offset\":42}}}";
+	r.event = "{\"a\":1,\"hs\":{\"kafka\":{\"topic\":\"t\",\"partition\":3,"
+	          "\"offset\":42}}}";
 	r.event_len = strlen(r.event);
-	CHECK(hs_dlq_write(&q, &r, err, sizeof(err)) == 0, "json event written");
+	CHECK(hs_dlq_write(&q, &r, err, sizeof(err)) == 0,
+	      "json event written");
 	r.event = "not json \xff";
 	r.event_len = strlen(r.event);
 	r.reason = "invalid_json";
 	CHECK(hs_dlq_write(&q, &r, err, sizeof(err)) == 0, "bad event written");
 	r.event = "not json";
 	r.event_len = strlen(r.event);
-	CHECK(hs_dlq_write(&q, &r, err, sizeof(err)) == 0, "text event written");
+	CHECK(hs_dlq_write(&q, &r, err, sizeof(err)) == 0,
+	      "text event written");
 	hs_dlq_close(&q);
 
 	fd = open(path, O_RDONLY);
@@ -307,13 +320,13 @@ static void test_dlq(void)
 	v = hs_json_pointer(&d, 0, "/event/a", 8);
 	CHECK(v != HS_JSON_NONE, "event embedded as JSON");
 	v = hs_json_pointer(&d, 0, "/input/line", 11);
-	CHECK(v != HS_JSON_NONE && hs_json_int64(&d, v, &(int64_t){ 0 }) == 0,
+	CHECK(v != HS_JSON_NONE && hs_json_int64(&d, v, &(int64_t){0}) == 0,
 	      "input position present");
 	CHECK(hs_json_parse(&d, l2 + 1, (size_t)(l3 - l2 - 1)) == 0 &&
-	              hs_json_pointer(&d, 0, "/event_base64", 13) != HS_JSON_NONE,
+	          hs_json_pointer(&d, 0, "/event_base64", 13) != HS_JSON_NONE,
 	      "invalid UTF-8 event kept as base64");
 	CHECK(hs_json_parse(&d, l3 + 1, strlen(l3 + 1) - 1) == 0 &&
-	              hs_json_pointer(&d, 0, "/event_text", 11) != HS_JSON_NONE,
+	          hs_json_pointer(&d, 0, "/event_text", 11) != HS_JSON_NONE,
 	      "text event kept as a string");
 	hs_json_doc_release(&d);
 }

@@ -68,8 +68,8 @@ int main(void)
 		printf("ok 1 # SKIP no ../shared\n1..1\n");
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s/conformance/json-test-suite/test_parsing",
-	         shared);
+	snprintf(dir, sizeof(dir),
+	         "%s/conformance/json-test-suite/test_parsing", shared);
 	dp = opendir(dir);
 	if (!dp) {
 		printf("ok 1 # SKIP no %s\n1..1\n", dir);
@@ -109,8 +109,9 @@ int main(void)
 				iacc++;
 			else
 				irej++;
-			CHECK((rc == 0) == i_expected(nm), "%s %s as documented",
-			      nm, rc == 0 ? "accepted" : "rejected");
+			CHECK((rc == 0) == i_expected(nm),
+			      "%s %s as documented", nm,
+			      rc == 0 ? "accepted" : "rejected");
 		}
 		free(text);
 	}

@@ -46,7 +46,8 @@ static int eq(const char *a, const char *b)
 
 	hs_json_doc_init(&da);
 	hs_json_doc_init(&db);
-	if (!hs_json_parse(&da, a, strlen(a)) && !hs_json_parse(&db, b, strlen(b)))
+	if (!hs_json_parse(&da, a, strlen(a)) &&
+	    !hs_json_parse(&db, b, strlen(b)))
 		r = hs_json_equal(&da, 0, &db, 0);
 	hs_json_doc_release(&da);
 	hs_json_doc_release(&db);
@@ -68,7 +69,8 @@ static void test_tape(void)
 	          D.nodes[a].count == 2 && D.nodes[a].end == 7 &&
 	          D.nodes[a].depth == 1,
 	      "member a is the array at node 2 spanning to 7");
-	CHECK(hs_json_arr_at(&D, a, 1) == 4 && hs_json_arr_at(&D, a, 2) == HS_JSON_NONE,
+	CHECK(hs_json_arr_at(&D, a, 1) == 4 &&
+	          hs_json_arr_at(&D, a, 2) == HS_JSON_NONE,
 	      "arr_at walks over subtrees; out of range is NONE");
 	CHECK(D.nodes[6].type == HS_JSON_NULL && D.nodes[6].depth == 3,
 	      "null at depth 3");
@@ -83,15 +85,19 @@ static void test_tape(void)
 		{
 			elems++;
 		}
-		CHECK(keys == 2 && elems == 2, "FOREACH macros visit 2 members, 2 elements");
+		CHECK(keys == 2 && elems == 2,
+		      "FOREACH macros visit 2 members, 2 elements");
 	}
-	CHECK(parse("-12.5e+3") == 0 && D.n == 1 && D.nodes[0].type == HS_JSON_NUMBER &&
-	          D.nodes[0].flags == (HS_JSON_F_NEG | HS_JSON_F_FRAC | HS_JSON_F_EXP) &&
+	CHECK(parse("-12.5e+3") == 0 && D.n == 1 &&
+	          D.nodes[0].type == HS_JSON_NUMBER &&
+	          D.nodes[0].flags ==
+	              (HS_JSON_F_NEG | HS_JSON_F_FRAC | HS_JSON_F_EXP) &&
 	          D.nodes[0].len == 8,
 	      "number flags NEG|FRAC|EXP and literal length");
 	CHECK(parse("[\"\\n\", \"caf\xc3\xa9\", \"plain\"]") == 0 &&
 	          D.nodes[1].flags == HS_JSON_F_ESCAPED &&
-	          D.nodes[2].flags == HS_JSON_F_NONASCII && D.nodes[3].flags == 0,
+	          D.nodes[2].flags == HS_JSON_F_NONASCII &&
+	          D.nodes[3].flags == 0,
 	      "string flags ESCAPED and NONASCII");
 	CHECK(parse("[[],{},\"\",0,true,false,null]") == 0 && D.n == 8 &&
 	          D.nodes[1].end == 2 && D.nodes[1].count == 0 &&
@@ -103,9 +109,10 @@ static void test_tape(void)
 static void test_lookup(void)
 {
 	struct hs_buf b = HS_BUF_INIT;
-	const char *t = "{\"detail\":{\"user\":{\"id\":42},\"a/b\":1,\"m~n\":2,"
-	                "\"odd key\":[10,20,{\"x\":\"y\"}],\"\":3,\"\\u00e9\":4},"
-	                "\"dup\":1,\"dup\":2}";
+	const char *t =
+	    "{\"detail\":{\"user\":{\"id\":42},\"a/b\":1,\"m~n\":2,"
+	    "\"odd key\":[10,20,{\"x\":\"y\"}],\"\":3,\"\\u00e9\":4},"
+	    "\"dup\":1,\"dup\":2}";
 	uint32_t n;
 
 	CHECK(parse(t) == 0, "parse lookup document");
@@ -114,32 +121,40 @@ static void test_lookup(void)
 	      "pointer /detail/user/id");
 	CHECK(hs_json_pointer(&D, 0, "", 0) == 0, "pointer \"\" is the root");
 	n = hs_json_pointer(&D, 0, "/detail/a~1b", 12);
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '1', "pointer ~1 is '/'");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '1',
+	      "pointer ~1 is '/'");
 	n = hs_json_pointer(&D, 0, "/detail/m~0n", 12);
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '2', "pointer ~0 is '~'");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '2',
+	      "pointer ~0 is '~'");
 	CHECK(hs_json_pointer(&D, 0, "/detail/m~2n", 12) == HS_JSON_NONE,
 	      "pointer ~2 is invalid");
 	n = hs_json_pointer(&D, 0, "/detail/odd key/2/x", 19);
-	CHECK(n != HS_JSON_NONE && !strcmp(dec(n, &b), "y"), "pointer through array index");
-	CHECK(hs_json_pointer(&D, 0, "/detail/odd key/01", 18) == HS_JSON_NONE &&
-	          hs_json_pointer(&D, 0, "/detail/odd key/3", 17) == HS_JSON_NONE &&
-	          hs_json_pointer(&D, 0, "/detail/odd key/-", 17) == HS_JSON_NONE,
-	      "pointer: leading zero, out of range and '-' find nothing");
+	CHECK(n != HS_JSON_NONE && !strcmp(dec(n, &b), "y"),
+	      "pointer through array index");
+	CHECK(
+	    hs_json_pointer(&D, 0, "/detail/odd key/01", 18) == HS_JSON_NONE &&
+	        hs_json_pointer(&D, 0, "/detail/odd key/3", 17) ==
+	            HS_JSON_NONE &&
+	        hs_json_pointer(&D, 0, "/detail/odd key/-", 17) == HS_JSON_NONE,
+	    "pointer: leading zero, out of range and '-' find nothing");
 	n = hs_json_pointer(&D, 0, "/detail/", 8);
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '3', "pointer to the empty key");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '3',
+	      "pointer to the empty key");
 	n = hs_json_pointer(&D, 0, "/detail/\xc3\xa9", 10);
 	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '4',
 	      "pointer matches an escaped key by decoded value");
 	CHECK(hs_json_pointer(&D, 0, "detail", 6) == HS_JSON_NONE,
 	      "pointer without leading '/' finds nothing");
 	n = hs_json_obj_get(&D, 0, "dup", 3);
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '2', "duplicate keys: last wins");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '2',
+	      "duplicate keys: last wins");
 	CHECK(hs_json_obj_get(&D, 1, "detail", 6) == HS_JSON_NONE,
 	      "obj_get on a string node is NONE");
 
 	CHECK(hs_json_path(&D, 0, ".") == 0, "path . is the root");
 	n = hs_json_path(&D, 0, ".detail.user.id");
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '4', "path .detail.user.id");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '4',
+	      "path .detail.user.id");
 	n = hs_json_path(&D, 0, ".detail[\"odd key\"][1]");
 	CHECK(n != HS_JSON_NONE && !memcmp(hs_json_raw(&D, n), "20", 2),
 	      "path .detail[\"odd key\"][1]");
@@ -147,9 +162,11 @@ static void test_lookup(void)
 	CHECK(n != HS_JSON_NONE && !strcmp(dec(n, &b), "y"),
 	      "path with quoted name and negative index");
 	n = hs_json_path(&D, 0, ".detail[\"\\u00e9\"]");
-	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '4', "path key with an escape");
+	CHECK(n != HS_JSON_NONE && *hs_json_raw(&D, n) == '4',
+	      "path key with an escape");
 	n = hs_json_path(&D, 0, ".[\"detail\"].user");
-	CHECK(n != HS_JSON_NONE && D.nodes[n].type == HS_JSON_OBJECT, "path .[\"detail\"]");
+	CHECK(n != HS_JSON_NONE && D.nodes[n].type == HS_JSON_OBJECT,
+	      "path .[\"detail\"]");
 	CHECK(hs_json_path(&D, 0, "detail") == HS_JSON_NONE &&
 	          hs_json_path(&D, 0, ".detail.") == HS_JSON_NONE &&
 	          hs_json_path(&D, 0, ".detail[0]") == HS_JSON_NONE &&
@@ -174,13 +191,16 @@ static void test_decode(void)
 	CHECK(parse("\"a\\u0000b\"") == 0 && dec(0, &b) && b.len == 3 &&
 	          b.data[1] == '\0',
 	      "\\u0000 decodes to a NUL byte, length kept");
-	CHECK(hs_json_str_eq(&D, 0, "a\0b", 3) && !hs_json_str_eq(&D, 0, "a", 1),
+	CHECK(hs_json_str_eq(&D, 0, "a\0b", 3) &&
+	          !hs_json_str_eq(&D, 0, "a", 1),
 	      "str_eq with an embedded NUL");
 	CHECK(parse("\"x\\ty\"") == 0 && !hs_json_str_plain(&D, 0, &p, &n) &&
-	          hs_json_str_eq(&D, 0, "x\ty", 3) && !hs_json_str_eq(&D, 0, "x\\ty", 4),
+	          hs_json_str_eq(&D, 0, "x\ty", 3) &&
+	          !hs_json_str_eq(&D, 0, "x\\ty", 4),
 	      "escaped string: not plain, str_eq by decoded value");
-	CHECK(parse("\"caf\xc3\xa9\"") == 0 && hs_json_str_plain(&D, 0, &p, &n) &&
-	          n == 5 && !memcmp(p, "caf\xc3\xa9", 5),
+	CHECK(parse("\"caf\xc3\xa9\"") == 0 &&
+	          hs_json_str_plain(&D, 0, &p, &n) && n == 5 &&
+	          !memcmp(p, "caf\xc3\xa9", 5),
 	      "plain string content between the quotes");
 	hs_buf_reset(&b);
 	hs_buf_adds(&b, "keep:");
@@ -192,7 +212,8 @@ static void test_decode(void)
 
 static void test_equal(void)
 {
-	CHECK(eq("1", "1.0") == 1 && eq("1", "10e-1") == 1 && eq("-0", "0") == 1,
+	CHECK(eq("1", "1.0") == 1 && eq("1", "10e-1") == 1 &&
+	          eq("-0", "0") == 1,
 	      "numbers equal by value: 1, 1.0, 10e-1; -0 and 0");
 	CHECK(eq("12345678901234567890", "12345678901234567891") == 0,
 	      "20-digit numbers differ");
@@ -200,7 +221,8 @@ static void test_equal(void)
 	      "objects regardless of member order");
 	CHECK(eq("[1,2]", "[2,1]") == 0 && eq("[1]", "[1,1]") == 0,
 	      "arrays by position and length");
-	CHECK(eq("\"\\u00e9\"", "\"\xc3\xa9\"") == 1 && eq("\"a\"", "\"b\"") == 0,
+	CHECK(eq("\"\\u00e9\"", "\"\xc3\xa9\"") == 1 &&
+	          eq("\"a\"", "\"b\"") == 0,
 	      "strings by decoded value");
 	CHECK(eq("{\"\\u0061\":1}", "{\"a\":1}") == 1, "keys by decoded value");
 	CHECK(eq("{\"a\":1}", "{\"a\":1,\"b\":2}") == 0 &&
@@ -220,7 +242,8 @@ static void test_equal(void)
 		hs_buf_addc(&c, '[');
 		for (int i = 0; i < 300; i++) {
 			hs_buf_addf(&a, "%s{\"k%d\":[%d]}", i ? "," : "", i, i);
-			hs_buf_addf(&c, "%s{\"k%d\":[%d.0]}", i ? "," : "", i, i);
+			hs_buf_addf(&c, "%s{\"k%d\":[%d.0]}", i ? "," : "", i,
+			            i);
 		}
 		hs_buf_addc(&a, ']');
 		hs_buf_addc(&c, ']');
@@ -240,29 +263,37 @@ static void test_equal(void)
 		hs_buf_addc(&c, '{');
 		for (int i = 0; i < n; i++) {
 			hs_buf_addf(&a, "%s\"k%d\":%d", i ? "," : "", i, i);
-			hs_buf_addf(&c, "%s\"\\u006b%d\":%d.0", i ? "," : "", n - 1 - i,
-			            n - 1 - i);
+			hs_buf_addf(&c, "%s\"\\u006b%d\":%d.0", i ? "," : "",
+			            n - 1 - i, n - 1 - i);
 		}
 		hs_buf_adds(&a, ",\"k7\":\"dup\"}");
 		hs_buf_adds(&c, "}");
 		CHECK(eq(a.data, c.data) == 0,
-		      "100000 members: a duplicate key overriding a value differs");
+		      "100000 members: a duplicate key overriding a value "
+		      "differs");
 		c.data[c.len - 1] = ',';
 		hs_buf_adds(&c, "\"k7\":\"dup\"}");
 		CHECK(eq(a.data, c.data) == 1,
-		      "100000 members reversed, escaped keys, 1 vs 1.0, same duplicate: equal");
+		      "100000 members reversed, escaped keys, 1 vs 1.0, same "
+		      "duplicate: equal");
 		c.data[7] = 'c'; /* "\u006b99999" -> "\u006c99999": l99999 */
-		CHECK(eq(a.data, c.data) == 0, "100000 members, one key differs");
+		CHECK(eq(a.data, c.data) == 0,
+		      "100000 members, one key differs");
 		hs_buf_release(&a);
 		hs_buf_release(&c);
 	}
-	CHECK(eq("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,"
-	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":16,\"q\":17}",
-	         "{\"q\":17,\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9,"
-	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":16}") == 1,
+	CHECK(eq("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,"
+	         "\"h\":8,\"i\":9,"
+	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":"
+	         "16,\"q\":17}",
+	         "{\"q\":17,\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,"
+	         "\"g\":7,\"h\":8,\"i\":9,"
+	         "\"j\":10,\"k\":11,\"l\":12,\"m\":13,\"n\":14,\"o\":15,\"p\":"
+	         "16}") == 1,
 	      "17 members (sorted path) vs rotated order");
-	CHECK(parse("{\"x\":[1,{\"y\":\"z\"}]}") == 0 && hs_json_equal(&D, 0, &D, 0) &&
-	          hs_json_equal(&D, 2, &D, 2) && !hs_json_equal(&D, 2, &D, 0),
+	CHECK(parse("{\"x\":[1,{\"y\":\"z\"}]}") == 0 &&
+	          hs_json_equal(&D, 0, &D, 0) && hs_json_equal(&D, 2, &D, 2) &&
+	          !hs_json_equal(&D, 2, &D, 0),
 	      "equal within one document, on subtrees");
 }
 
@@ -270,14 +301,18 @@ static void test_errors(void)
 {
 	bad("", HS_JSON_E_SYNTAX, 0, "expected a value");
 	bad("   ", HS_JSON_E_SYNTAX, 3, "end of input");
-	bad("{\"a\":1 \"b\":2}", HS_JSON_E_SYNTAX, 7, "expected ',' or '}' after object member");
-	bad("[1 2]", HS_JSON_E_SYNTAX, 3, "expected ',' or ']' after array element");
+	bad("{\"a\":1 \"b\":2}", HS_JSON_E_SYNTAX, 7,
+	    "expected ',' or '}' after object member");
+	bad("[1 2]", HS_JSON_E_SYNTAX, 3,
+	    "expected ',' or ']' after array element");
 	bad("{\"a\" 1}", HS_JSON_E_SYNTAX, 5, "expected ':' after object key");
 	bad("{1:2}", HS_JSON_E_SYNTAX, 1, "begin an object key");
 	bad("[1,]", HS_JSON_E_SYNTAX, 3, "expected a value");
-	bad("[\"a\xc0\x80\"]", HS_JSON_E_UTF8, 3, "invalid UTF-8 byte 0xC0 in string");
+	bad("[\"a\xc0\x80\"]", HS_JSON_E_UTF8, 3,
+	    "invalid UTF-8 byte 0xC0 in string");
 	bad("\"\xed\xa0\x80\"", HS_JSON_E_UTF8, 1, "invalid UTF-8 byte 0xED");
-	bad("\"\xf4\x90\x80\x80\"", HS_JSON_E_UTF8, 1, "invalid UTF-8 byte 0xF4");
+	bad("\"\xf4\x90\x80\x80\"", HS_JSON_E_UTF8, 1,
+	    "invalid UTF-8 byte 0xF4");
 	bad("\"\xe9t\xe9\"", HS_JSON_E_UTF8, 1, "invalid UTF-8 byte 0xE9");
 	bad("\"\\ud800\"", HS_JSON_E_UTF8, 1, "unpaired surrogate");
 	bad("\"\\udc00\\ud800\"", HS_JSON_E_UTF8, 1, "unpaired surrogate");
@@ -295,16 +330,18 @@ static void test_errors(void)
 	bad("{} x", HS_JSON_E_SYNTAX, 3, "end of input after the value");
 	bad("\xef\xbb\xbf{}", HS_JSON_E_SYNTAX, 0, "byte order mark");
 	bad("[1]\x0b", HS_JSON_E_SYNTAX, 3, "byte 0x0B");
-	CHECK(!strcmp(hs_json_error_reason(HS_JSON_E_SYNTAX), "invalid_json") &&
-	          !strcmp(hs_json_error_reason(HS_JSON_E_UTF8), "invalid_utf8") &&
-	          !strcmp(hs_json_error_reason(HS_JSON_E_DEPTH), "too_deep") &&
-	          !strcmp(hs_json_error_reason(HS_JSON_E_TOOBIG), "too_large"),
-	      "error reasons for dead letters");
+	CHECK(
+	    !strcmp(hs_json_error_reason(HS_JSON_E_SYNTAX), "invalid_json") &&
+	        !strcmp(hs_json_error_reason(HS_JSON_E_UTF8), "invalid_utf8") &&
+	        !strcmp(hs_json_error_reason(HS_JSON_E_DEPTH), "too_deep") &&
+	        !strcmp(hs_json_error_reason(HS_JSON_E_TOOBIG), "too_large"),
+	    "error reasons for dead letters");
 	{
 		/* Not NUL-terminated: the parser must stop at len. */
-		char t[4] = { '[', '1', ']', '9' };
+		char t[4] = {'[', '1', ']', '9'};
 
-		CHECK(hs_json_parse(&D, t, 3) == 0 && D.n == 2, "parse stops at len");
+		CHECK(hs_json_parse(&D, t, 3) == 0 && D.n == 2,
+		      "parse stops at len");
 		CHECK(hs_json_parse(&D, t, 2) == -1, "truncated at len fails");
 	}
 }
@@ -329,19 +366,23 @@ static void test_depth(void)
 	          D.err_code == HS_JSON_E_DEPTH,
 	      "max_depth 3 allows 3 levels, not 4");
 	D.max_depth = 0;
-	CHECK(parse("7") == 0 && parse("[]") == -1, "max_depth 0 allows only scalars");
+	CHECK(parse("7") == 0 && parse("[]") == -1,
+	      "max_depth 0 allows only scalars");
 	D.max_depth = 200000;
-	CHECK(hs_json_parse(&D, t, 2 * deep) == -1 && D.err_code == HS_JSON_E_DEPTH &&
-	          D.err_off == 65535,
+	CHECK(hs_json_parse(&D, t, 2 * deep) == -1 &&
+	          D.err_code == HS_JSON_E_DEPTH && D.err_off == 65535,
 	      "100000 levels stop at the 65535 cap, without recursion");
 	D.max_depth = 65535;
-	CHECK(hs_json_parse(&D, t + deep - 65535, 2 * 65535) == 0 && D.n == 65535 &&
-	          D.nodes[65534].depth == 65534 && D.nodes[0].end == 65535,
+	CHECK(hs_json_parse(&D, t + deep - 65535, 2 * 65535) == 0 &&
+	          D.n == 65535 && D.nodes[65534].depth == 65534 &&
+	          D.nodes[0].end == 65535,
 	      "65535 levels parse, innermost at depth 65534");
-	CHECK(hs_json_equal(&D, 0, &D, 0) == 1, "equal on 65535 levels without recursion");
+	CHECK(hs_json_equal(&D, 0, &D, 0) == 1,
+	      "equal on 65535 levels without recursion");
 	D.max_depth = HS_JSON_MAX_DEPTH;
 	t[2 * deep - 1] = '}';
-	CHECK(hs_json_parse(&D, t, 2 * deep) == -1 && D.err_code == HS_JSON_E_DEPTH,
+	CHECK(hs_json_parse(&D, t, 2 * deep) == -1 &&
+	          D.err_code == HS_JSON_E_DEPTH,
 	      "100000 open brackets: depth error first");
 	free(t);
 }
@@ -353,18 +394,20 @@ static void test_reuse(void)
 	uint32_t cap;
 
 	hs_json_doc_init(&d);
-	CHECK(d.max_depth == HS_JSON_MAX_DEPTH && d.n == 0, "init sets the default depth");
+	CHECK(d.max_depth == HS_JSON_MAX_DEPTH && d.n == 0,
+	      "init sets the default depth");
 	CHECK(hs_json_parse(&d, "[1,2,3,4,5,6,7,8,9]", 19) == 0 && d.n == 10,
 	      "first parse");
 	first = d.nodes;
 	cap = d.cap;
-	CHECK(hs_json_parse(&d, "{\"a\":\"b\"}", 9) == 0 && d.n == 3 && d.nodes == first &&
-	          d.cap == cap && hs_json_obj_get(&d, 0, "a", 1) == 2,
+	CHECK(hs_json_parse(&d, "{\"a\":\"b\"}", 9) == 0 && d.n == 3 &&
+	          d.nodes == first && d.cap == cap &&
+	          hs_json_obj_get(&d, 0, "a", 1) == 2,
 	      "second parse reuses the node array");
 	CHECK(hs_json_parse(&d, "[1,", 3) == -1 && d.n == 0 && d.nodes == first,
 	      "failed parse leaves no nodes");
-	CHECK(hs_json_parse(&d, "true", 4) == 0 && d.n == 1 && d.err_code == HS_JSON_OK &&
-	          d.err[0] == '\0',
+	CHECK(hs_json_parse(&d, "true", 4) == 0 && d.n == 1 &&
+	          d.err_code == HS_JSON_OK && d.err[0] == '\0',
 	      "parse after a failure clears the error");
 	hs_json_doc_release(&d);
 	CHECK(d.nodes == NULL && d.cap == 0, "release frees the nodes");
@@ -376,16 +419,18 @@ static void test_numbers(void)
 	int64_t v = 0;
 
 	CHECK(parse("[1.5e3, 9223372036854775807, -9223372036854775808,"
-	            " 9223372036854775808, 1.0, 1e2, 1.5, -0, 1e19, 12e-1]") == 0,
+	            " 9223372036854775808, 1.0, 1e2, 1.5, -0, 1e19, 12e-1]") ==
+	          0,
 	      "parse number array");
 	CHECK(hs_json_num(&D, 1) == 1500.0, "hs_json_num 1.5e3");
 	CHECK(hs_json_int64(&D, 2, &v) == 0 && v == INT64_MAX, "int64 max");
 	CHECK(hs_json_int64(&D, 3, &v) == 0 && v == INT64_MIN, "int64 min");
 	CHECK(hs_json_int64(&D, 4, &v) == -1, "int64 max + 1 is out of range");
-	CHECK(hs_json_int64(&D, 5, &v) == 0 && v == 1 && hs_json_int64(&D, 6, &v) == 0 &&
-	          v == 100,
+	CHECK(hs_json_int64(&D, 5, &v) == 0 && v == 1 &&
+	          hs_json_int64(&D, 6, &v) == 0 && v == 100,
 	      "1.0 and 1e2 are integers");
-	CHECK(hs_json_int64(&D, 7, &v) == -1 && hs_json_int64(&D, 9, &v) == -1 &&
+	CHECK(hs_json_int64(&D, 7, &v) == -1 &&
+	          hs_json_int64(&D, 9, &v) == -1 &&
 	          hs_json_int64(&D, 10, &v) == -1,
 	      "1.5, 1e19 and 12e-1 are not int64");
 	CHECK(hs_json_int64(&D, 8, &v) == 0 && v == 0, "-0 is 0");
@@ -397,27 +442,40 @@ static void test_write_utf8(void)
 	size_t off = 99;
 
 	hs_json_write_str(&b, "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9/", 13);
-	CHECK(!strcmp(b.data, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f\xc3\xa9/\""),
-	      "write_str escapes quotes, controls and DEL, keeps UTF-8 (%s)", b.data);
-	CHECK(parse(b.data) == 0 && hs_json_str_eq(&D, 0, "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9/", 13),
+	CHECK(!strcmp(b.data,
+	              "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f\xc3\xa9/\""),
+	      "write_str escapes quotes, controls and DEL, keeps UTF-8 (%s)",
+	      b.data);
+	CHECK(parse(b.data) == 0 &&
+	          hs_json_str_eq(&D, 0, "a\"b\\c\n\t\x01\x1f\x7f\xc3\xa9/", 13),
 	      "write_str output parses back to the same string");
 	hs_buf_reset(&b);
 	hs_json_write_str(&b, "x\0y", 3);
-	CHECK(b.len == 10 && !memcmp(b.data, "\"x\\u0000y\"", 10), "NUL byte escaped");
+	CHECK(b.len == 10 && !memcmp(b.data, "\"x\\u0000y\"", 10),
+	      "NUL byte escaped");
 
-	CHECK(hs_utf8_valid("", 0, NULL) && hs_utf8_valid("abc\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 12, NULL),
+	CHECK(hs_utf8_valid("", 0, NULL) &&
+	          hs_utf8_valid("abc\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 12,
+	                        NULL),
 	      "utf8_valid on ASCII, 2-, 3- and 4-byte sequences");
-	CHECK(!hs_utf8_valid("ab\xc0\x80", 4, &off) && off == 2, "overlong C0 80 at 2");
+	CHECK(!hs_utf8_valid("ab\xc0\x80", 4, &off) && off == 2,
+	      "overlong C0 80 at 2");
 	off = 99;
-	CHECK(!hs_utf8_valid("\xed\xa0\x80", 3, &off) && off == 0, "UTF-8 surrogate ED A0 80");
-	CHECK(!hs_utf8_valid("\xe0\x80\xaf", 3, NULL) && !hs_utf8_valid("\xf0\x80\x80\xaf", 4, NULL),
+	CHECK(!hs_utf8_valid("\xed\xa0\x80", 3, &off) && off == 0,
+	      "UTF-8 surrogate ED A0 80");
+	CHECK(!hs_utf8_valid("\xe0\x80\xaf", 3, NULL) &&
+	          !hs_utf8_valid("\xf0\x80\x80\xaf", 4, NULL),
 	      "overlong 3- and 4-byte forms");
-	CHECK(!hs_utf8_valid("\xf4\x90\x80\x80", 4, NULL) && !hs_utf8_valid("\xf5\x80\x80\x80", 4, NULL),
+	CHECK(!hs_utf8_valid("\xf4\x90\x80\x80", 4, NULL) &&
+	          !hs_utf8_valid("\xf5\x80\x80\x80", 4, NULL),
 	      "past U+10FFFF");
-	CHECK(!hs_utf8_valid("a\xe2\x82", 3, &off) && off == 1, "truncated sequence at 1");
-	CHECK(!hs_utf8_valid("\x80", 1, NULL) && !hs_utf8_valid("\xff", 1, NULL),
+	CHECK(!hs_utf8_valid("a\xe2\x82", 3, &off) && off == 1,
+	      "truncated sequence at 1");
+	CHECK(!hs_utf8_valid("\x80", 1, NULL) &&
+	          !hs_utf8_valid("\xff", 1, NULL),
 	      "lone continuation byte, 0xFF");
-	CHECK(hs_utf8_valid("\xf4\x8f\xbf\xbf\xef\xbf\xbf", 7, NULL), "U+10FFFF and U+FFFF are valid");
+	CHECK(hs_utf8_valid("\xf4\x8f\xbf\xbf\xef\xbf\xbf", 7, NULL),
+	      "U+10FFFF and U+FFFF are valid");
 	hs_buf_release(&b);
 }
 
@@ -431,7 +489,8 @@ static void test_long_strings(void)
 		memset(t, 'a', sizeof(t));
 		t[0] = '"';
 		t[pos] = '"';
-		if (hs_json_parse(&D, t, (size_t)pos + 1) == 0 && D.nodes[0].len == (uint32_t)pos + 1)
+		if (hs_json_parse(&D, t, (size_t)pos + 1) == 0 &&
+		    D.nodes[0].len == (uint32_t)pos + 1)
 			okc++;
 		t[pos] = '\x01';
 		t[75] = '"';
@@ -439,7 +498,8 @@ static void test_long_strings(void)
 			errs++;
 	}
 	CHECK(okc == 69 && errs == 69,
-	      "closing quote and control byte found at every offset (%d, %d)", okc, errs);
+	      "closing quote and control byte found at every offset (%d, %d)",
+	      okc, errs);
 }
 
 int main(void)

@@ -54,27 +54,71 @@ static void check_dec(const char *lit, int neg, long long exp,
 
 	CHECK(rc == 0 && v.neg == neg && v.exp == exp &&
 	          v.ndigits == strlen(digits) &&
-	          !memcmp(v.digits, digits, v.ndigits) &&
-	          !!v.owned == owned,
+	          !memcmp(v.digits, digits, v.ndigits) && !!v.owned == owned,
 	      "dec_parse %s = %s0.%s e%lld", lit, neg ? "-" : "", digits, exp);
 	hs_num_dec_release(&v);
 }
 
 static const char *const literals[] = {
-	"0", "-0", "0.0", "1", "-1", "0.1", "1.1", "3.14", "2.5", "1.0",
-	"1e2", "1E2", "0.1e1", "123.456e-2", "100", "1e16", "1e17",
-	"1e1000", "-1e1000", "1E400", "1e-400", "-1e-400",
-	"100000000000000000000", "12345678901234567890",
-	"123456789012345678", "9007199254740992", "9007199254740993",
-	"18446744073709551615", "-9223372036854775808",
-	"0.30000000000000004", "0.3000000000000000444", "0.1000000000000000055511151231257827",
-	"1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308",
-	"2.2250738585072014e-308", "2.225073858507201e-308", "5e-324", "4.9406564584124654e-324",
-	"1e-320", "1.5e-320", "123456789012345e-320", "1e300", "1.5e300",
-	"123456789012345", "1234567890123456", "12345678901234567",
-	"0.000001", "1e-7", "99999999999999999", "9999999999999999",
-	"1.00000000000000000000000000000000001", "100e-2", "0.5e0",
-	"-12.5e-1", "8.98846567431158e307", "4.35", "0.1e-5", "6.02214076e23",
+    "0",
+    "-0",
+    "0.0",
+    "1",
+    "-1",
+    "0.1",
+    "1.1",
+    "3.14",
+    "2.5",
+    "1.0",
+    "1e2",
+    "1E2",
+    "0.1e1",
+    "123.456e-2",
+    "100",
+    "1e16",
+    "1e17",
+    "1e1000",
+    "-1e1000",
+    "1E400",
+    "1e-400",
+    "-1e-400",
+    "100000000000000000000",
+    "12345678901234567890",
+    "123456789012345678",
+    "9007199254740992",
+    "9007199254740993",
+    "18446744073709551615",
+    "-9223372036854775808",
+    "0.30000000000000004",
+    "0.3000000000000000444",
+    "0.1000000000000000055511151231257827",
+    "1.7976931348623157e308",
+    "1.7976931348623158e308",
+    "1.7976931348623159e308",
+    "2.2250738585072014e-308",
+    "2.225073858507201e-308",
+    "5e-324",
+    "4.9406564584124654e-324",
+    "1e-320",
+    "1.5e-320",
+    "123456789012345e-320",
+    "1e300",
+    "1.5e300",
+    "123456789012345",
+    "1234567890123456",
+    "12345678901234567",
+    "0.000001",
+    "1e-7",
+    "99999999999999999",
+    "9999999999999999",
+    "1.00000000000000000000000000000000001",
+    "100e-2",
+    "0.5e0",
+    "-12.5e-1",
+    "8.98846567431158e307",
+    "4.35",
+    "0.1e-5",
+    "6.02214076e23",
 };
 
 int main(void)
@@ -118,19 +162,20 @@ int main(void)
 	check_dec("-0.0", 0, 0, "", 0);
 	{
 		struct hs_num_dec v;
-		const char *bad[] = { "", "-", "01", "1.", ".5", "+1", "1e",
-			              "1e+", "0x1", "1 ", "NaN" };
+		const char *bad[] = {"",   "-",   "01",  "1.", ".5", "+1",
+		                     "1e", "1e+", "0x1", "1 ", "NaN"};
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			CHECK(hs_num_dec_parse(&v, bad[i], strlen(bad[i])) == -1,
+			CHECK(hs_num_dec_parse(&v, bad[i], strlen(bad[i])) ==
+			          -1,
 			      "dec_parse rejects '%s'", bad[i]);
 			hs_num_dec_release(&v);
 		}
 	}
 
 	CHECK(hs_num_is_integer("1.0", 3) && hs_num_is_integer("1e3", 3) &&
-	          hs_num_is_integer("1.5e1", 5) && hs_num_is_integer("-0.0", 4) &&
-	          hs_num_is_integer("0.1e1", 5),
+	          hs_num_is_integer("1.5e1", 5) &&
+	          hs_num_is_integer("-0.0", 4) && hs_num_is_integer("0.1e1", 5),
 	      "is_integer: 1.0 1e3 1.5e1 -0.0 0.1e1");
 	CHECK(!hs_num_is_integer("1.5", 3) && !hs_num_is_integer("1e-1", 4) &&
 	          !hs_num_is_integer("100.001", 7),
@@ -139,8 +184,9 @@ int main(void)
 	CHECK(hs_num_cmp_double("0.5", 3, 0.5) == 0, "0.5 == 0.5 exactly");
 	CHECK(hs_num_cmp_double("0.1", 3, 0.1) < 0,
 	      "literal 0.1 < double 0.1 (0.1000000000000000055...)");
-	CHECK(hs_num_cmp_double("0.1000000000000000055511151231257827021181583404541015625",
-	                        57, 0.1) == 0,
+	CHECK(hs_num_cmp_double(
+	          "0.1000000000000000055511151231257827021181583404541015625",
+	          57, 0.1) == 0,
 	      "exact expansion of double 0.1 compares equal");
 	CHECK(hs_num_cmp_double("9007199254740993", 16, 9007199254740992.0) > 0,
 	      "2^53+1 > double 2^53");
@@ -165,8 +211,9 @@ int main(void)
 	for (size_t i = 0; i < sizeof(literals) / sizeof(literals[0]); i++) {
 		int want = jq_fits(literals[i], printed, sizeof(printed));
 
-		CHECK(fits(literals[i]) == want, "fits(%s) == %d (jq prints %s)",
-		      literals[i], want, printed);
+		CHECK(fits(literals[i]) == want,
+		      "fits(%s) == %d (jq prints %s)", literals[i], want,
+		      printed);
 	}
 	srand(7);
 	for (int i = 0; i < 3000; i++) {
@@ -192,8 +239,9 @@ int main(void)
 			printf("# fits(%s) = %d but jq prints %s\n", lit,
 			       fits(lit), printed);
 	}
-	CHECK(agree == total, "fits agrees with libjq on %zu of %zu generated literals",
-	      agree, total);
+	CHECK(agree == total,
+	      "fits agrees with libjq on %zu of %zu generated literals", agree,
+	      total);
 	return check_done();
 }
 
