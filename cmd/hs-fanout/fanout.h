@@ -60,10 +60,12 @@ struct fo_shared {
 	struct hs_dlq dlq; /* own descriptor on --dlq (O_APPEND) */
 	pthread_mutex_t dlq_mu;
 	int quiet;
-	double drain_secs;     /* --drain-timeout */
-	double drain_deadline; /* 0: none; else hs_now() limit */
-	volatile int stopping; /* SIGTERM: dead-letter at the deadline */
-	char **kafka_props;    /* "k=v", from -b and -X */
+	double drain_secs;         /* --drain-timeout */
+	double drain_deadline;     /* 0: none; else hs_now() limit */
+	volatile int stopping;     /* SIGTERM: dead-letter at the deadline */
+	const char *kafka_file;    /* -F, or NULL */
+	const char *kafka_brokers; /* -b, or NULL */
+	char **kafka_props;        /* "k=v" from -X, in order */
 	size_t nkafka_props;
 	uint64_t dlq_records;
 	int io_failed;

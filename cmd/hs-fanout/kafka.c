@@ -1,12 +1,14 @@
 /*
- * kafka.c: kafka://TOPIC targets, one librdkafka producer per target
- * (idempotent, acks=all, Java-compatible murmur2 partitioner so a key's
- * partition equals its hs-fanout cell).  A payload in hs-consume's
- * "record" shape is produced with its own key, headers, timestamp and
- * value, so a topic copies losslessly; other payloads are the value, keyed
- * by the target's key pointer.  librdkafka retries on its own within
- * message.timeout.ms (the target's maximum age); what its delivery report
- * fails is dead-lettered.
+ * kafka.c: kafka://TOPIC[?partition=source|key] targets, one librdkafka
+ * producer per target (idempotent, acks=all, Java-compatible murmur2
+ * partitioner so a key's partition equals its hs-fanout cell).  A payload
+ * in hs-consume's "record" shape is produced with its own key, headers,
+ * timestamp and value, and (partition=source, the default) to its own
+ * partition number when the target topic has that partition, so a topic
+ * copies losslessly; other payloads are the value, keyed by the target's
+ * key pointer.  librdkafka retries on its own within message.timeout.ms
+ * (the target's maximum age); what its delivery report fails is
+ * dead-lettered.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +22,18 @@
 #include "err.h"
 #include "fanout.h"
 #include "json.h"
+#include "kafkaconf.h"
 #include "stats.h"
 #include "banned.h"
 
 struct kafkat {
 	rd_kafka_t *rk;
+	rd_kafka_topic_t *rkt; /* for the partition count */
 	char *topic;
+	int by_source;   /* partition=source (default) */
+	int nparts;      /* the topic's partitions, 0 unknown */
+	double parts_at; /* when nparts was looked up (hs_now) */
+	int warned;
 };
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
@@ -51,49 +59,103 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 	target_item_done(t, it);
 }
 
+/* Our defaults first, so that -F, -b and -X (in that order) override them. */
+static rd_kafka_conf_t *conf_new(struct fo_target *t, char *err, size_t errlen)
+{
+	static const char *const defaults[][2] = {
+	    {"enable.idempotence", "true"},
+	    {"acks", "all"},
+	    {"partitioner", "murmur2_random"},
+	};
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	struct fo_shared *sh = t->sh;
+	char tmo[32];
+
+	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+		if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], err,
+		                      errlen) != RD_KAFKA_CONF_OK)
+			goto bad;
+	snprintf(tmo, sizeof tmo, "%ld", (long)(t->max_age * 1000));
+	if (rd_kafka_conf_set(conf, "message.timeout.ms", tmo, err, errlen) !=
+	    RD_KAFKA_CONF_OK)
+		goto bad;
+	if (sh->kafka_file &&
+	    hs_kafkaconf_file(conf, sh->kafka_file, err, errlen) < 0)
+		goto bad;
+	if (sh->kafka_brokers &&
+	    hs_kafkaconf_brokers(conf, sh->kafka_brokers, err, errlen) < 0)
+		goto bad;
+	for (size_t i = 0; i < sh->nkafka_props; i++)
+		if (hs_kafkaconf_set(conf, sh->kafka_props[i], err, errlen) < 0)
+			goto bad;
+	return conf;
+bad:
+	rd_kafka_conf_destroy(conf);
+	return NULL;
+}
+
 int kafka_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct kafkat *k = hs_xcalloc(1, sizeof *k);
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
-	char err[512], tmo[32];
+	const char *q = strchr(t->uri + 8, '?');
+	rd_kafka_conf_t *conf;
+	char err[512];
 
 	t->impl = k;
-	k->topic = hs_xstrdup(t->uri + 8);
-	snprintf(tmo, sizeof tmo, "%ld", (long)(t->max_age * 1000));
-	if (rd_kafka_conf_set(conf, "enable.idempotence", "true", err,
-	                      sizeof err) != RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "acks", "all", err, sizeof err) !=
-	        RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "partitioner", "murmur2_random", err,
-	                      sizeof err) != RD_KAFKA_CONF_OK ||
-	    rd_kafka_conf_set(conf, "message.timeout.ms", tmo, err,
-	                      sizeof err) != RD_KAFKA_CONF_OK)
-		goto bad;
-	for (size_t i = 0; i < t->sh->nkafka_props; i++) {
-		const char *kv = t->sh->kafka_props[i];
-		const char *eq = strchr(kv, '=');
-		char key[256];
-
-		if (!eq || (size_t)(eq - kv) >= sizeof key) {
-			snprintf(err, sizeof err,
-			         "property '%s' is not NAME=VALUE", kv);
-			goto bad;
-		}
-		memcpy(key, kv, (size_t)(eq - kv));
-		key[eq - kv] = '\0';
-		if (rd_kafka_conf_set(conf, key, eq + 1, err, sizeof err) !=
-		    RD_KAFKA_CONF_OK)
-			goto bad;
-	}
+	k->topic = q ? hs_xstrndup(t->uri + 8, (size_t)(q - t->uri - 8))
+	             : hs_xstrdup(t->uri + 8);
+	k->by_source = 1;
+	if (!k->topic[0])
+		return hs_seterr(errbuf, errlen,
+		                 "target '%s': kafka target without a topic",
+		                 t->id);
+	if (q && !strcmp(q, "?partition=key"))
+		k->by_source = 0;
+	else if (q && strcmp(q, "?partition=source"))
+		return hs_seterr(errbuf, errlen,
+		                 "target '%s': unknown kafka option '%s' (want "
+		                 "partition=source or partition=key)",
+		                 t->id, q + 1);
+	conf = conf_new(t, err, sizeof err);
+	if (!conf)
+		return hs_seterr(errbuf, errlen, "target '%s': %s", t->id, err);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_opaque(conf, t);
 	k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-	if (!k->rk)
+	if (!k->rk) {
+		rd_kafka_conf_destroy(conf);
 		return hs_seterr(errbuf, errlen, "target '%s': %s", t->id, err);
+	}
+	k->rkt = rd_kafka_topic_new(k->rk, k->topic, NULL);
+	if (!k->rkt)
+		return hs_seterr(errbuf, errlen, "target '%s': %s", t->id,
+		                 rd_kafka_err2str(rd_kafka_last_error()));
 	return 0;
-bad:
-	rd_kafka_conf_destroy(conf);
-	return hs_seterr(errbuf, errlen, "target '%s': %s", t->id, err);
+}
+
+/*
+ * The target topic's partition count, looked up again every 30 s (a topic
+ * may grow); 0 while unknown (metadata not answered within 5 s).
+ */
+static int partitions(struct fo_target *t)
+{
+	struct kafkat *k = t->impl;
+	const struct rd_kafka_metadata *md;
+
+	if (k->parts_at && hs_now() - k->parts_at < (k->nparts ? 30 : 1))
+		return k->nparts;
+	if (rd_kafka_metadata(k->rk, 0, k->rkt, &md, 5000) ==
+	    RD_KAFKA_RESP_ERR_NO_ERROR) {
+		if (md->topic_cnt == 1 && !md->topics[0].err)
+			k->nparts = md->topics[0].partition_cnt;
+		rd_kafka_metadata_destroy(md);
+	}
+	k->parts_at = hs_now();
+	if (!k->nparts && !k->warned++)
+		hs_err("target '%s': partition count of '%s' unknown; record "
+		       "lines keyed by the murmur2 partitioner meanwhile",
+		       t->id, k->topic);
+	return k->nparts;
 }
 
 /* Bytes of a record member: string decoded, {"base64":...}, JSON text. */
@@ -133,7 +195,7 @@ static int produce(struct fo_target *t, struct fo_item *it,
 	struct kafkat *k = t->impl;
 	struct hs_buf val = HS_BUF_INIT, key = HS_BUF_INIT;
 	rd_kafka_headers_t *hdrs = NULL;
-	int64_t ts = 0;
+	int64_t ts = 0, part = RD_KAFKA_PARTITION_UA;
 	int vnull = 0, knull = 1, rec = 0;
 	rd_kafka_resp_err_t err;
 
@@ -146,8 +208,15 @@ static int produce(struct fo_target *t, struct fo_item *it,
 		uint32_t kk = hs_json_obj_get(d, 0, "key", 3);
 		uint32_t h = hs_json_obj_get(d, 0, "headers", 7);
 		uint32_t tsn = hs_json_obj_get(d, 0, "timestamp", 9);
+		uint32_t pn = hs_json_obj_get(d, 0, "partition", 9);
+		int64_t sp;
 
 		rec = 1;
+		/* the same partition number keeps a copy's per-partition
+		 * order and its null-key records where they were */
+		if (k->by_source && hs_json_int64(d, pn, &sp) == 0 && sp >= 0 &&
+		    sp < partitions(t))
+			part = (int32_t)sp;
 		member_bytes(d, v, &val, &vnull);
 		if (kk != HS_JSON_NONE)
 			member_bytes(d, kk, &key, &knull);
@@ -187,6 +256,7 @@ static int produce(struct fo_target *t, struct fo_item *it,
 	for (;;) {
 		err = rd_kafka_producev(
 		    k->rk, RD_KAFKA_V_TOPIC(k->topic),
+		    RD_KAFKA_V_PARTITION((int32_t)part),
 		    RD_KAFKA_V_VALUE(vnull ? NULL : val.data,
 		                     vnull ? 0 : val.len),
 		    RD_KAFKA_V_KEY(knull ? NULL : key.data,
@@ -248,6 +318,8 @@ void kafka_close(struct fo_target *t)
 
 	if (!k)
 		return;
+	if (k->rkt)
+		rd_kafka_topic_destroy(k->rkt);
 	if (k->rk)
 		rd_kafka_destroy(k->rk);
 	free(k->topic);

@@ -30,10 +30,10 @@ static const char synopsis[] =
     "usage: hs-fanout [-hqu] [--invert] [--explain[=FILE]] [--dlq FILE]\n"
     "                 [--stats] [--max-event-size SIZE] --pattern JSON|@FILE\n"
     "                 [FILE ...]\n"
-    "       hs-fanout [-hqu] [-b BROKERS] [-X NAME=VALUE] [--arn-map FILE]\n"
-    "                 [--cells N --cell-key POINTER] [--drain-timeout SECS]\n"
-    "                 [--explain[=FILE]] [--dlq FILE] [--stats] --rules FILE\n"
-    "                 [FILE ...]\n";
+    "       hs-fanout [-hqu] [-b BROKERS] [-F FILE] [-X NAME=VALUE]\n"
+    "                 [--arn-map FILE] [--cells N --cell-key POINTER]\n"
+    "                 [--drain-timeout SECS] [--explain[=FILE]] [--dlq FILE]\n"
+    "                 [--stats] --rules FILE [FILE ...]\n";
 
 enum {
 	OPT_PATTERN = HS_OPT_FIRST_TOOL,
@@ -59,6 +59,7 @@ static void usage(void)
 	    "      --arn-map FILE         JSON object mapping ARNs to local "
 	    "targets\n"
 	    "  -b, --brokers LIST         Kafka bootstrap servers\n"
+	    "  -F, --config FILE          librdkafka properties file\n"
 	    "  -X, --property NAME=VALUE  librdkafka producer property\n"
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
@@ -85,6 +86,7 @@ struct fanout {
 	double drain;
 	FILE *explain_f;
 	struct hs_buf scratch, key;
+	const char *kafka_file, *brokers;
 	char **props;
 	size_t nprops;
 	int curl;
@@ -342,6 +344,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"arn-map", required_argument, NULL, OPT_ARN_MAP},
 	    {"brokers", required_argument, NULL, 'b'},
 	    {"property", required_argument, NULL, 'X'},
+	    {"config", required_argument, NULL, 'F'},
 	    {"cells", required_argument, NULL, OPT_CELLS},
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
 	    {"drain-timeout", required_argument, NULL, OPT_DRAIN},
@@ -352,8 +355,8 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT "X:b:", longopts,
-	                        NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT "F:X:b:",
+	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PATTERN:
 			f->pattern_arg = optarg;
@@ -367,19 +370,17 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		case OPT_ARN_MAP:
 			f->arn_map = optarg;
 			continue;
-		case 'b':
-		case 'X': {
-			struct hs_buf b = HS_BUF_INIT;
-			size_t n;
-
-			if (c == 'b')
-				hs_buf_adds(&b, "bootstrap.servers=");
-			hs_buf_adds(&b, optarg);
+		case 'F':
+			f->kafka_file = optarg;
+			continue;
+		case 'X':
 			f->props = hs_xrealloc(f->props, (f->nprops + 1) *
 			                                     sizeof *f->props);
-			f->props[f->nprops++] = hs_buf_detach(&b, &n);
+			f->props[f->nprops++] = hs_xstrdup(optarg);
 			continue;
-		}
+		case 'b':
+			f->brokers = optarg;
+			continue;
 		case OPT_CELLS:
 			f->ncells =
 			    (int)hs_strtonum(optarg, 1, 100000, &errstr);
@@ -429,9 +430,10 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		return hs_usage_error(synopsis,
 		                      "--cell-key takes a JSON pointer such as "
 		                      "/detail/id");
-	if (f->pattern_arg && (f->arn_map || f->nprops))
-		return hs_usage_error(synopsis,
-		                      "--arn-map, -b and -X go with --rules");
+	if (f->pattern_arg &&
+	    (f->arn_map || f->nprops || f->brokers || f->kafka_file))
+		return hs_usage_error(
+		    synopsis, "--arn-map, -b, -F and -X go with --rules");
 	return -1;
 }
 
@@ -464,6 +466,8 @@ static int setup(struct fanout *f, struct hs_opts *o)
 	} else {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		f->curl = 1;
+		f->sh.kafka_file = f->kafka_file;
+		f->sh.kafka_brokers = f->brokers;
 		f->sh.kafka_props = f->props;
 		f->sh.nkafka_props = f->nprops;
 		if (rules_load(&f->rules, f->rules_path, f->arn_map, f->pat,
