@@ -5,6 +5,7 @@
 #   make                       build bin/*
 #   make check                 install deps if missing, build, run all tests
 #   make SANITIZE=address,undefined check
+#   make check-valgrind T=...  the same tests, every tool under valgrind
 #   make BUILD=/tmp/b check    build elsewhere (parallel work trees)
 #   make install PREFIX=/usr/local DESTDIR=...
 #   make bench | demo | fuzz | lint
@@ -50,7 +51,7 @@ SVC_BINS := $(SVC_SRC:tests/services/%.c=$(TBIN)/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(TBIN)/%)
 
-.PHONY: all check check-unit check-cli deps test-bins bench demo fuzz lint install clean
+.PHONY: all check check-valgrind check-unit check-cli deps test-bins bench demo fuzz lint install clean
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -88,6 +89,18 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test-bins
 	@HS_BUILD=$(BUILD) HS_SANITIZE=$(SANITIZE) scripts/run-tests $(T)
+
+# Every hs binary the tests run (through PATH) and every unit test runs
+# under valgrind; an error or a definite leak exits 99 and fails the
+# test.  Each suppression in tests/valgrind.supp says why it is there.
+# Slow: narrow it with T=.
+VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite \
+	--suppressions=$(CURDIR)/tests/valgrind.supp -q
+check-valgrind: deps
+	@command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 3; }
+	@$(MAKE) --no-print-directory test-bins
+	@HS_BUILD=$(BUILD) HS_EXEC_PREFIX="$(VALGRIND)" scripts/run-tests $(T)
 
 lint:
 	@scripts/check-style

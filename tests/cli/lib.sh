@@ -19,6 +19,8 @@
 
 set -u
 PATH=$HS_BIN:$PATH
+# make check-valgrind: wrappers running each tool under valgrind come first.
+[ -n "${HS_EXEC_BIN:-}" ] && PATH=$HS_EXEC_BIN:$PATH
 export PATH
 
 HS_EXIT_LIST=
