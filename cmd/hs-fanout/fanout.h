@@ -88,6 +88,7 @@ struct fo_target {
 	double max_age; /* seconds */
 	double timeout; /* per request (http) */
 	size_t batch;   /* http: events per POST (1: one JSON body) */
+	double rate;    /* http: requests per second, 0 unlimited */
 	size_t qmax;
 	/* queue */
 	pthread_t th;

@@ -1,6 +1,9 @@
 /*
  * http.c: http:// and https:// targets through libcurl, one easy handle
- * per target thread (the connection is kept alive between requests).
+ * per target thread, reused for every request, so libcurl keeps the
+ * connection alive between them.  A target's "rate" spaces its requests
+ * (retries included) evenly, as API destinations' invocation rate limit
+ * does.
  * Each event is POSTed as its JSON body, or batch events as one NDJSON
  * body.  Retries follow EventBridge's API destinations: 429 and 5xx (and
  * timeouts or connection failures) are retried with backoff and jitter,
@@ -9,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -23,6 +27,7 @@ struct httpt {
 	CURL *c;
 	struct curl_slist *hdrs;
 	double retry_after;
+	double next; /* rate: earliest start of the next request (hs_now) */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -89,6 +94,34 @@ int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/*
+ * A token bucket holding one token, refilled every 1/rate seconds: the
+ * smoothest shape, with no burst after an idle spell beyond one request.
+ * The wait ends early once the SIGTERM drain time is up.
+ */
+static void rate_wait(struct fo_target *t)
+{
+	struct httpt *h = t->impl;
+	double now = hs_now();
+
+	if (t->rate <= 0)
+		return;
+	while (now < h->next && !fo_out_of_time(t->sh)) {
+		double d = h->next - now;
+		struct timespec ts;
+
+		if (d > 0.05)
+			d = 0.05;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(d * 1e9);
+		nanosleep(&ts, NULL);
+		now = hs_now();
+	}
+	/* from the schedule, not from now, so sleeps' overshoot does not
+	 * add up; after an idle spell the schedule restarts from now */
+	h->next = (h->next > now - 1 / t->rate ? h->next : now) + 1 / t->rate;
+}
+
 /* One POST.  0 delivered, -1 retryable, -2 not. */
 static int post(struct fo_target *t, const char *body, size_t len, char *code,
                 size_t codelen, char *msg, size_t msglen)
@@ -97,6 +130,7 @@ static int post(struct fo_target *t, const char *body, size_t len, char *code,
 	CURLcode rc;
 	long status = 0;
 
+	rate_wait(t);
 	h->retry_after = 0;
 	h->errbuf[0] = '\0';
 	curl_easy_setopt(h->c, CURLOPT_POSTFIELDS, body);

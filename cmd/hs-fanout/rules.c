@@ -5,7 +5,7 @@
  *          "input":..., "input_path":"$.detail", "input_transformer":
  *          {"input_paths_map":{...},"input_template":"..."}, "key":"/id",
  *          "retry":{"attempts":3,"max_age":60}, "timeout":5,
- *          "batch":10, "queue":10000}]}]
+ *          "batch":10, "queue":10000, "rate":50}]}]
  *   AWS: {"Rules":[{"Name":"r","EventPattern":"{...}","State":"ENABLED",
  *          "Targets":[{"Id":"t","Arn":"...","Input":"...","InputPath":
  *          "...","InputTransformer":{"InputPathsMap":{},"InputTemplate":
@@ -140,8 +140,8 @@ static char *cell_uri(const char *uri, int cell)
 
 struct tspec {
 	char *id, *uri, *input, *input_path, *key, *paths_map, *tmpl;
-	double attempts, max_age, timeout, batch, queue;
-	int has_attempts, has_age, has_timeout, has_batch, has_queue;
+	double attempts, max_age, timeout, batch, queue, rate;
+	int has_attempts, has_age, has_timeout, has_batch, has_queue, has_rate;
 };
 
 static void tspec_free(struct tspec *s)
@@ -216,6 +216,8 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 			t->batch = (size_t)s->batch;
 		if (s->has_queue)
 			t->qmax = (size_t)s->queue;
+		if (s->has_rate)
+			t->rate = s->rate;
 	}
 	return 0;
 }
@@ -272,8 +274,10 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 		if ((s.has_timeout = get_num(d, v, "timeout", &s.timeout)) <
 		        0 ||
 		    (s.has_batch = get_num(d, v, "batch", &s.batch)) < 0 ||
-		    (s.has_queue = get_num(d, v, "queue", &s.queue)) < 0) {
-			rc = bad_num(c, r->name, "timeout, batch and queue");
+		    (s.has_queue = get_num(d, v, "queue", &s.queue)) < 0 ||
+		    (s.has_rate = get_num(d, v, "rate", &s.rate)) < 0) {
+			rc = bad_num(c, r->name,
+			             "timeout, batch, queue and rate");
 			goto out;
 		}
 	}
@@ -287,8 +291,9 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 	if ((s.has_attempts && s.attempts < 0) ||
 	    (s.has_age && s.max_age <= 0) ||
 	    (s.has_timeout && s.timeout <= 0) || (s.has_batch && s.batch < 1) ||
-	    (s.has_queue && s.queue < 1)) {
-		rc = bad_num(c, r->name, "retry, timeout, batch and queue");
+	    (s.has_queue && s.queue < 1) || (s.has_rate && s.rate <= 0)) {
+		rc = bad_num(c, r->name,
+		             "retry, timeout, batch, queue and rate");
 		goto out;
 	}
 	rc = target_add(c, r, &s, r->name);

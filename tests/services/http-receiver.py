@@ -3,13 +3,15 @@
 
   http-receiver.py --port-file F --log FILE [--fail N] [--throttle N]
                    [--retry-after S] [--status CODE] [--delay S]
+                   [--peers FILE]
 
 Listens on 127.0.0.1 on an ephemeral port (written to --port-file once
 listening).  Every POST body is appended to --log as one line (a batch
 body as it came).  The first --fail requests get 500, the next
 --throttle get 429 with Retry-After: --retry-after; --status answers
 every request with CODE (a dead target); --delay sleeps before
-answering (a slow target).  Requests that were answered with an error
+answering (a slow target); --peers appends each request's client
+address and port (one line per request, to count connections).  Requests that were answered with an error
 are logged to LOG.rejected instead.  Stops on SIGTERM.
 """
 import argparse
@@ -27,6 +29,7 @@ ap.add_argument("--throttle", type=int, default=0)
 ap.add_argument("--retry-after", default="1")
 ap.add_argument("--status", type=int, default=0)
 ap.add_argument("--delay", type=float, default=0)
+ap.add_argument("--peers")
 args = ap.parse_args()
 
 lock = threading.Lock()
@@ -54,6 +57,11 @@ class H(http.server.BaseHTTPRequestHandler):
                 code = 500
             elif k <= args.fail + args.throttle:
                 code, extra = 429, {"Retry-After": args.retry_after}
+            if args.peers:
+                with open(args.peers, "a") as f:
+                    f.write("%s:%d %.3f\n" % (self.client_address[0],
+                                             self.client_address[1],
+                                             time.time()))
             path = args.log if code < 300 else args.log + ".rejected"
             with open(path, "ab") as f:
                 f.write(body.rstrip(b"\n") + b"\n")
