@@ -78,9 +78,11 @@ struct node {
 	uint32_t parent, depth;
 	uint32_t koff, klen; /* key in p->arena */
 	uint32_t nchild;
-	uint32_t nexact; /* exact-value entries under this node */
-	uint32_t *tests, ntests;
+	uint32_t nexact;         /* exact-value entries under this node */
+	uint32_t *tests, ntests; /* indexed tests evaluated one by one */
 	size_t captests;
+	uint32_t *plens, nplens; /* distinct indexed prefix lengths, sorted */
+	size_t capplens;
 	char *path; /* dotted, for explain */
 };
 
@@ -101,7 +103,7 @@ struct sub {
 	uint32_t key; /* the indexed positive condition */
 };
 
-enum { E_CHILD = 1, E_VALUE };
+enum { E_CHILD = 1, E_VALUE, E_PREFIX };
 
 struct ent {
 	uint64_t h;
@@ -1243,6 +1245,7 @@ void hs_pattern_free(struct hs_pattern *p)
 		return;
 	for (size_t i = 0; i < p->nnodes; i++) {
 		free(p->nodes[i].tests);
+		free(p->nodes[i].plens);
 		free(p->nodes[i].path);
 	}
 	for (size_t i = 0; i < p->nconds; i++) {
@@ -1365,25 +1368,72 @@ out:
 
 /* ---- matching ---- */
 
+/* Note prefix length n at node nd (a sorted set). */
+static void plen_add(struct node *nd, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < nd->nplens && nd->plens[i] < n)
+		i++;
+	if (i < nd->nplens && nd->plens[i] == n)
+		return;
+	nd->plens = hs_xgrow(nd->plens, sizeof *nd->plens, nd->nplens + 1,
+	                     &nd->capplens);
+	memmove(nd->plens + i + 1, nd->plens + i,
+	        (nd->nplens - i) * sizeof *nd->plens);
+	nd->plens[i] = n;
+	nd->nplens++;
+}
+
+/* Add condition cid's entry to the list of entry en (once). */
+static void ent_add_cond(struct hs_pattern *p, uint32_t en, uint32_t cid)
+{
+	struct ent *x = &p->ents[en];
+
+	if (!x->nconds || x->conds[x->nconds - 1] != cid) {
+		x->conds = hs_xgrow(x->conds, sizeof *x->conds, x->nconds + 1,
+		                    &x->capc);
+		x->conds[x->nconds++] = cid;
+	}
+}
+
+/*
+ * Index condition cid at its node: exact values in the hash table; case-
+ * sensitive prefixes there too, keyed (node, E_PREFIX, prefix), with the
+ * node's set of prefix lengths, so a string leaf costs one lookup per
+ * distinct length, however many rules name prefixes there; other tests
+ * go on the node's list.
+ */
 static void index_cond(struct hs_pattern *p, uint32_t cid)
 {
 	struct cond *cd = &p->conds[cid];
-	struct node *nd = &p->nodes[cd->node];
 
 	for (size_t k = 0; k < cd->nkeys; k++) {
 		uint32_t en =
 		    ent_get(p, cd->node, E_VALUE, (unsigned char)cd->keys[k][0],
 		            cd->keys[k] + 1, cd->klen[k] - 1);
-		struct ent *x = &p->ents[en];
+		uint32_t had = p->ents[en].nconds;
 
-		if (!x->nconds || x->conds[x->nconds - 1] != cid) {
-			x->conds = hs_xgrow(x->conds, sizeof *x->conds,
-			                    x->nconds + 1, &x->capc);
-			x->conds[x->nconds++] = cid;
-			nd->nexact++;
-		}
+		ent_add_cond(p, en, cid);
+		if (p->ents[en].nconds != had)
+			p->nodes[cd->node].nexact++;
 	}
 	for (uint32_t i = 0; i < cd->ntests; i++) {
+		const struct test *t = &p->tests[cd->tests[i]];
+		struct node *nd = &p->nodes[cd->node];
+
+		if (t->kind == T_PREFIX) {
+			for (size_t k = 0; k < t->ns; k++) {
+				uint32_t en =
+				    ent_get(p, cd->node, E_PREFIX, V_STR,
+				            t->s[k], t->slen[k]);
+
+				ent_add_cond(p, en, cid);
+				plen_add(&p->nodes[cd->node],
+				         (uint32_t)t->slen[k]);
+			}
+			continue;
+		}
 		nd->tests = hs_xgrow(nd->tests, sizeof *nd->tests,
 		                     nd->ntests + 1, &nd->captests);
 		nd->tests[nd->ntests++] = cd->tests[i];
@@ -1728,7 +1778,7 @@ static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
 	struct leaf lf;
 
 	m->node_seen[nd] = m->gen;
-	if (!n->nexact && !n->ntests)
+	if (!n->nexact && !n->ntests && !n->nplens)
 		return;
 	leaf_view(&lf, d, i, &m->scratch[0]);
 	if (n->nexact) {
@@ -1743,6 +1793,17 @@ static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
 		if (e != UINT32_MAX)
 			for (uint32_t j = 0; j < p->ents[e].nconds; j++)
 				cond_hit(p, m, p->ents[e].conds[j]);
+	}
+	for (uint32_t j = 0; j < n->nplens && lf.vt == V_STR; j++) {
+		uint32_t len = n->plens[j], e;
+
+		if (len > lf.n)
+			break;
+		e = ent_find(p, hash_key(nd, E_PREFIX, V_STR, lf.s, len), nd,
+		             E_PREFIX, V_STR, lf.s, len);
+		if (e != UINT32_MAX)
+			for (uint32_t c = 0; c < p->ents[e].nconds; c++)
+				cond_hit(p, m, p->ents[e].conds[c]);
 	}
 	for (uint32_t j = 0; j < n->ntests; j++) {
 		const struct test *t = &p->tests[n->tests[j]];

@@ -7,7 +7,10 @@
  * form one trie; exact values and "exists" are found through one hash
  * table keyed by (trie node, value), so matching an event costs about the
  * number of event fields the patterns name, not the number of patterns.
- * Other operators (prefix, numeric, ...) are tested per field path.
+ * Case-sensitive prefixes share that table, keyed by (trie node, prefix),
+ * and a string costs one lookup per distinct prefix length at its node.
+ * Other operators (suffix, numeric, ...) are tested one by one per field
+ * path, for the subrules whose deciding condition they are.
  *
  * Usage:
  *

@@ -253,6 +253,106 @@ static void run_api(void)
 	hs_pattern_free(p);
 }
 
+/*
+ * Prefix index: many prefixes of many lengths on one field, nested in one
+ * another, decided through the hash of (node, prefix) and the node's
+ * length set; checked against a plain prefix comparison.
+ */
+static void run_prefix_index(void)
+{
+	static const char *const fields[] = {
+	    "\"\"",      "\"a\"",           "\"ab\"",      "\"abc\"",
+	    "\"abcab\"", "\"b\"",           "\"ba\"",      "\"bbbb\"",
+	    "\"caab\"",  "\"\\u0061b\"",    "12",          "true",
+	    "null",      "[\"zz\",\"ab\"]", "[1,\"bab\"]", "{\"x\":\"a\"}"};
+	/* the content of each field's strings, for the oracle */
+	static const char *const strs[][2] = {
+	    {"", NULL},      {"a", NULL},  {"ab", NULL},  {"abc", NULL},
+	    {"abcab", NULL}, {"b", NULL},  {"ba", NULL},  {"bbbb", NULL},
+	    {"caab", NULL},  {"ab", NULL}, {NULL, NULL},  {NULL, NULL},
+	    {NULL, NULL},    {"zz", "ab"}, {"bab", NULL}, {NULL, NULL}};
+	char prefixes[64][8];
+	size_t np = 0;
+	struct hs_pattern *p = hs_pattern_new();
+	struct hs_pattern_match m;
+	struct hs_json_doc d;
+	char err[256], buf[256];
+	unsigned id, bad = 0, checked = 0;
+
+	/* every string over {a,b} up to length 4, and "" */
+	for (unsigned len = 0; len <= 4; len++)
+		for (unsigned bits = 0; bits < (1u << len); bits++) {
+			for (unsigned k = 0; k < len; k++)
+				prefixes[np][k] = bits >> k & 1 ? 'b' : 'a';
+			prefixes[np][len] = '\0';
+			np++;
+		}
+	for (size_t i = 0; i < np; i++) {
+		int n = snprintf(buf, sizeof buf,
+		                 "{\"f\":[{\"prefix\":\"%s\"}]}", prefixes[i]);
+
+		CHECK(hs_pattern_add(p, buf, (size_t)n, &id, err, sizeof err) ==
+		              0 &&
+		          id == i,
+		      "prefix pattern %zu compiles: %s", i, err);
+	}
+	/* an exact rule and a prefix inside $or with exists:false share
+	 * the field */
+	CHECK(hs_pattern_add(p, "{\"f\":[\"ab\"]}", 12, NULL, err,
+	                     sizeof err) == 0,
+	      "exact pattern compiles");
+	CHECK(hs_pattern_add(p,
+	                     "{\"$or\":[{\"f\":[{\"prefix\":\"bb\"}]},"
+	                     "{\"f\":[{\"exists\":false}]}]}",
+	                     58, NULL, err, sizeof err) == 0,
+	      "$or prefix pattern compiles: %s", err);
+	hs_pattern_match_init(&m, p);
+	hs_json_doc_init(&d);
+	for (size_t e = 0; e < sizeof fields / sizeof fields[0]; e++) {
+		int n = snprintf(buf, sizeof buf, "{\"f\":%s}", fields[e]);
+		int bb = 0, ab = 0;
+
+		CHECK(hs_json_parse(&d, buf, (size_t)n) == 0, "event %s", buf);
+		hs_pattern_match(p, &m, &d, 0);
+		for (size_t i = 0; i < np; i++) {
+			int want = 0;
+
+			for (int k = 0; k < 2; k++)
+				if (strs[e][k] &&
+				    !strncmp(strs[e][k], prefixes[i],
+				             strlen(prefixes[i])))
+					want = 1;
+			if (want != hs_pattern_hit(&m, (unsigned)i)) {
+				if (!bad++)
+					CHECK(0, "prefix '%s' on %s: want %d",
+					      prefixes[i], buf, want);
+			}
+			checked++;
+		}
+		for (int k = 0; k < 2; k++)
+			if (strs[e][k]) {
+				bb |= !strncmp(strs[e][k], "bb", 2);
+				ab |= !strcmp(strs[e][k], "ab");
+			}
+		CHECK(hs_pattern_hit(&m, (unsigned)np) == ab,
+		      "exact value beside the prefixes on %s", buf);
+		/* (exists on an object is hs-pattern(7)'s corner case,
+		 * covered by the conformance cases) */
+		CHECK(fields[e][0] == '{' ||
+		          hs_pattern_hit(&m, (unsigned)np + 1) == bb,
+		      "$or prefix on %s", buf);
+	}
+	CHECK(!bad, "%u prefix decisions agree with strncmp (%u wrong)",
+	      checked, bad);
+	CHECK(hs_json_parse(&d, "{\"g\":1}", 7) == 0 &&
+	          hs_pattern_match(p, &m, &d, 0) == 1 &&
+	          hs_pattern_hit(&m, (unsigned)np + 1),
+	      "a missing field matches only the exists:false branch");
+	hs_json_doc_release(&d);
+	hs_pattern_match_release(&m);
+	hs_pattern_free(p);
+}
+
 int main(void)
 {
 	const char *dir = getenv("HS_TESTS");
@@ -262,5 +362,6 @@ int main(void)
 	run_cases(dir);
 	run_invalid(dir);
 	run_api();
+	run_prefix_index();
 	return check_done();
 }
