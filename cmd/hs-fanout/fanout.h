@@ -92,7 +92,7 @@ struct fo_target {
 	size_t qmax;
 	/* queue */
 	pthread_t th;
-	int started;
+	int started; /* the worker runs (reading thread only) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fo_item *head, *tail;
@@ -135,7 +135,7 @@ void rules_free(struct fo_rules *rs);
 /* A target for uri (not yet started).  Returns NULL with errbuf set. */
 struct fo_target *target_new(const char *id, const char *uri,
                              struct fo_shared *sh, char *errbuf, size_t errlen);
-/* Open what the target writes to and start its worker. */
+/* Open what the target writes to; its worker starts with the first item. */
 int target_start(struct fo_target *t, char *errbuf, size_t errlen);
 /*
  * Queue an item (ownership passes).  Waits while the queue is full and

@@ -162,8 +162,22 @@ void target_item_drop(struct fo_target *t, struct fo_item *it)
 
 /* ---- queue ---- */
 
+static void *worker(void *arg);
+
+/* Only the reading thread puts, starts and finishes: no lock needed. */
 void target_put(struct fo_target *t, struct fo_item *it)
 {
+	if (!t->started) {
+		if (pthread_create(&t->th, NULL, worker, t)) {
+			hs_err("target '%s': cannot start a thread", t->id);
+			t->queued++;
+			target_dead(t, it, "no_thread", "cannot start a thread",
+			            "not_retryable", 0);
+			target_item_done(t, it);
+			return;
+		}
+		t->started = 1;
+	}
 	pthread_mutex_lock(&t->mu);
 	t->queued++;
 	while (t->qlen >= t->qmax && !t->failing && !hs_sig_stop)
@@ -1013,12 +1027,10 @@ int target_start(struct fo_target *t, char *errbuf, size_t errlen)
 		r = http_open(t, errbuf, errlen);
 	else if (t->kind == FO_KAFKA)
 		r = kafka_open(t, errbuf, errlen);
-	if (r < 0)
-		return -1;
-	if (pthread_create(&t->th, NULL, worker, t))
-		return hs_seterr(errbuf, errlen, "cannot start a thread");
-	t->started = 1;
-	return 0;
+	/* the worker starts with the first item (target_put): of a
+	 * thousand rules most may never match, and a thread each costs
+	 * start-up and exit time for nothing */
+	return r < 0 ? -1 : 0;
 }
 
 void target_finish(struct fo_target *t)
