@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1802,7 +1803,11 @@ static int multiple_of(const char *a, size_t an, const char *b, size_t bn)
 		long double x = strtold(a, NULL), y = strtold(b, NULL);
 		long double q = x / y;
 
-		ok = q == (long double)(long long)q;
+		/* Past 2^64 a long double holds only integers, and casting it
+		 * to long long would be undefined: floorl() tells integers
+		 * apart at any size.  An infinite quotient counts as integral,
+		 * as a finite one that large would. */
+		ok = !isnan(q) && (isinf(q) || floorl(q) == q);
 	}
 	hs_num_dec_release(&va);
 	hs_num_dec_release(&vb);
