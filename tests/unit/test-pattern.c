@@ -276,7 +276,7 @@ static void run_prefix_index(void)
 	struct hs_pattern *p = hs_pattern_new();
 	struct hs_pattern_match m;
 	struct hs_json_doc d;
-	char err[256], buf[256];
+	char err[256] = "", buf[256];
 	unsigned id, bad = 0, checked = 0;
 
 	/* every string over {a,b} up to length 4, and "" */
