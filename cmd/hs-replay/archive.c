@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "exit.h"
 #include "json.h"
 #include "sig.h"
+#include "stats.h"
 #include "timeutil.h"
 #include "replay.h"
 #include "banned.h"
@@ -63,16 +65,26 @@ int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
              const struct position *pos, int threaded)
 {
 	uint64_t z = 0, u = 0;
+	struct stat st;
 
 	memset(r, 0, sizeof(*r));
 	r->path = f->path;
 	r->zst = f->zst;
 	r->max = max;
-	r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (!f->is_stdin)
+		r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	else if (f->regular) /* its own offset: peeked at, then read */
+		r->fd = open("/dev/stdin", O_RDONLY | O_CLOEXEC);
+	else
+		r->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
 	if (r->fd < 0)
 		return hs_seterr(r->errbuf, sizeof(r->errbuf),
 		                 "cannot open '%s': %s", f->path,
 		                 strerror(errno));
+	if (fstat(r->fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		r->live = 1;
+		r->drainable = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+	}
 	if (pos) {
 		z = r->zst ? pos->frame_z : pos->offset;
 		u = r->zst ? pos->frame_u : pos->offset;
@@ -142,14 +154,60 @@ static void marks_pass(struct arc_reader *r, uint64_t off)
 	}
 }
 
-static ssize_t read_some(int fd, void *p, size_t n)
+/* 1 when a stop signal ends reading now: at once for files, after a
+ * bounded drain for pipes and sockets (common/lineio.h's rule). */
+static int stop_now(struct arc_reader *r)
 {
-	ssize_t k;
+	if (!hs_sig_stop)
+		return 0;
+	if (!r->drainable || r->drain_secs <= 0)
+		return 1;
+	if (r->drain_deadline == 0)
+		r->drain_deadline = hs_now() + r->drain_secs;
+	return hs_now() >= r->drain_deadline;
+}
 
-	do
-		k = read(fd, p, n);
-	while (k < 0 && errno == EINTR);
-	return k;
+/*
+ * read(2).  For live input (not a regular file), a read that would block
+ * runs idle() first, and a stop signal ends reading: -3.  The signal
+ * handlers are installed without SA_RESTART, so a signal interrupts a
+ * blocked read or poll and the loop sees it.
+ */
+static ssize_t read_some(struct arc_reader *r, void *p, size_t n)
+{
+	for (;;) {
+		struct pollfd pf = {.fd = r->fd, .events = POLLIN};
+		ssize_t k;
+
+		if (r->live) {
+			if (stop_now(r))
+				return -3;
+			if (r->idle && poll(&pf, 1, 0) == 0) {
+				int ms = r->idle(r->idle_ctx);
+
+				/* a checkpoint is pending: save it when due */
+				while (ms >= 0 && !hs_sig_stop &&
+				       poll(&pf, 1, ms) == 0)
+					ms = r->idle(r->idle_ctx);
+			}
+			if (hs_sig_stop) {
+				double left;
+
+				if (stop_now(r))
+					return -3;
+				/* draining: never block past the deadline */
+				left = r->drain_deadline - hs_now();
+				if (poll(&pf, 1,
+				         left > 0.1
+				             ? 100
+				             : (int)(left * 1000) + 1) <= 0)
+					continue;
+			}
+		}
+		k = read(r->fd, p, n);
+		if (k >= 0 || errno != EINTR)
+			return k;
+	}
 }
 
 /* The first ZSTD_MAGIC in p[0..n), or NULL. */
@@ -168,7 +226,8 @@ static unsigned char *find_magic(unsigned char *p, size_t n)
 	return NULL;
 }
 
-/* Scan for the next frame magic after corrupt data; 1 found, 0 EOF. */
+/* Scan for the next frame magic after corrupt data; 1 found, 0 EOF,
+ * -1 read error, -3 stop. */
 static int resync(struct arc_reader *r)
 {
 	for (;;) {
@@ -191,9 +250,9 @@ static int resync(struct arc_reader *r)
 			r->zpos = 0;
 			r->zlen = keep;
 		}
-		k = read_some(r->fd, r->zin + r->zlen, r->zcap - r->zlen);
+		k = read_some(r, r->zin + r->zlen, r->zcap - r->zlen);
 		if (k < 0)
-			return -1;
+			return k == -3 ? -3 : -1;
 		if (k == 0)
 			return 0;
 		r->zlen += (size_t)k;
@@ -202,14 +261,17 @@ static int resync(struct arc_reader *r)
 
 /*
  * Append decompressed bytes to buf[end..cap).  Returns bytes added (> 0),
- * 0 at a clean end, -1 on a read error, -2 on damage (errbuf set).
+ * 0 at a clean end, -1 on a read error, -2 on damage (errbuf set), -3
+ * on a stop signal.
  */
 static long fill(struct arc_reader *r)
 {
 	ssize_t k;
 
 	if (!r->zst) {
-		k = read_some(r->fd, r->buf + r->end, r->cap - r->end);
+		k = read_some(r, r->buf + r->end, r->cap - r->end);
+		if (k == -3)
+			return -3;
 		if (k < 0)
 			return hs_seterr(r->errbuf, sizeof(r->errbuf),
 			                 "cannot read '%s': %s", r->path,
@@ -225,6 +287,8 @@ static long fill(struct arc_reader *r)
 		if (r->resync) {
 			int s = resync(r);
 
+			if (s == -3)
+				return -3;
 			if (s < 0)
 				return hs_seterr(r->errbuf, sizeof(r->errbuf),
 				                 "cannot read '%s': %s",
@@ -235,7 +299,9 @@ static long fill(struct arc_reader *r)
 		if (r->zpos == r->zlen) {
 			r->zoff += r->zlen;
 			r->zpos = r->zlen = 0;
-			k = read_some(r->fd, r->zin, r->zcap);
+			k = read_some(r, r->zin, r->zcap);
+			if (k == -3)
+				return -3;
 			if (k < 0)
 				return hs_seterr(r->errbuf, sizeof(r->errbuf),
 				                 "cannot read '%s': %s",
@@ -665,6 +731,15 @@ static long fill_threaded(struct arc_reader *r)
 		return (long)n;
 	}
 }
+/* Read more input after end: fill() or fill_threaded()'s result. */
+static long more(struct arc_reader *r)
+{
+	if (r->th)
+		return fill_threaded(r);
+	make_room(r);
+	return fill(r);
+}
+
 static int blank(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -673,13 +748,33 @@ static int blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Hand out the oversize line at r->start: its first max bytes. */
+static int toobig(struct arc_reader *r, const char **line, size_t *len)
+{
+	r->lineno++;
+	r->toobig = 1;
+	*line = r->buf + r->start;
+	*len = r->max;
+	return ARC_TOOBIG;
+}
+
 int arc_next(struct arc_reader *r, const char **line, size_t *len)
 {
 	r->nl = 0;
+	if (r->toobig && arc_rest(r, NULL, NULL) == -1)
+		return ARC_ERR;
+	if (r->damage_pending) {
+		r->damage_pending = 0;
+		*line = r->buf + r->start;
+		*len = 0;
+		return ARC_DAMAGE;
+	}
 	for (;;) {
 		char *nl;
 		long k;
 
+		if (stop_now(r))
+			return ARC_END;
 		if (r->skip) {
 			size_t n = r->end - r->start;
 
@@ -695,43 +790,28 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len)
 		if (nl) {
 			size_t s = r->start, e = (size_t)(nl - r->buf);
 
+			if (e - s > r->max)
+				return toobig(r, line, len);
 			r->start = r->scan = e + 1;
 			r->line_end = r->uoff + r->start;
 			marks_pass(r, r->line_end);
-			if (r->skipping) {
-				r->skipping = 0;
-				continue;
-			}
 			r->lineno++;
 			if (blank(r->buf + s, e - s)) {
 				r->blank++;
 				continue;
 			}
 			*line = r->buf + s;
-			if (e - s > r->max) {
-				*len = r->max;
-				return ARC_TOOBIG;
-			}
 			*len = e - s;
 			r->nl = 1;
 			return ARC_LINE;
 		}
 		r->scan = r->end;
-		if (!r->skipping && r->end - r->start > r->max) {
-			*line = r->buf + r->start;
-			*len = r->max;
-			r->lineno++;
-			r->skipping = 1;
-			r->start = r->scan = r->end;
-			return ARC_TOOBIG;
-		}
-		if (r->skipping) {
-			r->start = r->scan = r->end;
-		}
+		if (r->end - r->start > r->max)
+			return toobig(r, line, len);
 		if (r->eof) {
 			size_t s = r->start, n = r->end - r->start;
 
-			if (n == 0 || r->skipping)
+			if (n == 0)
 				return ARC_END;
 			/* a last line without a newline */
 			r->start = r->scan = r->end;
@@ -745,12 +825,7 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len)
 			*len = n;
 			return ARC_LINE;
 		}
-		if (r->th) {
-			k = fill_threaded(r);
-		} else {
-			make_room(r);
-			k = fill(r);
-		}
+		k = more(r);
 		if (k == -3)
 			return ARC_END; /* a stop signal: no partial line */
 		if (k == -1)
@@ -762,16 +837,64 @@ int arc_next(struct arc_reader *r, const char **line, size_t *len)
 			r->start = r->scan = r->end;
 			r->line_end = r->uoff + r->end;
 			*line = r->buf + s;
-			*len = r->skipping ? 0 : n;
-			if (n && !r->skipping)
+			*len = n;
+			if (n)
 				r->lineno++;
-			r->skipping = 0;
 			if (!r->resync)
 				r->eof = 1;
 			return ARC_DAMAGE;
 		}
 		if (k == 0)
 			r->eof = 1;
+	}
+}
+
+long long arc_rest(struct arc_reader *r,
+                   void (*fn)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	long long total = 0;
+
+	if (!r->toobig)
+		return 0;
+	r->toobig = 0;
+	/* The line starts at r->start: stream it up to its newline, reading
+	 * on, never holding more than one buffer of it. */
+	for (;;) {
+		char *nl = r->start < r->end ? memchr(r->buf + r->start, '\n',
+		                                      r->end - r->start)
+		                             : NULL;
+		size_t n =
+		    nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+		long k;
+
+		if (fn && n)
+			fn(ctx, r->buf + r->start, n);
+		total += (long long)n;
+		r->start = r->scan = nl ? (size_t)(nl - r->buf) + 1 : r->end;
+		if (nl || r->eof) {
+			r->line_end = r->uoff + r->start;
+			marks_pass(r, r->line_end);
+			return total;
+		}
+		k = more(r);
+		if (k == 0)
+			r->eof = 1;
+		if (k == -1 || k == -3)
+			return k;
+		if (k == -2) {
+			/* what the damage left of the line is all of it */
+			size_t m = r->end - r->start;
+
+			if (fn && m)
+				fn(ctx, r->buf + r->start, m);
+			total += (long long)m;
+			r->start = r->scan = r->end;
+			r->line_end = r->uoff + r->end;
+			r->damage_pending = 1;
+			if (!r->resync)
+				r->eof = 1;
+			return total;
+		}
 	}
 }
 
@@ -897,8 +1020,17 @@ int arc_list(char **paths, int npaths, size_t max, struct arc_file **out)
 	for (int i = 0; i < npaths; i++) {
 		struct stat st;
 
-		if (strcmp(paths[i], "-") == 0)
-			paths[i] = "/dev/stdin";
+		if (strcmp(paths[i], "-") == 0) {
+			/* standard input, named as every tool names it */
+			if (fstat(STDIN_FILENO, &st) < 0) {
+				hs_errno("cannot read <stdin>");
+				rc = -1;
+				continue;
+			}
+			add_file(&v, &n, &cap, "<stdin>", &st);
+			v[n - 1].is_stdin = 1;
+			continue;
+		}
 		if (stat(paths[i], &st) < 0) {
 			hs_errno("cannot open '%s'", paths[i]);
 			rc = -1;
@@ -990,8 +1122,15 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 	}
 	r.moving = span_moving;
 	r.moving_ctx = rp;
-	while (!replay_stopped(rp) &&
-	       (k = arc_next(&r, &line, &len)) != ARC_END) {
+	r.idle = replay_idle;
+	r.idle_ctx = rp;
+#ifdef HS_DEFAULT_DRAIN /* until common/opts.h with it is committed */
+	r.drain_secs = rp->opts.drain_timeout;
+#endif
+	/* a stop signal ends reading in arc_next() (replay.h) */
+	while (!rp->t.failed && (k = arc_next(&r, &line, &len)) != ARC_END) {
+		long long rest;
+
 		o.line = r.lineno;
 		o.nl = r.nl;
 		switch (k) {
@@ -999,15 +1138,18 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 			replay_event(rp, line, len, NO_TIME, &o);
 			break;
 		case ARC_TOOBIG:
-			snprintf(
-			    msg, sizeof(msg),
-			    "line longer than --max-event-size (%zu bytes); "
-			    "its first bytes are kept",
-			    rp->opts.max_event_size);
-			replay_reject_raw(rp, "too_large", msg, line,
-			                  len < 4096 ? len : 4096, &o);
+			rest = replay_reject_oversize(rp, &r, &o);
 			rp->dirty = 1;
-			continue; /* the position moves at its newline */
+			if (rest == -3)
+				goto out; /* stopped inside it: resume before it */
+			if (rest == -1) {
+				hs_err("%s", r.errbuf);
+				rp->t.failed = 1;
+				rp->t.rc = HS_EXIT_IO;
+				rc = -1;
+				goto out;
+			}
+			break;
 		case ARC_DAMAGE:
 			hs_err("%s", r.errbuf);
 			rp->damaged++;

@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "err.h"
+#include "out.h"
 #include "exit.h"
 #include "sig.h"
 #include "timeutil.h"
@@ -157,6 +159,98 @@ void replay_reject_raw(struct replay *rp, const char *reason, const char *msg,
 {
 	hs_stats_in(&rp->t.stats, n);
 	reject(rp, reason, msg, p, n, 0, o);
+}
+
+/* The base64 of an oversize line, written out a block at a time. */
+struct b64_out {
+	struct hs_base64_stream st;
+	struct hs_buf *b;
+	int fd;
+	int err;
+};
+
+static void b64_chunk(void *ctx, const char *p, size_t n)
+{
+	struct b64_out *o = ctx;
+
+	hs_base64_feed(&o->st, o->b, p, n);
+	if (o->b->len >= (1u << 20)) {
+		if (!o->err && hs_write_all(o->fd, o->b->data, o->b->len) < 0)
+			o->err = errno;
+		hs_buf_reset(o->b);
+	}
+}
+
+/*
+ * Like hs_dlq_write_oversize(), which streams from a struct hs_lineio:
+ * the record has the shape of hs_dlq_write()'s (hs-event(7)), and the
+ * line goes whole into "event_base64" as arc_rest() reads it.
+ */
+long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
+                                 const struct origin *o)
+{
+	struct hs_dlq *q = &rp->t.dlq;
+	struct hs_buf b = HS_BUF_INIT;
+	struct b64_out bo = {.b = &b, .fd = q->fd};
+	char msg[128], ts[40];
+	long long total;
+
+	snprintf(msg, sizeof(msg),
+	         "line longer than --max-event-size (%zu bytes)",
+	         rp->opts.max_event_size);
+	if (q->fd < 0) {
+		/* one line on stderr (none with -q), as for any reject */
+		total = arc_rest(r, NULL, NULL);
+		hs_stats_in(&rp->t.stats, total > 0 ? (uint64_t)total : 0);
+		reject(rp, "too_large", msg, NULL, 0, 0, o);
+		return total;
+	}
+	hs_buf_adds(&b, "{\"hs-dlq\":1,\"tool\":");
+	hs_json_write_str(&b, hs_prog(), strlen(hs_prog()));
+	hs_buf_adds(&b, ",\"reason\":\"too_large\",\"message\":");
+	hs_json_write_str(&b, msg, strlen(msg));
+	hs_buf_addf(&b, ",\"time\":\"%s\",\"input\":{\"file\":",
+	            hs_time_format_ms(hs_time_now_ms(), ts, sizeof(ts)));
+	hs_json_write_str(&b, o->file, strlen(o->file));
+	hs_buf_addf(&b, ",\"line\":%" PRIu64 "},\"event_base64\":\"", o->line);
+	/* one record may take several writes: O_APPEND keeps each whole,
+	 * and oversize records are rare */
+	total = arc_rest(r, b64_chunk, &bo);
+	hs_base64_finish(&bo.st, &b);
+	hs_buf_adds(&b, "\"}\n");
+	if (!bo.err && hs_write_all(q->fd, b.data, b.len) < 0)
+		bo.err = errno;
+	hs_buf_release(&b);
+	hs_stats_in(&rp->t.stats, total > 0 ? (uint64_t)total : 0);
+	hs_stats_end(&rp->t.stats, HS_END_DLQ);
+	if (bo.err) {
+		hs_err("cannot write to dead-letter file '%s': %s", q->path,
+		       strerror(bo.err));
+		rp->t.failed = 1;
+		if (rp->t.rc < HS_EXIT_IO)
+			rp->t.rc = HS_EXIT_IO;
+	} else {
+		q->written++;
+	}
+	if (rp->t.rc < HS_EXIT_REJECT)
+		rp->t.rc = HS_EXIT_REJECT;
+	return total;
+}
+
+int replay_idle(void *ctx)
+{
+	struct replay *rp = ctx;
+	double left;
+
+	replay_flush_span(rp);
+	hs_tool_flush(&rp->t);
+	hs_stats_tick(&rp->t.stats);
+	replay_batch(rp, 0);
+	replay_progress(rp, 0, 0);
+	if (!rp->ckpt || !rp->dirty || rp->t.failed)
+		return -1;
+	left = rp->last_ckpt + BATCH_SECS - hs_now();
+	return left > 0 ? (int)(left * 1000) + 1 : 0;
 }
 
 void replay_event(struct replay *rp, const char *line, size_t len, int64_t ts,

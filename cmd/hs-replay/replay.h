@@ -45,7 +45,8 @@ struct arc_file {
 	int timed_key; /* key_ms is an event time */
 	uint64_t size;
 	uint64_t dev, ino;
-	int regular; /* a regular file (pipes are not peeked at) */
+	int regular;  /* a regular file (pipes are not peeked at) */
+	int is_stdin; /* "-": path is "<stdin>", the name in messages */
 };
 
 /* A reader of one archive file: lines out of plain or zstd data. */
@@ -76,7 +77,8 @@ struct arc_reader {
 	uint64_t blank;
 	size_t max;
 	int eof;
-	int skipping; /* dropping the rest of an oversize line */
+	int toobig;         /* an oversize line was returned: arc_rest() next */
+	int damage_pending; /* damage met inside an oversize line */
 	/* set by arc_next() for the line it returns */
 	uint64_t line_end;  /* uncompressed offset just past its newline */
 	int nl;             /* the line is followed by '\n' in the buffer */
@@ -86,6 +88,18 @@ struct arc_reader {
 	 * reused or freed (a caller holding such lines writes them out). */
 	void (*moving)(void *ctx);
 	void *moving_ctx;
+	/* Input that may block (pipe, socket, terminal): before a read that
+	 * would block, idle() runs (the caller flushes there); it returns
+	 * how many ms to wait for input before calling it again, or -1 to
+	 * wait without it.  A stop signal (hs_sig_stop) ends reading at once
+	 * for files, and for a pipe or socket once it ends or drain_secs
+	 * have passed (as common/lineio.h does). */
+	int (*idle)(void *ctx);
+	void *idle_ctx;
+	double drain_secs;
+	double drain_deadline; /* set at the first stop seen */
+	int live;              /* not a regular file */
+	int drainable;         /* a pipe or socket */
 	char errbuf[256];
 };
 
@@ -107,12 +121,21 @@ int arc_open(struct arc_reader *r, const struct arc_file *f, size_t max,
              const struct position *pos, int threaded);
 /*
  * Next line.  ARC_LINE: *line and *len hold it (no newline), valid until the
- * next call.  ARC_TOOBIG: the first bytes of a line over max (the rest is
- * dropped).  ARC_DAMAGE: a truncated or corrupt frame; r->errbuf says
+ * next call.  ARC_TOOBIG: the first max bytes of a longer line; arc_rest()
+ * then streams the whole line (the next arc_next() drops it otherwise).  ARC_DAMAGE: a truncated or corrupt frame; r->errbuf says
  * where, and *line, *len hold the partial line cut by it (may be empty).
  * ARC_END, or ARC_ERR with r->errbuf.
  */
 int arc_next(struct arc_reader *r, const char **line, size_t *len);
+/*
+ * After ARC_TOOBIG: consume that whole line from its first byte, passing
+ * it to fn in chunks (fn may be NULL).  Returns its length; -1 on a
+ * read error (r->errbuf set), -3 when a stop signal ended reading inside
+ * it (the position stays before it).  Damage inside it ends the line
+ * there, and the next arc_next() returns it as ARC_DAMAGE (empty).
+ */
+long long arc_rest(struct arc_reader *r,
+                   void (*fn)(void *ctx, const char *p, size_t n), void *ctx);
 /* The frame start to resume at for a checkpoint at r->line_end. */
 void arc_frame_of(const struct arc_reader *r, uint64_t *z, uint64_t *u);
 void arc_close(struct arc_reader *r);
@@ -201,7 +224,14 @@ int replay_match(struct replay *rp);
  * why. */
 int replay_pattern_compile(struct replay *rp, const char *arg);
 void replay_pattern_free(struct replay *rp);
-/* Dead-letter a damaged or oversize piece of input. */
+/* Dead-letter the oversize line r just returned (ARC_TOOBIG), streaming
+ * it whole from r into "event_base64".  Returns what arc_rest() does. */
+long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
+                                 const struct origin *o);
+/* The reader's idle callback (arc_reader.idle): flush, checkpoint when
+ * due. */
+int replay_idle(void *ctx);
+/* Dead-letter a damaged piece of input. */
 void replay_reject_raw(struct replay *rp, const char *reason, const char *msg,
                        const char *p, size_t n, const struct origin *o);
 /* Write the gathered span of accepted lines (see struct replay). */

@@ -6,7 +6,6 @@ need jq
 json_case() {
 	big_bad_line >bad
 	bad_line_case "$1" invalid_json
-	[ "$1" = replay ] && known_bug replay "names standard input '/dev/stdin', not '<stdin>', in messages and input.file"
 	jq -e '.input == {"file":"<stdin>","line":2}' dlq >/dev/null ||
 		fail "input: $(jq -c .input dlq)"
 	grep -q "^$(tool_name "$1"): <stdin>:2: invalid_json: byte 1524: " err ||

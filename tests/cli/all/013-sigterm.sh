@@ -27,7 +27,6 @@ sigterm_case() {
 	kill $wpid 2>/dev/null
 	closed=0
 	[ ! -f writer-closed ] || closed=1
-	[ "$1" = replay ] && known_bug replay "ignores SIGTERM while blocked reading an idle pipe (read restarted), exits only at end of input"
 	expect_eq "exited only when the writer closed the FIFO" $closed 0
 	expect_eq "exit status" "$rc" 143
 	expect_eq "lines" "$(count_lines out)" 2
