@@ -24,7 +24,9 @@ static const char synopsis[] =
     "                 [--pattern JSON|@FILE] [--name NAME] [--rate N/s]\n"
     "                 [--speed X] [--checkpoint FILE] [--reset] [--progress]\n"
     "                 [-b BROKERS] [-X KEY=VALUE] [-F FILE] [--dlq FILE]\n"
-    "                 [--stats] [--max-event-size SIZE] SOURCE ...\n";
+    "                 [--stats] [--max-event-size SIZE] [--drain-timeout "
+    "SECS]\n"
+    "                 SOURCE ...\n";
 
 enum {
 	OPT_CHECKPOINT = HS_OPT_FIRST_TOOL,
