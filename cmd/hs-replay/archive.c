@@ -189,6 +189,8 @@ static ssize_t read_some(struct arc_reader *r, void *p, size_t n)
 				while (ms >= 0 && !hs_sig_stop &&
 				       poll(&pf, 1, ms) == 0)
 					ms = r->idle(r->idle_ctx);
+				if (ms == -2)
+					return -3; /* the run failed */
 			}
 			if (hs_sig_stop) {
 				double left;

@@ -247,7 +247,9 @@ int replay_idle(void *ctx)
 	hs_stats_tick(&rp->t.stats);
 	replay_batch(rp, 0);
 	replay_progress(rp, 0, 0);
-	if (!rp->ckpt || !rp->dirty || rp->t.failed)
+	if (rp->t.failed)
+		return -2;
+	if (!rp->ckpt || !rp->dirty)
 		return -1;
 	left = rp->last_ckpt + BATCH_SECS - hs_now();
 	return left > 0 ? (int)(left * 1000) + 1 : 0;

@@ -90,10 +90,11 @@ struct arc_reader {
 	void *moving_ctx;
 	/* Input that may block (pipe, socket, terminal): before a read that
 	 * would block, idle() runs (the caller flushes there); it returns
-	 * how many ms to wait for input before calling it again, or -1 to
-	 * wait without it.  A stop signal (hs_sig_stop) ends reading at once
-	 * for files, and for a pipe or socket once it ends or drain_secs
-	 * have passed (as common/lineio.h does). */
+	 * how many ms to wait for input before calling it again, -1 to wait
+	 * without it, or -2 to end reading (the run failed: stdout gone).
+	 * A stop signal (hs_sig_stop) ends reading at once for files, and
+	 * for a pipe or socket once it ends or drain_secs have passed (as
+	 * common/lineio.h does). */
 	int (*idle)(void *ctx);
 	void *idle_ctx;
 	double drain_secs;
