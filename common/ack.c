@@ -27,15 +27,17 @@ int hs_ack_open(struct hs_ack *a, const char *path, int timeout_ms,
 	for (;;) {
 		if (stat(path, &st) == 0 && !S_ISFIFO(st.st_mode))
 			return hs_seterr(errbuf, errlen,
-			                 "--ack '%s' is not a FIFO (hs-consume --ack creates it)",
+			                 "--ack '%s' is not a FIFO (hs-consume "
+			                 "--ack creates it)",
 			                 path);
 		a->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 		if (a->fd >= 0)
 			break;
 		if ((errno != ENXIO && errno != ENOENT) || waited >= timeout_ms)
-			return hs_seterr(errbuf, errlen, "cannot open --ack '%s': %s",
-			                 path, strerror(errno));
-		struct timespec ts = { 0, 10 * 1000000 };
+			return hs_seterr(errbuf, errlen,
+			                 "cannot open --ack '%s': %s", path,
+			                 strerror(errno));
+		struct timespec ts = {0, 10 * 1000000};
 		nanosleep(&ts, NULL);
 		waited += 10;
 	}
@@ -63,10 +65,12 @@ int hs_ack_coords(struct hs_ack *a, const char *topic, size_t topiclen,
 	if (topiclen > 255)
 		return -1;
 	if (n > 0)
-		len = snprintf(msg, sizeof(msg), "+ %.*s %" PRId32 " %" PRId64 " %d\n",
+		len = snprintf(msg, sizeof(msg),
+		               "+ %.*s %" PRId32 " %" PRId64 " %d\n",
 		               (int)topiclen, topic, partition, offset, n);
 	else
-		len = snprintf(msg, sizeof(msg), "- %.*s %" PRId32 " %" PRId64 "\n",
+		len = snprintf(msg, sizeof(msg),
+		               "- %.*s %" PRId32 " %" PRId64 "\n",
 		               (int)topiclen, topic, partition, offset);
 	for (;;) {
 		ssize_t w = write(a->fd, msg, (size_t)len);
@@ -115,7 +119,8 @@ static const char *find_kafka(const char *line, size_t len, size_t *objlen)
 	const char *hit = NULL;
 
 	for (size_t i = len; i >= klen; i--) {
-		if (line[i - klen] == '"' && memcmp(line + i - klen, key, klen) == 0) {
+		if (line[i - klen] == '"' &&
+		    memcmp(line + i - klen, key, klen) == 0) {
 			hit = line + i;
 			break;
 		}
@@ -161,8 +166,8 @@ int hs_ack_event(struct hs_ack *a, const char *line, size_t len, int n)
 	        coords(&d, 0, &topic, &topiclen, &part, &off) == 0;
 	if (!found)
 		found = hs_json_parse(&d, line, len) == 0 &&
-		        coords(&d, hs_json_pointer(&d, 0, "/hs/kafka", 9), &topic,
-		               &topiclen, &part, &off) == 0;
+		        coords(&d, hs_json_pointer(&d, 0, "/hs/kafka", 9),
+		               &topic, &topiclen, &part, &off) == 0;
 	if (found)
 		rc = hs_ack_coords(a, topic, topiclen, (int32_t)part, off, n);
 	else
@@ -172,14 +177,13 @@ int hs_ack_event(struct hs_ack *a, const char *line, size_t len, int n)
 }
 
 int hs_ack_parse(const char *line, size_t len, const char **topic,
-                 size_t *topiclen, int32_t *partition, int64_t *offset,
-                 int *n)
+                 size_t *topiclen, int32_t *partition, int64_t *offset, int *n)
 {
 	char buf[512], *p, *end;
 	long long v;
 
-	if (len < 7 || len >= sizeof(buf) || (line[0] != '+' && line[0] != '-') ||
-	    line[1] != ' ')
+	if (len < 7 || len >= sizeof(buf) ||
+	    (line[0] != '+' && line[0] != '-') || line[1] != ' ')
 		return -1;
 	memcpy(buf, line, len);
 	buf[len] = '\0';

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "err.h"
 #include "lineio.h"
 #include "out.h"
+#include "stats.h"
 #include "banned.h"
 
 void hs_lineio_init(struct hs_lineio *r, char **files, int nfiles, size_t max)
@@ -30,9 +32,37 @@ void hs_lineio_release(struct hs_lineio *r)
 	r->buf = NULL;
 }
 
-static int stopped(const struct hs_lineio *r)
+int hs_stop_now(int stop, int drainable, double drain_secs, double *deadline)
 {
-	return r->stop && *r->stop;
+	if (!stop)
+		return 0;
+	if (!drainable || drain_secs <= 0)
+		return 1;
+	if (*deadline == 0)
+		*deadline = hs_now() + drain_secs;
+	return hs_now() >= *deadline;
+}
+
+/* 1 when a stop signal came and reading must end now. */
+static int stopped(struct hs_lineio *r)
+{
+	return hs_stop_now(r->stop && *r->stop, r->drainable, r->drain_secs,
+	                   &r->drain_deadline);
+}
+
+/* 1 when a stop signal came but a pipe is still being drained. */
+static int draining(const struct hs_lineio *r)
+{
+	return r->stop && *r->stop && r->drainable && r->drain_deadline > 0;
+}
+
+/* Pipes and sockets are drained after a stop; anything else is not. */
+static void set_drainable(struct hs_lineio *r)
+{
+	struct stat st;
+
+	r->drainable = fstat(r->fd, &st) == 0 &&
+	               (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 /* Open the next input.  Returns 1 opened, 0 none left, -1 failed. */
@@ -49,6 +79,7 @@ static int open_next(struct hs_lineio *r, char *errbuf, size_t errlen)
 		r->fd = 0;
 		r->name = "<stdin>";
 		hs_pipe_grow(0);
+		set_drainable(r);
 		return 1;
 	}
 	if (r->fileidx >= r->nfiles)
@@ -59,10 +90,13 @@ static int open_next(struct hs_lineio *r, char *errbuf, size_t errlen)
 		r->fd = 0;
 		r->name = "<stdin>";
 		hs_pipe_grow(0);
+		set_drainable(r);
 		return 1;
 	}
 	r->name = path;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd >= 0)
+		set_drainable(r);
 	if (r->fd < 0) {
 		r->open_failed = 1;
 		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
@@ -107,6 +141,14 @@ static ssize_t fill(struct hs_lineio *r, char *errbuf, size_t errlen)
 			return -1;
 		if (r->idle && poll(&p, 1, 0) == 0)
 			r->idle(r->idle_ctx);
+		if (draining(r)) {
+			/* Never block past the drain deadline. */
+			double left = r->drain_deadline - hs_now();
+			int ms = left > 0.1 ? 100 : (int)(left * 1000) + 1;
+
+			if (poll(&p, 1, ms) == 0)
+				continue;
+		}
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0) {
 			r->end += (size_t)n;
@@ -134,6 +176,8 @@ int hs_lineio_next(struct hs_lineio *r, const char **line, size_t *len,
 	for (;;) {
 		char *nl = NULL;
 
+		if (stopped(r))
+			return HS_LINEIO_END;
 		if (r->fd < 0) {
 			int o = open_next(r, errbuf, errlen);
 

@@ -5,6 +5,9 @@
  * input: a line longer than max is reported as HS_LINEIO_TOOBIG and can
  * then be streamed out with hs_lineio_rest() without holding it whole.
  *
+ * On a stop signal, reading ends at once for files and after a bounded
+ * drain for pipes (see drain_secs below).
+ *
  * Before each read(2) that would block, the idle callback runs: tools
  * flush their output there, so live pipelines see events at once while
  * busy ones still write in large blocks.
@@ -42,6 +45,16 @@ struct hs_lineio {
 	void (*idle)(void *ctx);
 	void *idle_ctx;
 	volatile sig_atomic_t *stop; /* when set and nonzero, reading ends */
+	/*
+	 * After a stop signal, input from a pipe or socket is still read
+	 * until it ends, for at most drain_secs: the source of a pipeline
+	 * (hs-consume) stops and closes its end, and the events already in
+	 * the pipes reach the end of the pipe instead of being lost.  A
+	 * file, a terminal, or drain_secs 0 stops at once.
+	 */
+	double drain_secs;
+	double drain_deadline; /* set at the first stop seen, 0 before */
+	int drainable;         /* the current input is a pipe or socket */
 };
 
 /*
@@ -60,6 +73,15 @@ void hs_lineio_release(struct hs_lineio *r);
  */
 int hs_lineio_next(struct hs_lineio *r, const char **line, size_t *len,
                    char *errbuf, size_t errlen);
+
+/*
+ * The drain rule, for readers of their own (hs-replay's archives): given
+ * whether a stop signal came, 1 when reading must end now: at once for
+ * input that is not drainable (files) or when drain_secs is 0, else once
+ * drain_secs have passed since the first stop seen (*deadline, 0 until
+ * then, is set here).
+ */
+int hs_stop_now(int stop, int drainable, double drain_secs, double *deadline);
 
 /*
  * After HS_LINEIO_TOOBIG: consume that whole line, from its first byte,

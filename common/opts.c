@@ -22,6 +22,7 @@ void hs_opts_init(struct hs_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->max_event_size = HS_DEFAULT_MAX_EVENT;
 	o->max_depth = HS_JSON_MAX_DEPTH;
+	o->drain_timeout = HS_DEFAULT_DRAIN;
 }
 
 long long hs_strtonum(const char *s, long long min, long long max,
@@ -162,6 +163,12 @@ int hs_opts_common(struct hs_opts *o, int c, const char *arg)
 		return 1;
 	case HS_OPT_ACK:
 		o->ack = arg;
+		return 1;
+	case HS_OPT_DRAIN:
+		if (hs_parse_duration(arg, &o->drain_timeout) < 0) {
+			hs_err("invalid --drain-timeout '%s'", arg);
+			return -1;
+		}
 		return 1;
 	case HS_OPT_STATS_INTERVAL:
 		if (hs_parse_duration(arg, &o->stats_interval) < 0 ||

@@ -21,11 +21,13 @@ enum {
 	HS_OPT_MAX_EVENT_SIZE,
 	HS_OPT_ACK,
 	HS_OPT_MAX_DEPTH,
+	HS_OPT_DRAIN,
 	HS_OPT_FIRST_TOOL /* tools number their own long-only options from here */
 };
 
 /* Tools write their optstring as ":" HS_OPTS_SHORT "their letters". */
 #define HS_OPTS_SHORT "hqu"
+/* clang-format off: tables read better aligned by hand */
 #define HS_OPTS_LONG                                                  \
 	{"dlq", required_argument, NULL, HS_OPT_DLQ},                 \
 	    {"stats", no_argument, NULL, HS_OPT_STATS},               \
@@ -35,6 +37,7 @@ enum {
 	     HS_OPT_MAX_EVENT_SIZE},                                  \
 	    {"max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH}, \
 	    {"ack", required_argument, NULL, HS_OPT_ACK},             \
+	    {"drain-timeout", required_argument, NULL, HS_OPT_DRAIN}, \
 	    {"unbuffered", no_argument, NULL, 'u'},                   \
 	    {"quiet", no_argument, NULL, 'q'},                        \
 	    {"help", no_argument, NULL, 'h'},                         \
@@ -52,14 +55,20 @@ enum {
 	"512)\n"                                                               \
 	"      --ack FIFO             report finished events to hs-consume "   \
 	"--ack\n"                                                              \
+	"      --drain-timeout SECS   after a stop signal, read piped input "  \
+	"on\n"                                                                 \
+	"                             until it ends, at most SECS (default "   \
+	"10)\n"                                                                \
 	"  -u, --unbuffered           write each event at once\n"              \
 	"  -q, --quiet                no per-event messages on stderr\n"       \
 	"  -h, --help                 show this help\n"                        \
 	"      --version              show versions of hs and its libraries\n"
+/* clang-format on */
 
 struct hs_opts {
 	const char *dlq;
 	const char *ack;
+	double drain_timeout; /* --drain-timeout, default HS_DEFAULT_DRAIN */
 	int stats;
 	double stats_interval;
 	size_t max_event_size;
@@ -70,6 +79,7 @@ struct hs_opts {
 };
 
 #define HS_DEFAULT_MAX_EVENT (64u << 20)
+#define HS_DEFAULT_DRAIN 10.0 /* seconds */
 
 void hs_opts_init(struct hs_opts *o);
 

@@ -131,7 +131,8 @@ struct hs_schema {
 	/* validation state, reused from event to event */
 	const struct hs_json_doc *d;
 	int collect;
-	int limit; /* 1 regex, 2 depth */
+	int limit;      /* 1 regex, 2 depth, 3 steps */
+	uint64_t steps; /* subschema applications in this pass */
 	unsigned depth;
 	struct hs_buf *errs;
 	unsigned nerr, nerr_total;
@@ -2350,6 +2351,17 @@ static int validate(struct hs_schema *s, uint32_t node, uint32_t inst,
 	}
 	if (s->limit)
 		return 0;
+	/*
+	 * Schemas with two recursive references per level take time
+	 * exponential in the instance's depth, which the event chooses: a
+	 * budget per event turns that into an error for that event.
+	 */
+	if (++s->steps > HS_SCHEMA_MAX_STEPS) {
+		s->limit = 3;
+		verr(s, node, "", "validation needs more than %d steps",
+		     HS_SCHEMA_MAX_STEPS);
+		return 0;
+	}
 	if (++s->depth > MAX_DEPTH) {
 		s->limit = 2;
 		verr(s, node, "", "schema recursion deeper than %d", MAX_DEPTH);
@@ -2435,6 +2447,7 @@ int hs_schema_validate(struct hs_schema *s, const struct hs_json_doc *d,
 	s->iprefix = iprefix ? iprefix : "";
 	s->collect = 0;
 	s->limit = 0;
+	s->steps = 0;
 	s->depth = s->ni = s->nk = s->nscope = 0;
 	s->nerr = s->nerr_total = 0;
 	s->errs = &r->out;
@@ -2443,6 +2456,7 @@ int hs_schema_validate(struct hs_schema *s, const struct hs_json_doc *d,
 	if (ok)
 		return HS_SCHEMA_VALID;
 	s->limit = 0;
+	s->steps = 0;
 	s->collect = 1;
 	s->depth = s->ni = s->nk = s->nscope = 0;
 	hs_buf_adds(&r->out, "{\"valid\":false,\"errors\":[");
@@ -2451,7 +2465,9 @@ int hs_schema_validate(struct hs_schema *s, const struct hs_json_doc *d,
 	r->nerrors = s->nerr_total;
 	s->r = NULL;
 	if (s->limit) {
-		r->limit = s->limit == 1 ? "regex_limit" : "too_deep";
+		r->limit = s->limit == 1   ? "regex_limit"
+		           : s->limit == 2 ? "too_deep"
+		                           : "schema_limit";
 		return HS_SCHEMA_LIMIT;
 	}
 	if (!r->nerrors) {

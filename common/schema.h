@@ -48,15 +48,17 @@ struct hs_schema_opts {
 /* Validation results. */
 #define HS_SCHEMA_VALID 1
 #define HS_SCHEMA_INVALID 0
-#define HS_SCHEMA_LIMIT (-1) /* a regex or recursion limit stopped it */
+#define HS_SCHEMA_LIMIT (-1) /* a regex, recursion or step limit stopped it */
+/* Subschema applications allowed per event and pass (about 50 ms). */
+#define HS_SCHEMA_MAX_STEPS 1000000
 
 struct hs_schema_result {
 	struct hs_buf out;       /* basic output JSON, set when not valid */
 	struct hs_buf first_kw;  /* keywordLocation of the first error */
 	struct hs_buf first_msg; /* its message */
 	unsigned nerrors;        /* errors found (may exceed those kept) */
-	const char *limit;       /* with HS_SCHEMA_LIMIT: "regex_limit" or
-	                          "too_deep" */
+	const char *limit;       /* with HS_SCHEMA_LIMIT: "regex_limit",
+	                          "too_deep" or "schema_limit" */
 };
 
 /*

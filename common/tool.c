@@ -63,6 +63,7 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 	t->in.idle = on_idle;
 	t->in.idle_ctx = t;
 	t->in.stop = &hs_sig_stop;
+	t->in.drain_secs = opts->drain_timeout;
 	t->ack.fd = -1;
 	if (hs_dlq_open(&t->dlq, opts->dlq, t->errbuf, sizeof(t->errbuf)) < 0) {
 		hs_err("%s", t->errbuf);
@@ -110,7 +111,9 @@ int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
 	for (;;) {
 		int r;
 
-		if (t->failed || hs_sig_stop)
+		/* A stop signal ends reading in the reader: at once for files,
+		 * after draining a pipe (lineio.h). */
+		if (t->failed)
 			return 0;
 		r = hs_lineio_next(&t->in, &t->line, &t->len, t->errbuf,
 		                   sizeof(t->errbuf));

@@ -42,7 +42,6 @@ enum {
 	OPT_ARN_MAP,
 	OPT_CELLS,
 	OPT_CELL_KEY,
-	OPT_DRAIN,
 	OPT_EXPLAIN
 };
 
@@ -63,8 +62,6 @@ static void usage(void)
 	    "  -X, --property NAME=VALUE  librdkafka producer property\n"
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
-	    "      --drain-timeout SECS   after SIGTERM, deliver for SECS "
-	    "(default 10)\n"
 	    "      --explain[=FILE]       say which rules and fields "
 	    "matched\n" HS_OPTS_HELP
 	    "\nTargets: -, file:PATH, exec:COMMAND, http(s)://..., "
@@ -347,7 +344,6 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"config", required_argument, NULL, 'F'},
 	    {"cells", required_argument, NULL, OPT_CELLS},
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
-	    {"drain-timeout", required_argument, NULL, OPT_DRAIN},
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
 	    HS_OPTS_LONG,
 	    {NULL, 0, NULL, 0}};
@@ -391,12 +387,6 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 			continue;
 		case OPT_CELL_KEY:
 			f->cell_key = optarg;
-			continue;
-		case OPT_DRAIN:
-			if (hs_parse_duration(optarg, &f->drain) < 0)
-				return hs_usage_error(
-				    synopsis, "bad --drain-timeout '%s'",
-				    optarg);
 			continue;
 		case OPT_EXPLAIN:
 			f->explain = 1;
@@ -514,7 +504,6 @@ int main(int argc, char **argv)
 	hs_prog_set("hs-fanout");
 	hs_opts_init(&opts);
 	memset(&f, 0, sizeof f);
-	f.drain = 10;
 	hs_buf_init(&f.scratch);
 	hs_buf_init(&f.key);
 	hs_json_doc_init(&f.doc);
@@ -526,7 +515,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	f.sh.quiet = opts.quiet;
-	f.sh.drain_secs = f.drain;
+	f.sh.drain_secs = opts.drain_timeout;
 	f.doc.max_depth = opts.max_depth;
 	if (hs_dlq_open(&f.sh.dlq, opts.dlq, f.t.errbuf, sizeof f.t.errbuf) <
 	    0) {

@@ -158,13 +158,8 @@ static void marks_pass(struct arc_reader *r, uint64_t off)
  * bounded drain for pipes and sockets (common/lineio.h's rule). */
 static int stop_now(struct arc_reader *r)
 {
-	if (!hs_sig_stop)
-		return 0;
-	if (!r->drainable || r->drain_secs <= 0)
-		return 1;
-	if (r->drain_deadline == 0)
-		r->drain_deadline = hs_now() + r->drain_secs;
-	return hs_now() >= r->drain_deadline;
+	return hs_stop_now(hs_sig_stop != 0, r->drainable, r->drain_secs,
+	                   &r->drain_deadline);
 }
 
 /*
@@ -1126,9 +1121,7 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 	r.moving_ctx = rp;
 	r.idle = replay_idle;
 	r.idle_ctx = rp;
-#ifdef HS_DEFAULT_DRAIN /* until common/opts.h with it is committed */
 	r.drain_secs = rp->opts.drain_timeout;
-#endif
 	/* a stop signal ends reading in arc_next() (replay.h) */
 	while (!rp->t.failed && (k = arc_next(&r, &line, &len)) != ARC_END) {
 		long long rest;

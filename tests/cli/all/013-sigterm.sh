@@ -1,11 +1,12 @@
-# SIGTERM while the input (a FIFO) is idle and still open: the tool stops
-# reading, flushes the events it has read, prints --stats, and exits 143
-# without waiting for the writer to close the FIFO.
+# SIGTERM while the input (a FIFO) is idle and still open: the tool reads
+# on for --drain-timeout (1 s here, 10 s by default: hs(7)), then stops,
+# flushes the events it has read, prints --stats, and exits 143 without
+# waiting for the writer to close the FIFO.
 . "$HS_TESTS/cli/all/matrix.sh"
 
 sigterm_case() {
 	mkfifo in
-	(HS_RUN_EXEC='exec'; run "$1" --stats) <in >out 2>err &
+	(HS_RUN_EXEC='exec'; run "$1" --stats --drain-timeout 1) <in >out 2>err &
 	pid=$!
 	# The writer holds the FIFO open until it is killed.
 	( ev 1; ev 2; exec sleep 1000 ) >in &
