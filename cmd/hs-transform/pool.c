@@ -54,47 +54,22 @@ static void *worker_main(void *arg)
 	}
 }
 
-struct compile_job {
-	struct xf_engine *e;
-	const struct xf_conf *c;
-	pthread_t th;
-	int rc, threaded;
-};
-
-static void *compile_main(void *arg)
-{
-	struct compile_job *j = arg;
-
-	j->rc = xf_engine_init(j->e, j->c);
-	return NULL;
-}
-
-/* Initialise engines 0..n-1; -1 when any fails (all are initialised). */
+/*
+ * Initialise engines 0..n-1 one after another; -1 when any fails (all
+ * are initialised).  Not on threads: each engine makes private copies of
+ * the shared --arg values and library paths, and libjq's reference
+ * counts are plain integers, so copying them from several threads at
+ * once corrupted the heap (seen as "corrupted double-linked list" under
+ * load with -j 3).
+ */
 static int compile_all(struct xf_pool *p, const struct xf_conf *c, int n)
 {
-	struct compile_job *job = hs_xcalloc((size_t)n, sizeof(*job));
 	int rc = 0;
 
-	for (int i = 1; i < n; i++) {
-		job[i].e = &p->eng[i];
-		job[i].c = c;
-		job[i].threaded = pthread_create(&job[i].th, NULL, compile_main,
-		                                 &job[i]) == 0;
-	}
-	job[0].e = &p->eng[0];
-	job[0].c = c;
-	compile_main(&job[0]);
-	for (int i = 1; i < n; i++) {
-		if (job[i].threaded)
-			pthread_join(job[i].th, NULL);
-		else /* no thread to spare: compile here, in turn */
-			compile_main(&job[i]);
-	}
-	p->neng = n;
 	for (int i = 0; i < n; i++)
-		if (job[i].rc < 0)
+		if (xf_engine_init(&p->eng[i], c) < 0)
 			rc = -1;
-	free(job);
+	p->neng = n;
 	return rc;
 }
 
@@ -118,10 +93,10 @@ struct xf_pool *xf_pool_new(const struct xf_conf *c, int nthreads,
 	p->th = hs_xcalloc((size_t)nthreads, sizeof(*p->th));
 	p->w = hs_xcalloc((size_t)nthreads, sizeof(*p->w));
 	/*
-	 * Compile every engine before any worker runs, the first here and
-	 * the others on threads meanwhile (libjq 1.6 compiles its builtins
-	 * per jq_state, which costs about as much as 1,000 events).  A
-	 * program that does not compile is reported once, from the first.
+	 * Compile every engine before any worker runs (libjq 1.6 compiles
+	 * its builtins per jq_state, which costs about as much as 1,000
+	 * events).  A program that does not compile is reported once, from
+	 * the first.
 	 */
 	if (compile_all(p, c, nthreads) < 0) {
 		for (int i = 0; i < nthreads && !errs->len; i++)
