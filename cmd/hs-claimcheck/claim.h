@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <zstd.h>
 
 #include "buf.h"
@@ -93,5 +94,23 @@ int claim_gc(struct claim *c, int verbose);
 
 /* "offloaded=N ..." for --stats, into out. */
 void claim_stats(const struct claim *c, struct hs_buf *out);
+
+/* Write the small events that waited behind slot sl (one per line in
+ * sl->held), each ended as written, and empty the hold.  Shared by put
+ * and get. */
+static inline void claim_release_held(struct claim *c, struct hs_tool *t,
+                                      struct claim_slot *sl)
+{
+	const char *p = sl->held.data, *end = p + sl->held.len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		hs_tool_emit(t, p, (size_t)(nl - p));
+		hs_tool_done(t, HS_END_OUT);
+		p = nl + 1;
+	}
+	c->held_bytes -= sl->held.len;
+	hs_buf_reset(&sl->held);
+}
 
 #endif

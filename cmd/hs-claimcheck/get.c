@@ -439,22 +439,6 @@ static void cut(struct claim *c, const struct ref *r, const char *line,
 	}
 }
 
-/* Write the lines that waited behind a slot, each an event of its own. */
-static void release_held(struct claim *c, struct hs_tool *t,
-                         struct claim_slot *sl)
-{
-	const char *p = sl->held.data, *end = p + sl->held.len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		hs_tool_emit(t, p, (size_t)(nl - p));
-		hs_tool_done(t, HS_END_OUT);
-		p = nl + 1;
-	}
-	c->held_bytes -= sl->held.len;
-	hs_buf_reset(&sl->held);
-}
-
 /*
  * Finish the oldest pending event: wait for its object (the other
  * fetches move on meanwhile), verify it and write the event restored, or
@@ -489,7 +473,7 @@ static void finish_head(struct claim *c, struct hs_tool *t)
 		hs_tool_emit(t, c->line.data, c->line.len);
 		hs_tool_done(t, HS_END_OUT);
 	}
-	release_held(c, t, sl);
+	claim_release_held(c, t, sl);
 	c->head = (c->head + 1) % c->parallel;
 	c->npend--;
 }
