@@ -89,6 +89,8 @@ struct fo_target {
 	double timeout; /* per request (http) */
 	size_t batch;   /* http: events per POST (1: one JSON body) */
 	double rate;    /* http: requests per second, 0 unlimited */
+	/* http: requests in flight at most (0 means 1) */
+	int concurrency;
 	size_t qmax;
 	/* queue */
 	pthread_t th;

@@ -142,6 +142,8 @@ struct tspec {
 	char *id, *uri, *input, *input_path, *key, *paths_map, *tmpl;
 	double attempts, max_age, timeout, batch, queue, rate;
 	int has_attempts, has_age, has_timeout, has_batch, has_queue, has_rate;
+	double concurrency; /* http: requests in flight */
+	int has_concurrency;
 };
 
 static void tspec_free(struct tspec *s)
@@ -218,6 +220,8 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 			t->qmax = (size_t)s->queue;
 		if (s->has_rate)
 			t->rate = s->rate;
+		if (s->has_concurrency)
+			t->concurrency = (int)s->concurrency;
 	}
 	return 0;
 }
@@ -278,6 +282,18 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 		    (s.has_rate = get_num(d, v, "rate", &s.rate)) < 0) {
 			rc = bad_num(c, r->name,
 			             "timeout, batch, queue and rate");
+			goto out;
+		}
+		s.has_concurrency =
+		    get_num(d, v, "concurrency", &s.concurrency);
+		if (s.has_concurrency < 0 ||
+		    (s.has_concurrency &&
+		     (s.concurrency < 1 || s.concurrency > 1000 ||
+		      s.concurrency != (double)(int)s.concurrency))) {
+			rc = hs_seterr(c->errbuf, c->errlen,
+			               "rule '%s': concurrency must be a whole "
+			               "number from 1 to 1000",
+			               r->name);
 			goto out;
 		}
 	}
