@@ -83,7 +83,27 @@ struct node {
 	size_t captests;
 	uint32_t *plens, nplens; /* distinct indexed prefix lengths, sorted */
 	size_t capplens;
-	char *path; /* dotted, for explain */
+	struct numidx *num; /* numeric tests, when indexed (see numidx) */
+	char *path;         /* dotted, for explain */
+};
+
+/*
+ * The numeric tests of one trie node, indexed.  The distinct bounds,
+ * sorted by exact value, cut the number line into 2 * nb + 1 slots: slot
+ * 2i + 1 is exactly bound i, slot 2i the open interval below it.  Each
+ * test covers a contiguous run of slots, stored in a segment tree over
+ * the slots (each run in at most 2 log2(slots) tree nodes, so memory is
+ * O(tests log tests)); a value finds its slot by binary search and the
+ * tests it satisfies on the path from its leaf to the root.
+ */
+struct numidx {
+	const char *
+	    *bound; /* literals, not owned (they are the tests' lo/hi) */
+	size_t *blen;
+	uint32_t nb;
+	uint32_t leaves; /* power of two >= 2 * nb + 1 */
+	uint32_t *start; /* per tree node: first item; 2 * leaves + 1 */
+	uint32_t *items; /* test ids */
 };
 
 struct cond {
@@ -1239,6 +1259,8 @@ struct hs_pattern *hs_pattern_new(void)
 	return p;
 }
 
+static void numidx_free(struct numidx *x);
+
 void hs_pattern_free(struct hs_pattern *p)
 {
 	if (!p)
@@ -1246,6 +1268,7 @@ void hs_pattern_free(struct hs_pattern *p)
 	for (size_t i = 0; i < p->nnodes; i++) {
 		free(p->nodes[i].tests);
 		free(p->nodes[i].plens);
+		numidx_free(p->nodes[i].num);
 		free(p->nodes[i].path);
 	}
 	for (size_t i = 0; i < p->nconds; i++) {
@@ -1448,6 +1471,8 @@ static void index_cond(struct hs_pattern *p, uint32_t cid)
  * other conditions are then checked on the event directly.  So a value
  * every rule names (a common "detail-type") costs nothing per rule.
  */
+static void numidx_build(struct hs_pattern *p, struct node *nd);
+
 static void build_index(struct hs_pattern *p)
 {
 	for (size_t c = 0; c < p->nconds; c++) {
@@ -1504,6 +1529,201 @@ static void build_index(struct hs_pattern *p)
 			p->always[p->nalways++] = (uint32_t)s;
 		}
 	}
+	for (size_t i = 0; i < p->nnodes; i++)
+		numidx_build(p, &p->nodes[i]);
+}
+
+/* ---- the numeric index ---- */
+
+/*
+ * Below this many numeric tests on one field the linear scan is as fast
+ * as the index; past the item bound (about 64 MiB) the index would cost
+ * more memory than it is worth, and the tests stay linear too.
+ */
+#define NUM_INDEX_MIN 8
+#define NUM_INDEX_MAX_ITEMS (1u << 24)
+
+struct bound_ref {
+	const char *s;
+	size_t n;
+};
+
+static int bound_cmp(const void *a, const void *b)
+{
+	const struct bound_ref *x = a, *y = b;
+
+	return hs_num_cmp(x->s, x->n, y->s, y->n);
+}
+
+/* Index of the first bound >= v[0..n), and whether it equals v. */
+static uint32_t bound_find(const struct numidx *x, const char *v, size_t n,
+                           int *eq)
+{
+	uint32_t lo = 0, hi = x->nb;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (hs_num_cmp(x->bound[mid], x->blen[mid], v, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*eq = lo < x->nb && hs_num_cmp(x->bound[lo], x->blen[lo], v, n) == 0;
+	return lo;
+}
+
+/* The slot of literal v: 2i + 1 if it is bound i, else 2i (below it). */
+static uint32_t num_slot(const struct numidx *x, const char *v, size_t n)
+{
+	int eq;
+	uint32_t i = bound_find(x, v, n, &eq);
+
+	return 2 * i + (eq ? 1 : 0);
+}
+
+/* The run of slots [*a, *b] test t accepts; 0 if it accepts none. */
+static int num_run(const struct numidx *x, const struct test *t, uint32_t *a,
+                   uint32_t *b)
+{
+	uint32_t last = 2 * x->nb;
+
+	*a = 0;
+	*b = last;
+	if (t->lo) {
+		*a = num_slot(x, t->lo, strlen(t->lo));
+		if (!t->lo_incl)
+			(*a)++;
+	}
+	if (t->hi) {
+		*b = num_slot(x, t->hi, strlen(t->hi));
+		if (!t->hi_incl)
+			(*b)--;
+	}
+	return *a <= *b;
+}
+
+/*
+ * Call fn(tree node) for the O(log) segment tree nodes covering slots
+ * [a, b]: the classic bottom-up decomposition.
+ */
+static void seg_cover(const struct numidx *x, uint32_t a, uint32_t b,
+                      uint32_t *count, uint32_t *fill, uint32_t tid)
+{
+	uint32_t l = a + x->leaves, r = b + x->leaves + 1;
+
+	while (l < r) {
+		if (l & 1) {
+			if (count)
+				count[l]++;
+			else
+				x->items[fill[l]++] = tid;
+			l++;
+		}
+		if (r & 1) {
+			r--;
+			if (count)
+				count[r]++;
+			else
+				x->items[fill[r]++] = tid;
+		}
+		l >>= 1;
+		r >>= 1;
+	}
+}
+
+static void numidx_free(struct numidx *x)
+{
+	if (!x)
+		return;
+	free(x->bound);
+	free(x->blen);
+	free(x->start);
+	free(x->items);
+	free(x);
+}
+
+/*
+ * Move node nd's numeric tests into an index when there are enough of
+ * them; the rest of the node's tests stay in its linear list.
+ */
+static void numidx_build(struct hs_pattern *p, struct node *nd)
+{
+	struct bound_ref *refs;
+	struct numidx *x;
+	uint32_t nnum = 0, nref = 0, keep = 0, *count, *fill;
+	size_t items = 0, levels = 1;
+
+	for (uint32_t i = 0; i < nd->ntests; i++)
+		if (p->tests[nd->tests[i]].kind == T_NUMERIC)
+			nnum++;
+	if (nnum < NUM_INDEX_MIN)
+		return;
+	refs = hs_xmalloc(2 * nnum * sizeof *refs);
+	for (uint32_t i = 0; i < nd->ntests; i++) {
+		const struct test *t = &p->tests[nd->tests[i]];
+
+		if (t->kind != T_NUMERIC)
+			continue;
+		if (t->lo)
+			refs[nref++] = (struct bound_ref){t->lo, strlen(t->lo)};
+		if (t->hi)
+			refs[nref++] = (struct bound_ref){t->hi, strlen(t->hi)};
+	}
+	qsort(refs, nref, sizeof *refs, bound_cmp);
+	x = hs_xcalloc(1, sizeof *x);
+	x->bound = hs_xmalloc((nref + 1) * sizeof *x->bound);
+	x->blen = hs_xmalloc((nref + 1) * sizeof *x->blen);
+	for (uint32_t i = 0; i < nref; i++)
+		if (!x->nb ||
+		    hs_num_cmp(x->bound[x->nb - 1], x->blen[x->nb - 1],
+		               refs[i].s, refs[i].n) != 0) {
+			x->bound[x->nb] = refs[i].s;
+			x->blen[x->nb++] = refs[i].n;
+		}
+	free(refs);
+	x->leaves = 1;
+	while (x->leaves < 2 * x->nb + 1) {
+		x->leaves *= 2;
+		levels++;
+	}
+	if ((size_t)nnum * 2 * levels > NUM_INDEX_MAX_ITEMS) {
+		numidx_free(x);
+		return;
+	}
+	/* two passes: count the items per tree node, then fill them */
+	count = hs_xcalloc(2 * (size_t)x->leaves + 1, sizeof *count);
+	for (uint32_t i = 0; i < nd->ntests; i++) {
+		const struct test *t = &p->tests[nd->tests[i]];
+		uint32_t a, b;
+
+		if (t->kind == T_NUMERIC && num_run(x, t, &a, &b))
+			seg_cover(x, a, b, count, NULL, 0);
+	}
+	x->start = hs_xmalloc((2 * (size_t)x->leaves + 1) * sizeof *x->start);
+	for (size_t i = 0; i < 2 * (size_t)x->leaves; i++) {
+		x->start[i] = (uint32_t)items;
+		items += count[i];
+	}
+	x->start[2 * (size_t)x->leaves] = (uint32_t)items;
+	x->items = hs_xmalloc((items + 1) * sizeof *x->items);
+	fill = count;
+	memcpy(fill, x->start, 2 * (size_t)x->leaves * sizeof *fill);
+	for (uint32_t i = 0; i < nd->ntests; i++) {
+		uint32_t tid = nd->tests[i];
+		const struct test *t = &p->tests[tid];
+		uint32_t a, b;
+
+		if (t->kind != T_NUMERIC) {
+			nd->tests[keep++] = tid;
+			continue;
+		}
+		if (num_run(x, t, &a, &b))
+			seg_cover(x, a, b, NULL, fill, tid);
+	}
+	free(count);
+	nd->ntests = keep;
+	nd->num = x;
 }
 
 void hs_pattern_match_init(struct hs_pattern_match *m,
@@ -1778,7 +1998,7 @@ static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
 	struct leaf lf;
 
 	m->node_seen[nd] = m->gen;
-	if (!n->nexact && !n->ntests && !n->nplens)
+	if (!n->nexact && !n->ntests && !n->nplens && !n->num)
 		return;
 	leaf_view(&lf, d, i, &m->scratch[0]);
 	if (n->nexact) {
@@ -1804,6 +2024,15 @@ static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
 		if (e != UINT32_MAX)
 			for (uint32_t c = 0; c < p->ents[e].nconds; c++)
 				cond_hit(p, m, p->ents[e].conds[c]);
+	}
+	if (n->num && lf.vt == V_NUM) {
+		/* every test stored on the leaf-to-root path holds */
+		const struct numidx *x = n->num;
+
+		for (uint32_t v = x->leaves + num_slot(x, lf.s, lf.n); v;
+		     v >>= 1)
+			for (uint32_t j = x->start[v]; j < x->start[v + 1]; j++)
+				cond_hit(p, m, p->tests[x->items[j]].cond);
 	}
 	for (uint32_t j = 0; j < n->ntests; j++) {
 		const struct test *t = &p->tests[n->tests[j]];

@@ -353,6 +353,159 @@ static void run_prefix_index(void)
 	hs_pattern_free(p);
 }
 
+/*
+ * Spell k tenths as a JSON number in one of several equal forms (12.5,
+ * 125e-1, 12.50, 12500.0E-3, 1250e-2; 3, 3.0, 30e-1), so the index must
+ * compare values, not text.
+ */
+static void tenths(char *buf, size_t cap, long k, unsigned form)
+{
+	const char *sg = k < 0 ? "-" : "";
+	unsigned long a = (unsigned long)(k < 0 ? -k : k);
+
+	switch (form % 5) {
+	case 0:
+		if (a % 10 == 0)
+			snprintf(buf, cap, "%s%lu", sg, a / 10);
+		else
+			snprintf(buf, cap, "%s%lu.%lu", sg, a / 10, a % 10);
+		break;
+	case 1:
+		snprintf(buf, cap, "%s%lue-1", sg, a);
+		break;
+	case 2:
+		snprintf(buf, cap, "%s%lu.%lu0", sg, a / 10, a % 10);
+		break;
+	case 3:
+		snprintf(buf, cap, "%s%lu.%luE-3", sg, a * 100, 0ul);
+		break;
+	default:
+		if (a)
+			snprintf(buf, cap, "%s%lu0E-2", sg, a);
+		else
+			snprintf(buf, cap, "-0.0e5");
+		break;
+	}
+}
+
+/*
+ * Numeric index: 1,000 rules, each a different comparison or range on
+ * the same field, matched against random values (in several spellings,
+ * alone, in arrays, and as non-numbers); every decision is checked
+ * against integer arithmetic on the values in tenths, not against the
+ * matcher's own comparison code.
+ */
+static void run_numeric_index(void)
+{
+	enum { NR = 1000, NEV = 3000 };
+	static const char *const ops[] = {">", ">=", "<", "<=", "="};
+	struct rng {
+		int kind; /* 0..4 one operator, 5 range */
+		long a, b;
+		int ai, bi;
+	} r[NR];
+	struct hs_pattern *p = hs_pattern_new();
+	struct hs_pattern_match m;
+	struct hs_json_doc d;
+	char buf[512], x[64], y[64], err[256] = "";
+	unsigned long seed = 12345;
+	unsigned bad = 0, hits = 0, checked = 0, ok = 1;
+
+#define RND()                                                         \
+	(seed = seed * 6364136223846793005ul + 1442695040888963407ul, \
+	 (unsigned)(seed >> 33))
+	for (unsigned i = 0; i < NR; i++) {
+		int n;
+
+		r[i].kind = (int)(RND() % 6);
+		r[i].a = (long)(RND() % 1001) - 500;
+		r[i].b = r[i].a + 1 + (long)(RND() % 300);
+		r[i].ai = (int)(RND() % 2);
+		r[i].bi = (int)(RND() % 2);
+		tenths(x, sizeof x, r[i].a, RND());
+		tenths(y, sizeof y, r[i].b, RND());
+		if (r[i].kind < 5)
+			n = snprintf(buf, sizeof buf,
+			             "{\"f\":[{\"numeric\":[\"%s\",%s]}]}",
+			             ops[r[i].kind], x);
+		else
+			n = snprintf(buf, sizeof buf,
+			             "{\"f\":[{\"numeric\":[\"%s\",%s,\"%s\","
+			             "%s]}]}",
+			             r[i].ai ? ">=" : ">", x,
+			             r[i].bi ? "<=" : "<", y);
+		if (hs_pattern_add(p, buf, (size_t)n, NULL, err, sizeof err))
+			ok = 0;
+	}
+	CHECK(ok, "1000 numeric patterns compile: %s", err);
+	hs_pattern_match_init(&m, p);
+	hs_json_doc_init(&d);
+	for (unsigned e = 0; e < NEV; e++) {
+		long v[2];
+		int nv = 1 + (int)(RND() % 4 == 0), nonnum = RND() % 10 == 0;
+		int n;
+
+		for (int k = 0; k < nv; k++)
+			v[k] = (long)(RND() % 1301) - 650;
+		tenths(x, sizeof x, v[0], RND());
+		tenths(y, sizeof y, v[1 % nv], RND());
+		if (nonnum)
+			n = snprintf(buf, sizeof buf,
+			             "{\"f\":[\"%s\",true,null]}", x);
+		else if (nv == 2)
+			n = snprintf(buf, sizeof buf, "{\"f\":[%s,\"x\",%s]}",
+			             x, y);
+		else
+			n = snprintf(buf, sizeof buf, "{\"f\":%s}", x);
+		if (hs_json_parse(&d, buf, (size_t)n) < 0) {
+			CHECK(0, "event %s parses", buf);
+			continue;
+		}
+		hs_pattern_match(p, &m, &d, 0);
+		for (unsigned i = 0; i < NR; i++) {
+			int want = 0;
+
+			for (int k = 0; k < nv && !nonnum; k++) {
+				long a = r[i].a, b = r[i].b, w = v[k];
+
+				switch (r[i].kind) {
+				case 0:
+					want |= w > a;
+					break;
+				case 1:
+					want |= w >= a;
+					break;
+				case 2:
+					want |= w < a;
+					break;
+				case 3:
+					want |= w <= a;
+					break;
+				case 4:
+					want |= w == a;
+					break;
+				default:
+					want |= (r[i].ai ? w >= a : w > a) &&
+					        (r[i].bi ? w <= b : w < b);
+				}
+			}
+			hits += (unsigned)want;
+			if (want != hs_pattern_hit(&m, i) && !bad++)
+				CHECK(0, "rule %u on %s: want %d", i, buf,
+				      want);
+			checked++;
+		}
+	}
+#undef RND
+	CHECK(!bad && hits > checked / 10,
+	      "%u numeric decisions agree with integer arithmetic (%u "
+	      "matches, %u wrong)",
+	      checked, hits, bad);
+	hs_json_doc_release(&d);
+	hs_pattern_match_release(&m);
+	hs_pattern_free(p);
+}
+
 int main(void)
 {
 	const char *dir = getenv("HS_TESTS");
@@ -363,5 +516,6 @@ int main(void)
 	run_invalid(dir);
 	run_api();
 	run_prefix_index();
+	run_numeric_index();
 	return check_done();
 }
