@@ -1,14 +1,23 @@
 /*
- * http.c: http:// and https:// targets through libcurl, one easy handle
- * per target thread, reused for every request, so libcurl keeps the
- * connection alive between them.  A target's "rate" spaces its requests
- * (retries included) evenly, as API destinations' invocation rate limit
- * does.
+ * http.c: http:// and https:// targets through one libcurl multi handle
+ * per target worker, so a target keeps up to "concurrency" requests in
+ * flight (default 1, which keeps delivery order).  Each request slot owns
+ * an easy handle and a batch of items with its own retry state; the multi
+ * handle's connection cache keeps connections alive between requests (at
+ * most one per slot).  A target's "rate" spaces request starts (retries
+ * included) evenly across all its slots, as API destinations' invocation
+ * rate limit does.
  * Each event is POSTed as its JSON body, or batch events as one NDJSON
  * body.  Retries follow EventBridge's API destinations: 429 and 5xx (and
  * timeouts or connection failures) are retried with backoff and jitter,
  * honouring Retry-After; other statuses are dead-lettered at once.
+ *
+ * The worker never blocks in one place while it has work elsewhere: with
+ * requests in flight it waits in curl_multi_poll() for at most a few
+ * milliseconds when a slot is free, so new queue items start promptly;
+ * with none in flight it waits on the queue itself.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +32,41 @@
 #include "stats.h"
 #include "banned.h"
 
-struct httpt {
+enum { SLOT_FREE, SLOT_WAIT, SLOT_BUSY };
+
+/* One request slot: a batch of items from popping to done or dead. */
+struct slot {
 	CURL *c;
-	struct curl_slist *hdrs;
-	double retry_after;
-	double next; /* rate: earliest start of the next request (hs_now) */
+	int state;
+	struct fo_item *batch; /* owned unless SLOT_FREE */
+	size_t n;
+	struct hs_buf body; /* the POST body, alive while the request runs */
+	int attempt;        /* requests made for this batch */
+	double due;         /* SLOT_WAIT: earliest (re)start, hs_now() */
+	double retry_after; /* from the last answer, 0: none */
 	char errbuf[CURL_ERROR_SIZE];
+	char code[64], msg[512];
 };
+
+struct httpt {
+	CURLM *m;
+	struct curl_slist *hdrs;
+	struct slot *s;
+	int ns;
+	int busy;    /* slots in SLOT_BUSY */
+	int waiting; /* slots in SLOT_WAIT */
+	double next; /* rate: earliest start of the next request (hs_now) */
+};
+
+/* With a slot free and requests in flight, how long the queue may go
+ * unlooked-at (a new item waits at most this long for its slot). */
+#define QUEUE_POLL_MS 5
+/* Otherwise the longest wait, so a SIGTERM deadline is noticed. */
+#define MAX_WAIT_MS 50
 
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 {
-	struct httpt *h = ctx;
+	struct slot *sl = ctx;
 	size_t len = size * n;
 
 	if (len > 12 && !strncasecmp(p, "retry-after:", 12)) {
@@ -47,7 +80,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 		tmp[k] = '\0';
 		v = strtod(tmp, &end);
 		if (end != tmp && v >= 0 && v < 3600)
-			h->retry_after = v;
+			sl->retry_after = v;
 	}
 	return len;
 }
@@ -59,15 +92,43 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+static int slot_open(struct fo_target *t, struct slot *sl)
+{
+	struct httpt *h = t->impl;
+	long ms = (long)(t->timeout * 1000);
+
+	hs_buf_init(&sl->body);
+	sl->c = curl_easy_init();
+	if (!sl->c)
+		return -1;
+	curl_easy_setopt(sl->c, CURLOPT_URL, t->uri);
+	curl_easy_setopt(sl->c, CURLOPT_HTTPHEADER, h->hdrs);
+	curl_easy_setopt(sl->c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(sl->c, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(sl->c, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	curl_easy_setopt(sl->c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(sl->c, CURLOPT_HEADERDATA, sl);
+	curl_easy_setopt(sl->c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(sl->c, CURLOPT_ERRORBUFFER, sl->errbuf);
+	curl_easy_setopt(sl->c, CURLOPT_USERAGENT, "hs-fanout");
+	curl_easy_setopt(sl->c, CURLOPT_PRIVATE, sl);
+	return 0;
+}
+
 int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct httpt *h = hs_xcalloc(1, sizeof *h);
 	const char *auth = getenv("HS_HTTP_AUTHORIZATION");
 
 	t->impl = h;
-	h->c = curl_easy_init();
-	if (!h->c)
-		return hs_seterr(errbuf, errlen, "curl_easy_init failed");
+	h->ns = t->concurrency > 0 ? t->concurrency : 1;
+	h->s = hs_xcalloc((size_t)h->ns, sizeof *h->s);
+	h->m = curl_multi_init();
+	if (!h->m)
+		return hs_seterr(errbuf, errlen, "curl_multi_init failed");
+	/* one connection per slot at most, all kept for reuse */
+	curl_multi_setopt(h->m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->ns);
+	curl_multi_setopt(h->m, CURLMOPT_MAXCONNECTS, (long)h->ns);
 	h->hdrs = curl_slist_append(
 	    h->hdrs, t->batch > 1 ? "Content-Type: application/x-ndjson"
 	                          : "Content-Type: application/json");
@@ -80,135 +141,285 @@ int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 		h->hdrs = curl_slist_append(h->hdrs, b.data);
 		hs_buf_release(&b);
 	}
-	curl_easy_setopt(h->c, CURLOPT_URL, t->uri);
-	curl_easy_setopt(h->c, CURLOPT_HTTPHEADER, h->hdrs);
-	curl_easy_setopt(h->c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->c, CURLOPT_TIMEOUT_MS, (long)(t->timeout * 1000));
-	curl_easy_setopt(h->c, CURLOPT_CONNECTTIMEOUT_MS,
-	                 (long)(t->timeout * 1000));
-	curl_easy_setopt(h->c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->c, CURLOPT_HEADERDATA, h);
-	curl_easy_setopt(h->c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->c, CURLOPT_ERRORBUFFER, h->errbuf);
-	curl_easy_setopt(h->c, CURLOPT_USERAGENT, "hs-fanout");
+	for (int i = 0; i < h->ns; i++)
+		if (slot_open(t, &h->s[i]) < 0)
+			return hs_seterr(errbuf, errlen,
+			                 "curl_easy_init failed");
 	return 0;
 }
 
-/*
- * A token bucket holding one token, refilled every 1/rate seconds: the
- * smoothest shape, with no burst after an idle spell beyond one request.
- * The wait ends early once the SIGTERM drain time is up.
- */
-static void rate_wait(struct fo_target *t)
+static void set_failing(struct fo_target *t, int on)
 {
-	struct httpt *h = t->impl;
-	double now = hs_now();
-
-	if (t->rate <= 0)
-		return;
-	while (now < h->next && !fo_out_of_time(t->sh)) {
-		double d = h->next - now;
-		struct timespec ts;
-
-		if (d > 0.05)
-			d = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(d * 1e9);
-		nanosleep(&ts, NULL);
-		now = hs_now();
-	}
-	/* from the schedule, not from now, so sleeps' overshoot does not
-	 * add up; after an idle spell the schedule restarts from now */
-	h->next = (h->next > now - 1 / t->rate ? h->next : now) + 1 / t->rate;
+	pthread_mutex_lock(&t->mu);
+	t->failing = on;
+	if (on)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
 }
 
-/* One POST.  0 delivered, -1 retryable, -2 not. */
-static int post(struct fo_target *t, const char *body, size_t len, char *code,
-                size_t codelen, char *msg, size_t msglen)
+/*
+ * The wait before retry number attempt: exponential backoff with full
+ * jitter (as target_backoff() computes it), at least floor_secs
+ * (Retry-After).  The worker waits for it without sleeping, so the
+ * other slots go on meanwhile.
+ */
+static double backoff_secs(int attempt, double floor_secs)
+{
+	double cap = 0.05 * (double)(1u << (attempt < 10 ? attempt : 10));
+	double d;
+
+	if (cap > 10)
+		cap = 10;
+	d = cap / 2 + (cap / 2) * ((double)rand() / RAND_MAX);
+	return d < floor_secs ? floor_secs : d;
+}
+
+/* Up to t->batch queued items into the free slot sl, waiting at most
+ * secs (< 0: until an item comes or the queue closes).  1 if it got
+ * some. */
+static int slot_fill(struct fo_target *t, struct slot *sl, double secs,
+                     int *closed)
 {
 	struct httpt *h = t->impl;
-	CURLcode rc;
+	struct fo_item *it;
+
+	sl->batch = target_pop_timed(t, t->batch, &sl->n, secs, closed);
+	if (!sl->batch)
+		return 0;
+	hs_buf_reset(&sl->body);
+	for (it = sl->batch; it; it = it->next) {
+		hs_buf_add(&sl->body, it->data, it->len);
+		if (t->batch > 1)
+			hs_buf_addc(&sl->body, '\n');
+	}
+	sl->attempt = 0;
+	sl->due = 0;
+	sl->state = SLOT_WAIT;
+	h->waiting++;
+	return 1;
+}
+
+static void settle(struct fo_target *t, struct slot *sl, int r);
+
+/* Start one request of sl's batch. */
+static void slot_start(struct fo_target *t, struct slot *sl)
+{
+	struct httpt *h = t->impl;
+	CURLMcode mc;
+
+	sl->attempt++;
+	sl->retry_after = 0;
+	sl->errbuf[0] = '\0';
+	curl_easy_setopt(sl->c, CURLOPT_POSTFIELDS, sl->body.data);
+	curl_easy_setopt(sl->c, CURLOPT_POSTFIELDSIZE, (long)sl->body.len);
+	h->waiting--;
+	mc = curl_multi_add_handle(h->m, sl->c);
+	if (mc != CURLM_OK) {
+		/* a request that failed at once, under the same policy */
+		snprintf(sl->code, sizeof sl->code, "connection_failed");
+		snprintf(sl->msg, sizeof sl->msg, "%s",
+		         curl_multi_strerror(mc));
+		settle(t, sl, -1);
+		return;
+	}
+	sl->state = SLOT_BUSY;
+	h->busy++;
+}
+
+/*
+ * Start every waiting slot that is due, as far as the rate allows.
+ * Returns the seconds until the next slot or rate token is due (a large
+ * number when nothing waits).  Past the SIGTERM drain deadline neither
+ * backoff nor rate holds a request back: each is tried once more, and
+ * dead-lettered as "shutdown" if that fails.
+ */
+static double start_due(struct fo_target *t)
+{
+	struct httpt *h = t->impl;
+	double wake = 1e9;
+	int late = fo_out_of_time(t->sh);
+
+	for (int i = 0; i < h->ns; i++) {
+		struct slot *sl = &h->s[i];
+		double now = hs_now();
+
+		if (sl->state != SLOT_WAIT)
+			continue;
+		if (sl->due > now && !late) {
+			if (sl->due - now < wake)
+				wake = sl->due - now;
+			continue;
+		}
+		if (t->rate > 0 && !late) {
+			if (now < h->next) {
+				if (h->next - now < wake)
+					wake = h->next - now;
+				continue;
+			}
+			/* from the schedule, not from now, so wakeups'
+			 * lateness does not add up; after an idle spell
+			 * the schedule restarts from now */
+			h->next =
+			    (h->next > now - 1 / t->rate ? h->next : now) +
+			    1 / t->rate;
+		}
+		slot_start(t, sl);
+	}
+	return wake;
+}
+
+/* 0 delivered, -1 retryable, -2 not: the outcome of sl's request. */
+static int outcome(struct fo_target *t, struct slot *sl, CURLcode rc)
+{
 	long status = 0;
 
-	rate_wait(t);
-	h->retry_after = 0;
-	h->errbuf[0] = '\0';
-	curl_easy_setopt(h->c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h->c, CURLOPT_POSTFIELDSIZE, (long)len);
-	rc = curl_easy_perform(h->c);
 	if (rc != CURLE_OK) {
-		snprintf(code, codelen, "%s",
+		snprintf(sl->code, sizeof sl->code, "%s",
 		         rc == CURLE_OPERATION_TIMEDOUT ? "timeout"
 		                                        : "connection_failed");
-		snprintf(msg, msglen, "%s",
-		         h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		snprintf(sl->msg, sizeof sl->msg, "%s",
+		         sl->errbuf[0] ? sl->errbuf : curl_easy_strerror(rc));
 		return -1;
 	}
-	curl_easy_getinfo(h->c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(sl->c, CURLINFO_RESPONSE_CODE, &status);
 	if (status >= 200 && status < 300)
 		return 0;
-	snprintf(code, codelen, "http_%ld", status);
-	snprintf(msg, msglen, "%s answered %ld", t->uri, status);
+	snprintf(sl->code, sizeof sl->code, "http_%ld", status);
+	snprintf(sl->msg, sizeof sl->msg, "%s answered %ld", t->uri, status);
 	return status == 429 || status >= 500 ? -1 : -2;
+}
+
+/* Batches waiting for a retry (not those waiting for their first try). */
+static int retrying(const struct httpt *h)
+{
+	int n = 0;
+
+	for (int i = 0; i < h->ns; i++)
+		n += h->s[i].state == SLOT_WAIT && h->s[i].attempt > 0;
+	return n;
+}
+
+/*
+ * A request of sl ended with r (as outcome() says): deliver, schedule a
+ * retry, or dead-letter the batch after the target's retry policy.
+ */
+static void settle(struct fo_target *t, struct slot *sl, int r)
+{
+	struct httpt *h = t->impl;
+	const char *exhausted = NULL;
+	struct fo_item *it;
+
+	if (r != 0) {
+		set_failing(t, 1);
+		if (r == -2)
+			exhausted = "not_retryable";
+		else if (sl->attempt >= t->attempts)
+			exhausted = "MaximumRetryAttempts";
+		else if (hs_now() - sl->batch->t0 + sl->retry_after >=
+		         t->max_age)
+			exhausted = "MaximumEventAgeInSeconds";
+		else if (fo_out_of_time(t->sh))
+			exhausted = "shutdown";
+		if (!exhausted) {
+			sl->state = SLOT_WAIT;
+			h->waiting++;
+			sl->due = hs_now() +
+			          backoff_secs(sl->attempt, sl->retry_after);
+			return;
+		}
+	} else {
+		/* healthy again unless another batch is still retrying */
+		set_failing(t, retrying(h) > 0);
+		target_done(t, sl->n);
+	}
+	while ((it = sl->batch)) {
+		sl->batch = it->next;
+		if (r != 0)
+			target_dead(t, it, sl->code, sl->msg, exhausted,
+			            sl->attempt);
+		target_item_done(t, it);
+	}
+	sl->n = 0;
+	sl->state = SLOT_FREE;
+}
+
+/* Let libcurl move, then settle every request that ended. */
+static void progress(struct fo_target *t)
+{
+	struct httpt *h = t->impl;
+	CURLMsg *msg;
+	int running, left;
+
+	curl_multi_perform(h->m, &running);
+	while ((msg = curl_multi_info_read(h->m, &left))) {
+		CURL *e = msg->easy_handle;
+		CURLcode rc = msg->data.result;
+		char *p = NULL;
+		struct slot *sl;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		/* msg dies with the removal: read it first */
+		curl_easy_getinfo(e, CURLINFO_PRIVATE, &p);
+		sl = (struct slot *)p;
+		curl_multi_remove_handle(h->m, e);
+		h->busy--;
+		settle(t, sl, outcome(t, sl, rc));
+	}
+}
+
+static struct slot *free_slot(struct httpt *h)
+{
+	for (int i = 0; i < h->ns; i++)
+		if (h->s[i].state == SLOT_FREE)
+			return &h->s[i];
+	return NULL;
+}
+
+static int wait_ms(double secs, int cap)
+{
+	double ms = ceil(secs * 1000);
+
+	return ms < cap ? (ms > 0 ? (int)ms : 0) : cap;
 }
 
 void http_run(struct fo_target *t)
 {
 	struct httpt *h = t->impl;
-	struct fo_item *batch, *it;
-	struct hs_buf body = HS_BUF_INIT;
-	size_t n;
-	char code[64], msg[512];
+	int closed = 0;
 
-	while ((batch = target_pop(t, t->batch, &n))) {
-		int attempt = 0, r;
-		const char *exhausted = NULL;
+	for (;;) {
+		struct slot *sl;
+		double wake;
 
-		hs_buf_reset(&body);
-		for (it = batch; it; it = it->next) {
-			hs_buf_add(&body, it->data, it->len);
-			if (t->batch > 1)
-				hs_buf_addc(&body, '\n');
-		}
-		for (;;) {
-			attempt++;
-			r = post(t, body.data, body.len, code, sizeof code, msg,
-			         sizeof msg);
-			if (r == 0)
-				break;
-			pthread_mutex_lock(&t->mu);
-			t->failing = 1;
-			pthread_cond_broadcast(&t->cv);
-			pthread_mutex_unlock(&t->mu);
-			if (r == -2)
-				exhausted = "not_retryable";
-			else if (attempt >= t->attempts)
-				exhausted = "MaximumRetryAttempts";
-			else if (hs_now() - batch->t0 + h->retry_after >=
-			         t->max_age)
-				exhausted = "MaximumEventAgeInSeconds";
-			else if (fo_out_of_time(t->sh))
-				exhausted = "shutdown";
-			if (exhausted)
-				break;
-			target_backoff(t, attempt, h->retry_after);
-		}
-		if (r == 0) {
-			pthread_mutex_lock(&t->mu);
-			t->failing = 0;
-			pthread_mutex_unlock(&t->mu);
-			target_done(t, n);
-		}
-		while (batch) {
-			it = batch;
-			batch = it->next;
-			if (r != 0)
-				target_dead(t, it, code, msg, exhausted,
-				            attempt);
-			target_item_done(t, it);
+		progress(t);
+		/* new work for free slots: wait for it only when idle */
+		while (
+		    !closed && (sl = free_slot(h)) &&
+		    slot_fill(t, sl, h->busy || h->waiting ? 0 : -1, &closed))
+			;
+		if (closed && !h->busy && !h->waiting)
+			break;
+		wake = start_due(t);
+		if (h->busy) {
+			progress(t);
+			curl_multi_poll(h->m, NULL, 0,
+			                wait_ms(wake, !closed && free_slot(h)
+			                                  ? QUEUE_POLL_MS
+			                                  : MAX_WAIT_MS),
+			                NULL);
+		} else if (!closed && (sl = free_slot(h))) {
+			/* only backoff or rate waits: wait on the queue */
+			slot_fill(t, sl, wait_ms(wake, MAX_WAIT_MS) / 1000.0,
+			          &closed);
+		} else if (wake > 0) {
+			struct timespec ts = {0, 0};
+
+			ts.tv_nsec =
+			    (long)wait_ms(wake, MAX_WAIT_MS) * 1000000L;
+			nanosleep(&ts, NULL);
 		}
 	}
-	hs_buf_release(&body);
 }
 
 void http_close(struct fo_target *t)
@@ -217,9 +428,26 @@ void http_close(struct fo_target *t)
 
 	if (!h)
 		return;
-	if (h->c)
-		curl_easy_cleanup(h->c);
+	for (int i = 0; i < h->ns; i++) {
+		struct slot *sl = &h->s[i];
+
+		if (sl->c) {
+			if (sl->state == SLOT_BUSY && h->m)
+				curl_multi_remove_handle(h->m, sl->c);
+			curl_easy_cleanup(sl->c);
+		}
+		while (sl->batch) {
+			struct fo_item *it = sl->batch;
+
+			sl->batch = it->next;
+			target_item_drop(t, it);
+		}
+		hs_buf_release(&sl->body);
+	}
+	if (h->m)
+		curl_multi_cleanup(h->m);
 	curl_slist_free_all(h->hdrs);
+	free(h->s);
 	free(h);
 	t->impl = NULL;
 }
