@@ -21,6 +21,8 @@
 struct hs_inputxform;
 struct hs_pattern;
 struct hs_json_doc;
+struct fo_jq;
+struct fo_jqrun;
 
 enum fo_kind { FO_STDOUT, FO_FILE, FO_EXEC, FO_HTTP, FO_KAFKA };
 
@@ -51,6 +53,7 @@ struct fo_item {
 	size_t event_len;
 	char *key; /* kafka key or NULL */
 	size_t key_len;
+	char *path; /* file: path with event fields (owned), or NULL */
 	size_t len; /* payload bytes (data) */
 	char data[];
 };
@@ -82,7 +85,9 @@ struct fo_target {
 	char *input;      /* constant Input (JSON text) */
 	char *input_path; /* JSON pointer from InputPath */
 	struct hs_inputxform *xf;
-	char *key_ptr; /* kafka: key from this JSON pointer */
+	struct fo_jq *jq; /* jq program (reading thread only), or NULL */
+	int jq_owner;     /* the cells of a target share one program */
+	char *key_ptr;    /* kafka: key from this JSON pointer */
 	/* policy */
 	int attempts;   /* deliveries tried before dead-lettering */
 	double max_age; /* seconds */
@@ -103,6 +108,7 @@ struct fo_target {
 	int failing; /* in retry: producers dead-letter instead of waiting */
 	/* counters (under mu) */
 	uint64_t queued, delivered, dead;
+	uint64_t filtered; /* jq: events the program gave nothing for */
 	struct fo_shared *sh;
 	void *impl; /* kind-specific state, owned */
 };
@@ -168,6 +174,42 @@ void target_item_drop(struct fo_target *t, struct fo_item *it);
 void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
                  int attempts);
+/*
+ * Dead-letter an event the reading thread could not make a payload of
+ * for t (reason "jq_error", "lossy_number"), counted as queued and dead;
+ * frees it as finished.
+ */
+void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
+                   const char *message);
+
+/*
+ * For a file target whose path names event fields ({source}, ...): the
+ * path for event d (sanitized values, see hs-fanout(1)), caller frees;
+ * NULL for any other target.
+ */
+char *target_item_path(struct fo_target *t, const struct hs_json_doc *d);
+
+/*
+ * jqtarget.c: a target's jq program, compiled and run on the reading
+ * thread only (libjq's values are not thread-safe).
+ * fo_jq_compile: NULL with jq's message in errbuf if it does not compile.
+ */
+struct fo_jq *fo_jq_compile(const char *program, char *errbuf, size_t errlen);
+void fo_jq_free(struct fo_jq *q);
+/* Per-event state shared by the jq targets of one event. */
+struct fo_jqrun *fo_jqrun_new(int allow_lossy);
+void fo_jqrun_free(struct fo_jqrun *r);
+/* A new event: d and line must live until the next call. */
+void fo_jqrun_event(struct fo_jqrun *r, const struct hs_json_doc *d,
+                    const char *line, size_t len);
+/*
+ * Run q on the current event: the number of outputs, each a line ending
+ * in a newline at *out (*outlen bytes, valid until the next call), or -1
+ * with *reason ("jq_error", "lossy_number") and *msg set.  The one
+ * per-event entry point, so another evaluator can stand in for libjq.
+ */
+int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
+               size_t *outlen, const char **reason, const char **msg);
 
 /*
  * 1 once a stop signal came and the drain time after it has passed: the

@@ -31,7 +31,8 @@ static const char synopsis[] =
     "                 [--stats] [--max-event-size SIZE] --pattern JSON|@FILE\n"
     "                 [FILE ...]\n"
     "       hs-fanout [-hqu] [-b BROKERS] [-F FILE] [-X NAME=VALUE]\n"
-    "                 [--arn-map FILE] [--cells N --cell-key POINTER]\n"
+    "                 [--allow-lossy-numbers] [--arn-map FILE]\n"
+    "                 [--cells N --cell-key POINTER]\n"
     "                 [--drain-timeout SECS] [--explain[=FILE]] [--dlq FILE]\n"
     "                 [--stats] --rules FILE [FILE ...]\n";
 
@@ -42,7 +43,8 @@ enum {
 	OPT_ARN_MAP,
 	OPT_CELLS,
 	OPT_CELL_KEY,
-	OPT_EXPLAIN
+	OPT_EXPLAIN,
+	OPT_ALLOW_LOSSY
 };
 
 static void usage(void)
@@ -57,6 +59,8 @@ static void usage(void)
 	    "      --rules FILE           rules mode (hs or AWS CLI shape)\n"
 	    "      --arn-map FILE         JSON object mapping ARNs to local "
 	    "targets\n"
+	    "      --allow-lossy-numbers  jq targets: pass numbers libjq "
+	    "cannot hold\n"
 	    "  -b, --brokers LIST         Kafka bootstrap servers\n"
 	    "  -F, --config FILE          librdkafka properties file\n"
 	    "  -X, --property NAME=VALUE  librdkafka producer property\n"
@@ -82,7 +86,11 @@ struct fanout {
 	int explain, invert, ncells;
 	double drain;
 	FILE *explain_f;
-	struct hs_buf scratch, key;
+	struct hs_buf scratch, key, msgs;
+	struct pend *pend; /* route(): this event's payloads */
+	size_t npend, pendcap;
+	struct fo_jqrun *jqrun;
+	int allow_lossy;
 	const char *kafka_file, *brokers;
 	char **props;
 	size_t nprops;
@@ -191,37 +199,79 @@ static struct fo_ev *ev_new(struct fanout *f, size_t nother)
 	return ev;
 }
 
-/*
- * Queue the event to the targets of every matching rule.  With --ack it is
- * finished here once every target but stdout finished it; each copy
- * written to stdout is a unit the next stage finishes, so hs-consume is
- * told of the extra units ('+') before any copy can reach that stage.
- */
-static void route(struct fanout *f, const char *line, size_t len)
+/* One payload for a target, or one failure of its jq program. */
+struct pend {
+	struct fo_target *t;
+	struct fo_item *it;
+	const char *reason; /* jq_error, lossy_number: dead-letter it */
+	size_t msg_off;     /* the message, in fanout.msgs */
+};
+
+static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
+                     const char *p, size_t n, const char *line, size_t len)
 {
-	int cell = 0, units;
-	size_t nstdout = 0, nother = 0;
-	struct fo_ev *ev;
+	struct fo_item *it = hs_xmalloc(sizeof *it + n + 1);
+	struct pend *pd;
 
-	if (f->ncells > 1 && key_of(f, f->cell_key, &f->key) == 0)
-		cell = (int)(fo_murmur2(f->key.data, f->key.len) %
-		             (uint32_t)f->ncells);
-	for (unsigned i = 0; i < f->m.nhits; i++) {
-		struct fo_rule *r = &f->rules.r[f->m.hits[i]];
-
-		for (size_t j = 0; j < r->ntargets; j++) {
-			if (r->targets[j][0]->kind == FO_STDOUT)
-				nstdout++;
-			else
-				nother++;
-		}
+	memset(it, 0, sizeof *it);
+	it->rule = r->name;
+	it->t0 = hs_now();
+	it->len = n;
+	memcpy(it->data, p, n);
+	it->data[n] = '\0';
+	it->event = hs_xmemdup(line, len);
+	it->event_len = len;
+	if (t->key_ptr && key_of(f, t->key_ptr, &f->key) == 0) {
+		it->key = hs_xmemdup(f->key.data, f->key.len);
+		it->key_len = f->key.len;
 	}
-	units = (int)nstdout + (nother > 0);
-	if (units == 0)
-		frame_ack(f, line, len, 0);
-	else if (units > 1)
-		frame_ack(f, line, len, units - 1);
-	ev = ev_new(f, nother);
+	it->path = target_item_path(t, &f->doc);
+	f->pend = hs_xgrow(f->pend, sizeof *f->pend, f->npend + 1, &f->pendcap);
+	pd = &f->pend[f->npend++];
+	pd->t = t;
+	pd->it = it;
+	pd->reason = NULL;
+}
+
+/* Run t's jq program: a payload per output, or one failure; none is a
+ * filter for t alone. */
+static void jq_payloads(struct fanout *f, struct fo_rule *r,
+                        struct fo_target *t, const char *line, size_t len)
+{
+	const char *out, *reason, *msg, *nl;
+	size_t outlen;
+	int n = fo_jq_eval(t->jq, f->jqrun, &out, &outlen, &reason, &msg);
+
+	if (n < 0) {
+		size_t at = f->msgs.len;
+
+		hs_buf_adds(&f->msgs, msg);
+		hs_buf_addc(&f->msgs, '\0');
+		pend_add(f, r, t, "", 0, line, len);
+		f->pend[f->npend - 1].reason = reason;
+		f->pend[f->npend - 1].msg_off = at;
+		return;
+	}
+	if (n == 0) {
+		pthread_mutex_lock(&t->mu);
+		t->filtered++;
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	for (const char *p = out; p < out + outlen; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(out + outlen - p));
+		pend_add(f, r, t, p, (size_t)(nl - p), line, len);
+	}
+}
+
+/* Every matching rule's targets' payloads, into f->pend. */
+static void payloads(struct fanout *f, int cell, const char *line, size_t len)
+{
+	struct hs_buf *b = &f->scratch;
+
+	f->npend = 0;
+	hs_buf_reset(&f->msgs);
+	fo_jqrun_event(f->jqrun, &f->doc, line, len);
 	for (unsigned i = 0; i < f->m.nhits; i++) {
 		struct fo_rule *r = &f->rules.r[f->m.hits[i]];
 
@@ -229,10 +279,12 @@ static void route(struct fanout *f, const char *line, size_t len)
 		for (size_t j = 0; j < r->ntargets; j++) {
 			struct fo_target *t =
 			    r->targets[j][r->tcells[j] > 1 ? cell : 0];
-			struct hs_buf *b = &f->scratch;
-			struct fo_item *it;
 
 			hs_buf_reset(b);
+			if (t->jq) {
+				jq_payloads(f, r, t, line, len);
+				continue;
+			}
 			if (t->input)
 				hs_buf_adds(b, t->input);
 			else if (t->input_path) {
@@ -249,24 +301,53 @@ static void route(struct fanout *f, const char *line, size_t len)
 				hs_inputxform_apply(t->xf, &f->doc, r->name, b);
 			else
 				hs_buf_add(b, line, len);
-			it = hs_xmalloc(sizeof *it + b->len + 1);
-			memset(it, 0, sizeof *it);
-			it->rule = r->name;
-			it->t0 = hs_now();
-			it->len = b->len;
-			memcpy(it->data, b->data, b->len);
-			it->data[b->len] = '\0';
-			it->event = hs_xmemdup(line, len);
-			it->event_len = len;
-			if (t->kind != FO_STDOUT)
-				it->ev = ev;
-			if (t->key_ptr && key_of(f, t->key_ptr, &f->key) == 0) {
-				it->key = hs_xmemdup(f->key.data, f->key.len);
-				it->key_len = f->key.len;
-			}
-			target_put(t, it);
+			pend_add(f, r, t, b->data, b->len, line, len);
 		}
 	}
+}
+
+/*
+ * Queue the event to the targets of every matching rule.  With --ack it is
+ * finished here once every target but stdout finished it; each copy
+ * written to stdout is a unit the next stage finishes, so hs-consume is
+ * told of the extra units ('+') before any copy can reach that stage.
+ * A jq program decides how many copies a target gets, so all payloads are
+ * made before anything is counted or queued.
+ */
+static void route(struct fanout *f, const char *line, size_t len)
+{
+	int cell = 0, units;
+	size_t nstdout = 0, nother = 0;
+	struct fo_ev *ev;
+
+	if (f->ncells > 1 && key_of(f, f->cell_key, &f->key) == 0)
+		cell = (int)(fo_murmur2(f->key.data, f->key.len) %
+		             (uint32_t)f->ncells);
+	payloads(f, cell, line, len);
+	for (size_t i = 0; i < f->npend; i++) {
+		if (f->pend[i].t->kind == FO_STDOUT && !f->pend[i].reason)
+			nstdout++;
+		else
+			nother++;
+	}
+	units = (int)nstdout + (nother > 0);
+	if (units == 0)
+		frame_ack(f, line, len, 0);
+	else if (units > 1)
+		frame_ack(f, line, len, units - 1);
+	ev = ev_new(f, nother);
+	for (size_t i = 0; i < f->npend; i++) {
+		struct pend *pd = &f->pend[i];
+
+		if (pd->t->kind != FO_STDOUT || pd->reason)
+			pd->it->ev = ev;
+		if (pd->reason)
+			target_reject(pd->t, pd->it, pd->reason,
+			              f->msgs.data + pd->msg_off);
+		else
+			target_put(pd->t, pd->it);
+	}
+	f->npend = 0;
 	fo_ev_release(&f->sh, ev, 1);
 }
 
@@ -328,6 +409,9 @@ static void stats_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
 	hs_buf_addf(&f->key, " target:%s=%llu/%llu/%llu", t->uri,
 	            (unsigned long long)q, (unsigned long long)d,
 	            (unsigned long long)x);
+	/* a jq target also counts the events its program dropped */
+	if (t->jq)
+		hs_buf_addf(&f->key, "/%llu", (unsigned long long)t->filtered);
 }
 
 /* Options; returns -1 to go on, else the exit status. */
@@ -345,6 +429,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"cells", required_argument, NULL, OPT_CELLS},
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
+	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
 	    HS_OPTS_LONG,
 	    {NULL, 0, NULL, 0}};
 	const char *errstr;
@@ -392,6 +477,9 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 			f->explain = 1;
 			f->explain_path = optarg;
 			continue;
+		case OPT_ALLOW_LOSSY:
+			f->allow_lossy = 1;
+			continue;
 		}
 		r = hs_opts_common(o, c, optarg);
 		if (r < 0)
@@ -420,10 +508,11 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		return hs_usage_error(synopsis,
 		                      "--cell-key takes a JSON pointer such as "
 		                      "/detail/id");
-	if (f->pattern_arg &&
-	    (f->arn_map || f->nprops || f->brokers || f->kafka_file))
-		return hs_usage_error(
-		    synopsis, "--arn-map, -b, -F and -X go with --rules");
+	if (f->pattern_arg && (f->arn_map || f->nprops || f->brokers ||
+	                       f->kafka_file || f->allow_lossy))
+		return hs_usage_error(synopsis,
+		                      "--arn-map, --allow-lossy-numbers, "
+		                      "-b, -F and -X go with --rules");
 	return -1;
 }
 
@@ -506,6 +595,7 @@ int main(int argc, char **argv)
 	memset(&f, 0, sizeof f);
 	hs_buf_init(&f.scratch);
 	hs_buf_init(&f.key);
+	hs_buf_init(&f.msgs);
 	hs_json_doc_init(&f.doc);
 	pthread_mutex_init(&f.sh.dlq_mu, NULL);
 	pthread_mutex_init(&f.sh.ack_mu, NULL);
@@ -515,6 +605,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	f.sh.quiet = opts.quiet;
+	f.jqrun = fo_jqrun_new(f.allow_lossy);
 	f.sh.drain_secs = opts.drain_timeout;
 	f.doc.max_depth = opts.max_depth;
 	if (hs_dlq_open(&f.sh.dlq, opts.dlq, f.t.errbuf, sizeof f.t.errbuf) <
@@ -571,6 +662,9 @@ out:
 	hs_json_doc_release(&f.doc);
 	hs_buf_release(&f.scratch);
 	hs_buf_release(&f.key);
+	hs_buf_release(&f.msgs);
+	free(f.pend);
+	fo_jqrun_free(f.jqrun);
 	hs_dlq_close(&f.sh.dlq);
 	hs_ack_close(&f.sh.ack);
 	for (size_t i = 0; i < f.nprops; i++)

@@ -140,6 +140,7 @@ static char *cell_uri(const char *uri, int cell)
 
 struct tspec {
 	char *id, *uri, *input, *input_path, *key, *paths_map, *tmpl;
+	char *jq, *jq_file;
 	double attempts, max_age, timeout, batch, queue, rate;
 	int has_attempts, has_age, has_timeout, has_batch, has_queue, has_rate;
 	double concurrency; /* http: requests in flight */
@@ -155,6 +156,8 @@ static void tspec_free(struct tspec *s)
 	free(s->key);
 	free(s->paths_map);
 	free(s->tmpl);
+	free(s->jq);
+	free(s->jq_file);
 }
 
 static char *raw_dup(const struct hs_json_doc *d, uint32_t v)
@@ -162,12 +165,57 @@ static char *raw_dup(const struct hs_json_doc *d, uint32_t v)
 	return hs_xstrndup(hs_json_raw(d, v), d->nodes[v].len);
 }
 
+static char *slurp(const char *path, size_t *n, char *errbuf, size_t errlen);
+
+/*
+ * The target's jq program (inline or from a file), compiled once for all
+ * its cells: they all run on the reading thread.  *q stays NULL without
+ * one.  Refuses a program beside another input shaping.
+ */
+static int jq_program(struct rctx *c, struct tspec *s, const char *rule,
+                      struct fo_jq **q)
+{
+	const char *tid = s->id ? s->id : s->uri;
+	char *text = s->jq, *owned = NULL;
+	char err[768];
+	size_t n;
+
+	*q = NULL;
+	if (!s->jq && !s->jq_file)
+		return 0;
+	if ((s->jq && s->jq_file) || s->input || s->input_path || s->tmpl)
+		return hs_seterr(c->errbuf, c->errlen,
+		                 "rule '%s': target '%s': a jq program goes "
+		                 "alone, without another jq program, input, "
+		                 "input path or input transformer",
+		                 rule, tid);
+	if (s->jq_file) {
+		owned = slurp(s->jq_file, &n, err, sizeof err);
+		if (!owned)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s': target '%s': %s", rule,
+			                 tid, err);
+		text = owned;
+	}
+	*q = fo_jq_compile(text, err, sizeof err);
+	free(owned);
+	if (!*q)
+		return hs_seterr(c->errbuf, c->errlen,
+		                 "rule '%s': target '%s': %s", rule, tid, err);
+	return 0;
+}
+
 /* Build the cells of one target and attach them to rule r. */
 static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
                       const char *rule)
 {
 	int n = strstr(s->uri, "{cell}") ? c->ncells : 1;
-	struct fo_target **cells = hs_xcalloc((size_t)n, sizeof *cells);
+	struct fo_target **cells;
+	struct fo_jq *jq;
+
+	if (jq_program(c, s, rule, &jq) < 0)
+		return -1;
+	cells = hs_xcalloc((size_t)n, sizeof *cells);
 
 	r->targets =
 	    hs_xrealloc(r->targets, (r->ntargets + 1) * sizeof *r->targets);
@@ -183,11 +231,16 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 		t = target_new(s->id ? s->id : uri, uri, c->sh, err,
 		               sizeof err);
 		free(uri);
-		if (!t)
+		if (!t) {
+			if (i == 0)
+				fo_jq_free(jq);
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "rule '%s': target '%s': %s", rule,
 			                 s->id ? s->id : s->uri, err);
+		}
 		cells[i] = t;
+		t->jq = jq;
+		t->jq_owner = i == 0;
 		if (s->input)
 			t->input = hs_xstrdup(s->input);
 		if (s->input_path) {
@@ -258,6 +311,8 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 			s.input = raw_dup(d, x);
 		s.input_path = get_str(d, v, "input_path");
 		s.key = get_str(d, v, "key");
+		s.jq = get_str(d, v, "jq");
+		s.jq_file = get_str(d, v, "jq_file");
 		x = get(d, v, "input_transformer");
 		if (x != HS_JSON_NONE) {
 			uint32_t pm = get(d, x, "input_paths_map");
@@ -353,6 +408,9 @@ static int aws_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 	free(arn);
 	s.input = get_str(d, v, "Input");
 	s.input_path = get_str(d, v, "InputPath");
+	/* hs's extension to the AWS shape: a jq program for the target */
+	s.jq = get_str(d, v, "HsJq");
+	s.jq_file = get_str(d, v, "HsJqFile");
 	x = get(d, v, "InputTransformer");
 	if (x != HS_JSON_NONE) {
 		uint32_t pm = get(d, x, "InputPathsMap");

@@ -71,9 +71,9 @@ uint32_t fo_murmur2(const void *key, size_t len)
 
 /* ---- dead letters ---- */
 
-void target_dead(struct fo_target *t, const struct fo_item *it,
-                 const char *code, const char *message, const char *exhausted,
-                 int attempts)
+static void dead_as(struct fo_target *t, const struct fo_item *it,
+                    const char *reason, const char *code, const char *message,
+                    const char *exhausted, int attempts)
 {
 	struct fo_shared *sh = t->sh;
 	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
@@ -93,7 +93,7 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 	hs_buf_adds(&det, ",\"exhausted\":");
 	hs_json_write_str(&det, exhausted, strlen(exhausted));
 	hs_buf_addf(&det, ",\"attempts\":%d}", attempts);
-	r.reason = "target_failed";
+	r.reason = reason;
 	r.message = message;
 	r.details = det.data;
 	r.details_len = det.len;
@@ -112,6 +112,23 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 	t->dead++;
 	pthread_mutex_unlock(&t->mu);
 	hs_buf_release(&det);
+}
+
+void target_dead(struct fo_target *t, const struct fo_item *it,
+                 const char *code, const char *message, const char *exhausted,
+                 int attempts)
+{
+	dead_as(t, it, "target_failed", code, message, exhausted, attempts);
+}
+
+void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
+                   const char *message)
+{
+	pthread_mutex_lock(&t->mu);
+	t->queued++;
+	pthread_mutex_unlock(&t->mu);
+	dead_as(t, it, reason, reason, message, "not_retryable", 1);
+	target_item_done(t, it);
 }
 
 /* ---- acknowledgement ---- */
@@ -145,6 +162,7 @@ static void item_free(struct fo_item *it)
 {
 	free(it->event);
 	free(it->key);
+	free(it->path);
 	free(it);
 }
 
@@ -1108,5 +1126,14 @@ void target_free(struct fo_target *t)
 	free(t->input_path);
 	free(t->key_ptr);
 	hs_inputxform_free(t->xf);
+	if (t->jq_owner)
+		fo_jq_free(t->jq);
 	free(t);
+}
+
+char *target_item_path(struct fo_target *t, const struct hs_json_doc *d)
+{
+	(void)t;
+	(void)d;
+	return NULL;
 }
