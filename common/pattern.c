@@ -26,6 +26,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "casefold.h"
 #include "err.h"
 #include "json.h"
 #include "num.h"
@@ -271,39 +272,17 @@ static void num_encode(struct hs_buf *out, const char *s, size_t n)
 }
 
 /*
- * Simple case folding that keeps UTF-8 lengths: ASCII, Latin-1, Greek
- * and Cyrillic capitals to small letters.  Writes n bytes to out.
+ * Replace s[0..*n) (owned) by its case fold (casefold.h: full Unicode
+ * simple folding; the length may change).
  */
-static void fold(const char *in, size_t n, char *out)
+static char *fold_own(char *s, size_t *n)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	size_t i = 0;
+	char *f = hs_xmalloc(HS_CASEFOLD_MAX(*n) + 1);
 
-	while (i < n) {
-		unsigned c = s[i];
-
-		if (c < 0x80) {
-			out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0 && i + 1 < n) {
-			unsigned cp = (c & 0x1f) << 6 | (s[i + 1] & 0x3f);
-
-			if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
-			    (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) ||
-			    (cp >= 0x410 && cp <= 0x42f))
-				cp += 0x20;
-			else if (cp >= 0x400 && cp <= 0x40f)
-				cp += 0x50;
-			out[i] = (char)(0xc0 | cp >> 6);
-			out[i + 1] = (char)(0x80 | (cp & 0x3f));
-			i += 2;
-			continue;
-		}
-		out[i] = (char)c;
-		i++;
-	}
+	*n = hs_casefold_utf8(s, *n, f);
+	f[*n] = '\0';
+	free(s);
+	return f;
 }
 
 /* ---- wildcard ---- */
@@ -552,8 +531,7 @@ static int str_or_ci(struct cc *c, uint32_t v, const char *op, int *ci,
 			           "string",
 			           op);
 		hs_buf_setlen(&c->ptr, old);
-		*out = str_dup(c, v + 2, n);
-		fold(*out, *n, *out);
+		*out = fold_own(str_dup(c, v + 2, n), n);
 		*ci = 1;
 		return 0;
 	}
@@ -786,7 +764,7 @@ static int anything_but_compile(struct cc *c, uint32_t v, uint32_t cond)
 			} else
 				s = str_dup(c, e, &n);
 			if (kind == T_AB_EQ_CI)
-				fold(s, n, s);
+				s = fold_own(s, &n);
 			if (kind == T_AB_WILDCARD) {
 				struct wild w;
 
@@ -839,8 +817,7 @@ static int operator_compile(struct cc *c, uint32_t o, uint32_t cond,
 		if (!is_str(c, v))
 			rc = bad(c, "equals-ignore-case takes a string");
 		else {
-			s = str_dup(c, v, &n);
-			fold(s, n, s);
+			s = fold_own(str_dup(c, v, &n), &n);
 			t = test_new(c, T_EQ_CI, cond);
 			test_adds(t, s, n);
 		}
@@ -1776,6 +1753,7 @@ struct leaf {
 	const char *s; /* strings: content; numbers: literal */
 	size_t n;
 	const char *folded; /* lazily folded string */
+	size_t fn;          /* its length (folding may change it) */
 };
 
 static void leaf_view(struct leaf *lf, const struct hs_json_doc *d, uint32_t i,
@@ -1836,9 +1814,9 @@ static const char *leaf_folded(struct leaf *lf, struct hs_buf *tmp)
 {
 	if (!lf->folded) {
 		hs_buf_reset(tmp);
-		hs_buf_grow(tmp, lf->n + 1);
-		fold(lf->s, lf->n, tmp->data);
-		hs_buf_setlen(tmp, lf->n);
+		hs_buf_grow(tmp, HS_CASEFOLD_MAX(lf->n) + 1);
+		lf->fn = hs_casefold_utf8(lf->s, lf->n, tmp->data);
+		hs_buf_setlen(tmp, lf->fn);
 		lf->folded = tmp->data;
 	}
 	return lf->folded;
@@ -1925,14 +1903,15 @@ static int test_eval(const struct test *t, struct leaf *lf, struct hs_buf *tmp,
 	case T_SUFFIX:
 		return has_suffix(lf->s, lf->n, t->s[0], t->slen[0]);
 	case T_EQ_CI:
-		return lf->n == t->slen[0] &&
-		       !memcmp(leaf_folded(lf, tmp), t->s[0], lf->n);
+		return leaf_folded(lf, tmp) && lf->fn == t->slen[0] &&
+		       !memcmp(lf->folded, t->s[0], lf->fn);
 	case T_PREFIX_CI:
-		return has_prefix(leaf_folded(lf, tmp), lf->n, t->s[0],
-		                  t->slen[0]);
+		/* leaf_folded() sets lf->fn: call it before reading it */
+		return leaf_folded(lf, tmp) &&
+		       has_prefix(lf->folded, lf->fn, t->s[0], t->slen[0]);
 	case T_SUFFIX_CI:
-		return has_suffix(leaf_folded(lf, tmp), lf->n, t->s[0],
-		                  t->slen[0]);
+		return leaf_folded(lf, tmp) &&
+		       has_suffix(lf->folded, lf->fn, t->s[0], t->slen[0]);
 	case T_WILDCARD:
 		return wild_match(&t->w[0], lf->s, lf->n);
 	case T_CIDR:
@@ -1945,17 +1924,18 @@ static int test_eval(const struct test *t, struct leaf *lf, struct hs_buf *tmp,
 		int ci = t->kind == T_AB_PREFIX_CI ||
 		         t->kind == T_AB_SUFFIX_CI || t->kind == T_AB_EQ_CI;
 		const char *s = ci ? leaf_folded(lf, tmp) : lf->s;
+		size_t sn = ci ? lf->fn : lf->n; /* after leaf_folded() */
 
 		for (i = 0; i < t->ns; i++) {
 			int hit;
 
 			if (t->kind == T_AB_PREFIX || t->kind == T_AB_PREFIX_CI)
-				hit = has_prefix(s, lf->n, t->s[i], t->slen[i]);
+				hit = has_prefix(s, sn, t->s[i], t->slen[i]);
 			else if (t->kind == T_AB_EQ_CI)
-				hit = lf->n == t->slen[i] &&
-				      !memcmp(s, t->s[i], lf->n);
+				hit =
+				    sn == t->slen[i] && !memcmp(s, t->s[i], sn);
 			else
-				hit = has_suffix(s, lf->n, t->s[i], t->slen[i]);
+				hit = has_suffix(s, sn, t->s[i], t->slen[i]);
 			if (hit)
 				return 0;
 		}

@@ -12,13 +12,16 @@
  * ("pattern_text":"..." instead of "pattern" for text that is not JSON);
  * the error must start with where + ": ".
  */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "../unit/check.h"
 #include "alloc.h"
 #include "buf.h"
+#include "casefold.h"
 #include "json.h"
 #include "pattern.h"
 #include "banned.h"
@@ -506,6 +509,55 @@ static void run_numeric_index(void)
 	hs_pattern_free(p);
 }
 
+/*
+ * The committed fold table against the C library it was generated from
+ * (skipped without a C.UTF-8 locale), and folding is idempotent; UTF-8
+ * lengths that change.
+ */
+static void run_casefold(void)
+{
+	static const struct {
+		const char *in, *out;
+	} str[] = {
+	    {"\xE2\x84\xAA", "k"},                    /* KELVIN SIGN */
+	    {"\xC4\xB0X", "ix"},                      /* U+0130 */
+	    {"\xC8\xBA", "\xE2\xB1\xA5"},             /* U+023A -> U+2C65 */
+	    {"\xF0\x90\x90\x80", "\xF0\x90\x90\xA8"}, /* Deseret */
+	    {"\xE1\x8E\xA0", "\xEA\xAD\xB0"},         /* Cherokee */
+	    {"A\xFF"
+	     "B",
+	     "a\xFF"
+	     "b"}, /* a bad byte kept */
+	};
+	unsigned bad = 0, idem = 0;
+	char out[64];
+
+	for (size_t i = 0; i < sizeof str / sizeof str[0]; i++) {
+		size_t n = hs_casefold_utf8(str[i].in, strlen(str[i].in), out);
+
+		CHECK(n == strlen(str[i].out) && !memcmp(out, str[i].out, n),
+		      "fold of string %zu", i);
+	}
+	for (uint32_t c = 0; c < 0x110000; c++)
+		if (hs_casefold_cp(hs_casefold_cp(c)) != hs_casefold_cp(c))
+			idem++;
+	CHECK(!idem, "folding twice changes nothing (%u code points)", idem);
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		CHECK(1, "# SKIP no C.UTF-8 locale to compare the table with");
+		return;
+	}
+	for (uint32_t c = 0; c < 0x110000; c++)
+		if ((c < 0xD800 || c > 0xDFFF) &&
+		    hs_casefold_cp(c) !=
+		        (uint32_t)towlower(towupper((wint_t)c)))
+			bad++;
+	CHECK(!bad,
+	      "fold table agrees with towlower(towupper(c)) (%u differ: "
+	      "regenerate with scripts/gen-casefold.c)",
+	      bad);
+	setlocale(LC_CTYPE, "C");
+}
+
 int main(void)
 {
 	const char *dir = getenv("HS_TESTS");
@@ -517,5 +569,6 @@ int main(void)
 	run_api();
 	run_prefix_index();
 	run_numeric_index();
+	run_casefold();
 	return check_done();
 }
