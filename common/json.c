@@ -720,6 +720,377 @@ int hs_json_str_decode(const struct hs_json_doc *d, uint32_t i,
 	return 0;
 }
 
+/* ---- selective parsing ---- */
+
+/*
+ * Validate the one value at p without building nodes, with exactly the
+ * checks and messages of hs_json_parse() in the same order, so a line is
+ * refused at the same byte for the same reason either way.  depth is the
+ * nesting the value sits at.  Open containers are kept as one bit each
+ * (1 = object) on a stack sized for the deepest nesting allowed.
+ */
+static const unsigned char *skip_value(struct hs_json_doc *d,
+                                       const unsigned char *s,
+                                       const unsigned char *p,
+                                       const unsigned char *end, unsigned depth,
+                                       unsigned maxd)
+{
+	uint64_t stack[(UINT16_MAX + 64) / 64];
+	unsigned open = 0; /* containers opened here */
+	const unsigned char *q;
+	uint8_t fl;
+
+#define TOP_IS_OBJ() (stack[(open - 1) / 64] >> ((open - 1) % 64) & 1)
+value:
+	SKIP_WS();
+	if (p == end) {
+		unexpected(d, s, p, end, "a value");
+		return NULL;
+	}
+	switch (*p) {
+	case '"':
+		q = scan_string(d, s, p, end, &fl);
+		if (!q)
+			return NULL;
+		break;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		q = scan_number(d, s, p, end, &fl);
+		if (!q)
+			return NULL;
+		break;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4)) {
+			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			     "invalid literal, expected 'true'");
+			return NULL;
+		}
+		q = p + 4;
+		break;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5)) {
+			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			     "invalid literal, expected 'false'");
+			return NULL;
+		}
+		q = p + 5;
+		break;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4)) {
+			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			     "invalid literal, expected 'null'");
+			return NULL;
+		}
+		q = p + 4;
+		break;
+	case '[':
+	case '{': {
+		uint64_t bit = 1ull << (open % 64);
+
+		if (depth >= maxd) {
+			fail(d, HS_JSON_E_DEPTH, (size_t)(p - s),
+			     "nesting deeper than %u levels", maxd);
+			return NULL;
+		}
+		if (*p == '{')
+			stack[open / 64] |= bit;
+		else
+			stack[open / 64] &= ~bit;
+		open++;
+		depth++;
+		p++;
+		SKIP_WS();
+		if (!TOP_IS_OBJ()) {
+			if (p < end && *p == ']')
+				goto close;
+			goto value;
+		}
+		if (p < end && *p == '}')
+			goto close;
+		goto key;
+	}
+	default:
+		unexpected(d, s, p, end, "a value");
+		return NULL;
+	}
+	p = q;
+
+next:
+	if (!open)
+		return p;
+	SKIP_WS();
+	if (!TOP_IS_OBJ()) {
+		if (p < end && *p == ',') {
+			p++;
+			goto value;
+		}
+		if (p < end && *p == ']')
+			goto close;
+		unexpected(d, s, p, end, "',' or ']' after array element");
+		return NULL;
+	}
+	if (p < end && *p == ',') {
+		p++;
+		SKIP_WS();
+		goto key;
+	}
+	if (p < end && *p == '}')
+		goto close;
+	unexpected(d, s, p, end, "',' or '}' after object member");
+	return NULL;
+
+key:
+	if (p == end || *p != '"') {
+		unexpected(d, s, p, end, "'\"' to begin an object key");
+		return NULL;
+	}
+	q = scan_string(d, s, p, end, &fl);
+	if (!q)
+		return NULL;
+	p = q;
+	SKIP_WS();
+	if (p == end || *p != ':') {
+		unexpected(d, s, p, end, "':' after object key");
+		return NULL;
+	}
+	p++;
+	goto value;
+
+close:
+	p++;
+	depth--;
+	open--;
+	goto next;
+#undef TOP_IS_OBJ
+}
+
+/*
+ * The selective parser: hs_json_parse()'s loop, except that a member the
+ * selector does not want is validated by skip_value() and leaves no
+ * nodes, and an object in a state with no wanted members becomes a node
+ * without children.  While a container is open its node's len holds its
+ * selector state (end holds the parent link, as in hs_json_parse()).
+ */
+static int parse_select(struct hs_json_doc *d, const char *text, size_t len,
+                        const struct hs_json_select *sel, struct hs_buf *kb)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *p = s, *end = s + len, *q;
+	struct hs_json_node *nodes = d->nodes, *nd;
+	uint32_t n = 0, cur = HS_JSON_NONE, vstate = 0;
+	unsigned depth = 0, maxd = d->max_depth;
+	uint8_t fl;
+
+	if (maxd > UINT16_MAX)
+		maxd = UINT16_MAX;
+	d->text = text;
+	d->textlen = len;
+	d->n = 0;
+	d->err_code = HS_JSON_OK;
+	d->err_off = 0;
+	d->err[0] = '\0';
+	if (len >= UINT32_MAX)
+		return fail(d, HS_JSON_E_TOOBIG, 0,
+		            "text longer than 4 GiB - 2 bytes");
+
+value:
+	/* vstate: the selector state of the value about to be read */
+	SKIP_WS();
+	if (p == end)
+		return unexpected(d, s, p, end, "a value");
+	if (n == d->cap)
+		nodes = grow(d, 0);
+	nd = &nodes[n];
+	nd->off = (uint32_t)(p - s);
+	nd->count = 0;
+	nd->flags = 0;
+	nd->depth = (uint16_t)depth;
+	switch (*p) {
+	case '"':
+		q = scan_string(d, s, p, end, &fl);
+		if (!q)
+			return -1;
+		nd->type = HS_JSON_STRING;
+		nd->flags = fl;
+		break;
+	case '[':
+	case '{':
+		if (*p == '{' && sel->leaf(sel->ctx, vstate)) {
+			/* no member wanted: validate, keep it childless */
+			q = skip_value(d, s, p, end, depth, maxd);
+			if (!q)
+				return -1;
+			nd->type = HS_JSON_OBJECT;
+			break;
+		}
+		if (depth >= maxd)
+			return fail(d, HS_JSON_E_DEPTH, (size_t)(p - s),
+			            "nesting deeper than %u levels", maxd);
+		nd->type = *p == '[' ? HS_JSON_ARRAY : HS_JSON_OBJECT;
+		nd->end = cur;
+		nd->len = vstate;
+		cur = n++;
+		depth++;
+		p++;
+		SKIP_WS();
+		if (nd->type == HS_JSON_ARRAY) {
+			if (p < end && *p == ']')
+				goto close;
+			nd->count = 1;
+			goto value; /* elements share the array's state */
+		}
+		if (p < end && *p == '}')
+			goto close;
+		goto key;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		q = scan_number(d, s, p, end, &fl);
+		if (!q)
+			return -1;
+		nd->type = HS_JSON_NUMBER;
+		nd->flags = fl;
+		break;
+	default:
+		/* literals and errors: skip_value() has hs_json_parse()'s
+		 * checks and messages */
+		q = skip_value(d, s, p, end, depth, maxd);
+		if (!q)
+			return -1;
+		nd->type = *p == 't'   ? HS_JSON_TRUE
+		           : *p == 'f' ? HS_JSON_FALSE
+		                       : HS_JSON_NULL;
+		break;
+	}
+	nd->len = (uint32_t)(q - p);
+	nd->end = ++n;
+	p = q;
+
+next:
+	if (cur == HS_JSON_NONE)
+		goto done;
+	SKIP_WS();
+	if (nodes[cur].type == HS_JSON_ARRAY) {
+		if (p < end && *p == ',') {
+			p++;
+			nodes[cur].count++;
+			vstate = nodes[cur].len;
+			goto value;
+		}
+		if (p < end && *p == ']')
+			goto close;
+		return unexpected(d, s, p, end,
+		                  "',' or ']' after array element");
+	}
+	if (p < end && *p == ',') {
+		p++;
+		SKIP_WS();
+		goto key;
+	}
+	if (p < end && *p == '}')
+		goto close;
+	return unexpected(d, s, p, end, "',' or '}' after object member");
+
+key:
+	if (p == end || *p != '"')
+		return unexpected(d, s, p, end, "'\"' to begin an object key");
+	q = scan_string(d, s, p, end, &fl);
+	if (!q)
+		return -1;
+	{
+		const char *k = (const char *)p + 1;
+		size_t kn = (size_t)(q - p) - 2;
+
+		if (fl & HS_JSON_F_ESCAPED) {
+			struct scur c = {k, k + kn, 0, {0}};
+			const char *part;
+			size_t pn;
+
+			hs_buf_reset(kb);
+			while (scur_next(&c, &part, &pn))
+				hs_buf_add(kb, part, pn);
+			k = kb->data;
+			kn = kb->len;
+		}
+		vstate = sel->member(sel->ctx, nodes[cur].len, k, kn);
+	}
+	if (vstate == HS_JSON_NONE) {
+		p = q;
+		SKIP_WS();
+		if (p == end || *p != ':')
+			return unexpected(d, s, p, end, "':' after object key");
+		q = skip_value(d, s, p + 1, end, depth, maxd);
+		if (!q)
+			return -1;
+		p = q;
+		goto next;
+	}
+	if (n == d->cap)
+		nodes = grow(d, 0);
+	nd = &nodes[n];
+	nd->off = (uint32_t)(p - s);
+	nd->len = (uint32_t)(q - p);
+	nd->count = 0;
+	nd->type = HS_JSON_STRING;
+	nd->flags = fl;
+	nd->depth = (uint16_t)depth;
+	nd->end = ++n;
+	nodes[cur].count++;
+	p = q;
+	SKIP_WS();
+	if (p == end || *p != ':')
+		return unexpected(d, s, p, end, "':' after object key");
+	p++;
+	goto value;
+
+close : {
+	uint32_t parent = nodes[cur].end;
+
+	nodes[cur].end = n;
+	nodes[cur].len = (uint32_t)(p + 1 - s) - nodes[cur].off;
+	p++;
+	depth--;
+	cur = parent;
+	if (cur != HS_JSON_NONE && nodes[cur].type == HS_JSON_ARRAY)
+		vstate = nodes[cur].len;
+	goto next;
+}
+
+done:
+	SKIP_WS();
+	if (p != end)
+		return unexpected(d, s, p, end, "end of input after the value");
+	d->n = n;
+	return 0;
+}
+
+int hs_json_parse_select(struct hs_json_doc *d, const char *text, size_t len,
+                         const struct hs_json_select *sel)
+{
+	struct hs_buf kb = HS_BUF_INIT;
+	int rc = parse_select(d, text, len, sel, &kb);
+
+	hs_buf_release(&kb);
+	return rc;
+}
+
 int hs_json_str_plain(const struct hs_json_doc *d, uint32_t i, const char **p,
                       size_t *n)
 {

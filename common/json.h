@@ -108,6 +108,37 @@ void hs_json_doc_release(struct hs_json_doc *d);
  */
 int hs_json_parse(struct hs_json_doc *d, const char *text, size_t len);
 
+/*
+ * A selector for hs_json_parse_select(): which object members to build
+ * nodes for.  States are the selector's own numbers; the root value is in
+ * state 0, an array's elements share the array's state.
+ *
+ * member: the state of member key[0..n) (decoded, not NUL-terminated) of
+ *   an object in state st, or HS_JSON_NONE to skip the member.
+ * leaf: 1 if no member of an object in state st can be wanted, so the
+ *   object's content may be skipped whole.
+ */
+struct hs_json_select {
+	uint32_t (*member)(void *ctx, uint32_t st, const char *key, size_t n);
+	int (*leaf)(void *ctx, uint32_t st);
+	void *ctx;
+};
+
+/*
+ * Parse like hs_json_parse(), building nodes only for what sel selects:
+ * the root, each member sel->member() wants (its key and value nodes),
+ * every element of a kept array, and a kept object in a leaf state as a
+ * node with no children.  Everything else is validated by a scan that
+ * stores nothing, so the text is refused exactly when hs_json_parse()
+ * refuses it, with the same err_code, err_off and err.  In the tape, an
+ * object's count is its kept members; off, len, type, flags and depth of
+ * every kept node are as hs_json_parse() sets them.  Lookups on kept
+ * paths (hs_json_obj_get() and the rest) work as on a full document.
+ * Returns 0 or -1.
+ */
+int hs_json_parse_select(struct hs_json_doc *d, const char *text, size_t len,
+                         const struct hs_json_select *sel);
+
 /* Raw text of node i (for strings, including the quotes). */
 static inline const char *hs_json_raw(const struct hs_json_doc *d, uint32_t i)
 {

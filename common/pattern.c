@@ -2267,6 +2267,36 @@ unsigned hs_pattern_match(const struct hs_pattern *p,
 	return m->nhits;
 }
 
+/* The selector of hs_pattern_match_line(): trie nodes are the states. */
+static uint32_t sel_member(void *ctx, uint32_t st, const char *k, size_t n)
+{
+	const struct hs_pattern *p = ctx;
+
+	if (!p->nodes[st].nchild)
+		return HS_JSON_NONE;
+	return child_of(p, st, k, n);
+}
+
+static int sel_leaf(void *ctx, uint32_t st)
+{
+	const struct hs_pattern *p = ctx;
+
+	return !p->nodes[st].nchild;
+}
+
+int hs_pattern_match_line(const struct hs_pattern *p,
+                          struct hs_pattern_match *m, struct hs_json_doc *d,
+                          const char *line, size_t len)
+{
+	/* the matcher reads an event only along trie paths (walk_obj(),
+	 * verify()), which is all the selector keeps */
+	struct hs_json_select sel = {sel_member, sel_leaf, (void *)p};
+
+	if (hs_json_parse_select(d, line, len, &sel) < 0)
+		return -1;
+	return (int)hs_pattern_match(p, m, d, 0);
+}
+
 int hs_pattern_explain(const struct hs_pattern *p,
                        const struct hs_pattern_match *m, unsigned id,
                        struct hs_buf *out)

@@ -19,7 +19,8 @@
  *		... errbuf: "/detail/state/0: unknown operator 'prefx'" ...
  *	struct hs_pattern_match m;
  *	hs_pattern_match_init(&m, p);       after the last add
- *	hs_pattern_match(p, &m, &doc, 0);   doc: a parsed event
+ *	hs_pattern_match(p, &m, &doc, 0);   doc: a parsed event, or
+ *	hs_pattern_match_line(p, &m, &doc, line, len);   no full DOM
  *	for (i = 0; i < m.nhits; i++) ... m.hits[i] is a matching id ...
  *	hs_pattern_match_release(&m);
  *	hs_pattern_free(p);
@@ -103,6 +104,21 @@ void hs_pattern_match_release(struct hs_pattern_match *m);
 unsigned hs_pattern_match(const struct hs_pattern *p,
                           struct hs_pattern_match *m,
                           const struct hs_json_doc *doc, uint32_t root);
+
+/*
+ * Parse the event line[0..len) and match it, building tape nodes only
+ * for the fields some pattern of p names (hs_json_parse_select()); every
+ * other subtree is validated and skipped, so a large event costs one scan
+ * and a few nodes.  d is the caller's document, reused across lines; it
+ * then holds only those nodes (enough for hs_pattern_explain(), not for
+ * reading other fields).  Returns m->nhits, or -1 when the line is not
+ * JSON: exactly when hs_json_parse() would refuse it, with the same
+ * d->err_code, d->err_off and d->err.  Decides every event as
+ * hs_json_parse() followed by hs_pattern_match() does.
+ */
+int hs_pattern_match_line(const struct hs_pattern *p,
+                          struct hs_pattern_match *m, struct hs_json_doc *d,
+                          const char *line, size_t len);
 
 /* 1 if pattern id matched the last event, else 0. */
 static inline int hs_pattern_hit(const struct hs_pattern_match *m, unsigned id)

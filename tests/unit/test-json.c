@@ -2,10 +2,12 @@
  * test-json.c: the JSON parser's tape, lookups, decoding, equality,
  * errors with offsets, the depth limit and reuse of one document.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "buf.h"
 #include "json.h"
 
@@ -19,10 +21,16 @@ static int parse(const char *s)
 }
 
 /* Parse s and check it fails with code at offset off. */
+static int select_agrees(const char *s, size_t n);
+
 static void bad(const char *s, enum hs_json_error code, size_t off,
                 const char *msg)
 {
 	int rc = parse(s);
+
+	CHECK(select_agrees(s, strlen(s)),
+	      "selective parses refuse '%s' as hs_json_parse does", s);
+	rc = parse(s);
 
 	CHECK(rc == -1 && D.err_code == code && D.err_off == off &&
 	          strstr(D.err, msg) && D.n == 0,
@@ -502,6 +510,229 @@ static void test_long_strings(void)
 	      okc, errs);
 }
 
+/* ---- hs_json_parse_select() ---- */
+
+/* Selectors: nothing, everything, members whose name starts with 'a'
+ * (state 1 for them, so an 'a' member's own members are all kept). */
+static uint32_t none_member(void *c, uint32_t st, const char *k, size_t n)
+{
+	return HS_JSON_NONE;
+}
+static int none_leaf(void *c, uint32_t st)
+{
+	return 1;
+}
+static uint32_t all_member(void *c, uint32_t st, const char *k, size_t n)
+{
+	return 0;
+}
+static int all_leaf(void *c, uint32_t st)
+{
+	return 0;
+}
+static uint32_t a_member(void *c, uint32_t st, const char *k, size_t n)
+{
+	return st == 1 ? 2 : n && k[0] == 'a' ? 1 : HS_JSON_NONE;
+}
+static int a_leaf(void *c, uint32_t st)
+{
+	return st == 2;
+}
+static const struct hs_json_select SEL_NONE = {none_member, none_leaf, NULL},
+                                   SEL_ALL = {all_member, all_leaf, NULL},
+                                   SEL_A = {a_member, a_leaf, NULL};
+
+/*
+ * 1 if the three selective parses of s accept it exactly when
+ * hs_json_parse() does, refuse it with the same code, offset and message,
+ * and the select-everything tape equals the full tape node for node.
+ */
+static int select_agrees(const char *s, size_t n)
+{
+	const struct hs_json_select *sels[] = {&SEL_NONE, &SEL_ALL, &SEL_A};
+	struct hs_json_doc full, sd;
+	int ok = 1, rc;
+
+	hs_json_doc_init(&full);
+	hs_json_doc_init(&sd);
+	rc = hs_json_parse(&full, s, n);
+	for (int i = 0; i < 3 && ok; i++) {
+		int r = hs_json_parse_select(&sd, s, n, sels[i]);
+
+		if (r != rc)
+			ok = 0;
+		else if (rc)
+			ok = sd.err_code == full.err_code &&
+			     sd.err_off == full.err_off &&
+			     !strcmp(sd.err, full.err) && sd.n == 0;
+		else if (sels[i] == &SEL_ALL)
+			ok = sd.n == full.n &&
+			     !memcmp(sd.nodes, full.nodes,
+			             full.n * sizeof *full.nodes);
+	}
+	hs_json_doc_release(&full);
+	hs_json_doc_release(&sd);
+	return ok;
+}
+
+static void test_select(void)
+{
+	const char *t = "{\"b\":{\"a\":1},\"a\\u0062\":[1,{\"x\":[2]},\"s\"],"
+	                "\"c\":[{\"a\":0}],\"a\":{\"q\":{\"r\":[true]}},"
+	                "\"az\":null}";
+	static const char *const good[] = {
+	    "{}",
+	    "[]",
+	    "1",
+	    "\"x\"",
+	    "null",
+	    " {\"a\" : [ ] } ",
+	    "{\"a\":{\"b\":{\"c\":[[[{}]]]}},\"z\":[{\"a\":{}}]}",
+	    "[{\"a\":1},{\"b\":2}]",
+	    "{\"\\u0061\":-1.5e3,\"b\":\"\\u00e9\"}"};
+	static const char *const badt[] = {"{\"b\":[1,2}",
+	                                   "{\"b\":{\"x\" 1}}",
+	                                   "{\"b\":tru}",
+	                                   "{\"b\":01}",
+	                                   "{\"b\":\"\\ud800\"}",
+	                                   "{\"b\":[\"\xc0\x80\"]}",
+	                                   "{\"b\":1,}",
+	                                   "{\"a\":1,\"b\":{}} x",
+	                                   "{\"b\":{\"c\":[1,]}}",
+	                                   "{\"b\":-}",
+	                                   "{\"a\":{\"q\":{\"r\":[tx]}}}",
+	                                   "{\"b\":{\"x\":1,\"y\"}}",
+	                                   "{\"b\":[1 2]}",
+	                                   "{\"b\":\"\x01\"}",
+	                                   "{\"b\":nul}",
+	                                   "{\"b\"",
+	                                   "{\"b\":",
+	                                   "{\"b\":[",
+	                                   "{\"b\":{",
+	                                   "{\"b\":{\"",
+	                                   "{\"a\":[",
+	                                   "{\"b\":[{\"c\":1},]}"};
+	uint32_t v, ab;
+	struct hs_json_doc d;
+	struct hs_buf b = HS_BUF_INIT;
+	unsigned agree = 0;
+
+	hs_json_doc_init(&d);
+	CHECK(hs_json_parse_select(&d, t, strlen(t), &SEL_A) == 0 &&
+	          d.nodes[0].count == 3,
+	      "selected: the root keeps only the 3 members starting with 'a' "
+	      "(%u)",
+	      d.nodes[0].count);
+	ab = hs_json_obj_get(&d, 0, "ab", 2);
+	CHECK(ab != HS_JSON_NONE && hs_json_type(&d, ab) == HS_JSON_ARRAY &&
+	          d.nodes[ab].count == 3,
+	      "an escaped key is decoded for the selector, arrays keep every "
+	      "element");
+	v = hs_json_arr_at(&d, ab, 1);
+	CHECK(v != HS_JSON_NONE && hs_json_type(&d, v) == HS_JSON_OBJECT &&
+	          hs_json_obj_get(&d, v, "x", 1) != HS_JSON_NONE,
+	      "objects in a kept array are selected in the array's state");
+	CHECK(hs_json_obj_get(&d, 0, "b", 1) == HS_JSON_NONE &&
+	          hs_json_obj_get(&d, 0, "c", 1) == HS_JSON_NONE,
+	      "unselected members leave no nodes");
+	v = hs_json_pointer(&d, 0, "/a/q", 4);
+	CHECK(v != HS_JSON_NONE && hs_json_type(&d, v) == HS_JSON_OBJECT &&
+	          d.nodes[v].count == 0 && d.nodes[v].end == v + 1 &&
+	          d.nodes[v].len == strlen("{\"r\":[true]}") &&
+	          d.nodes[v].depth == 2,
+	      "an object in a leaf state is one childless node with its "
+	      "full text");
+	v = hs_json_obj_get(&d, 0, "az", 2);
+	CHECK(v != HS_JSON_NONE && hs_json_type(&d, v) == HS_JSON_NULL &&
+	          d.nodes[v].depth == 1,
+	      "the last member is kept after skipped ones");
+	CHECK(hs_json_parse_select(&d, t, strlen(t), &SEL_NONE) == 0 &&
+	          d.n == 1 && d.nodes[0].len == strlen(t),
+	      "select nothing: one node");
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		agree += (unsigned)select_agrees(good[i], strlen(good[i]));
+	for (size_t i = 0; i < sizeof badt / sizeof badt[0]; i++)
+		agree += (unsigned)select_agrees(badt[i], strlen(badt[i]));
+	CHECK(agree ==
+	          sizeof good / sizeof good[0] + sizeof badt / sizeof badt[0],
+	      "selective and full parses agree on %u texts", agree);
+	{
+		/* depth: a skipped subtree deeper than max_depth */
+		char deep[300];
+		int k = snprintf(deep, sizeof deep, "{\"b\":");
+
+		for (int i = 0; i < 100; i++)
+			deep[k++] = '[';
+		for (int i = 0; i < 100; i++)
+			deep[k++] = ']';
+		deep[k++] = '}';
+		deep[k] = '\0';
+		d.max_depth = D.max_depth = 50;
+		CHECK(
+		    hs_json_parse_select(&d, deep, (size_t)k, &SEL_A) == -1 &&
+		        d.err_code == HS_JSON_E_DEPTH &&
+		        hs_json_parse(&D, deep, (size_t)k) == -1 &&
+		        d.err_off == D.err_off,
+		    "a skipped subtree past max_depth is too_deep at the same "
+		    "byte");
+		d.max_depth = D.max_depth = HS_JSON_MAX_DEPTH;
+	}
+	hs_buf_release(&b);
+	hs_json_doc_release(&d);
+}
+
+/*
+ * JSONTestSuite (../shared, when present): every file is accepted or
+ * refused by the selective parses exactly as by hs_json_parse().
+ */
+static void test_select_suite(void)
+{
+	const char *shared = getenv("HS_SHARED");
+	char dir[4096], path[4096 + 256];
+	struct dirent *de;
+	DIR *dp;
+	unsigned n = 0, agree = 0;
+
+	if (!shared || !*shared) {
+		CHECK(1, "# SKIP no ../shared for the selective suite run");
+		return;
+	}
+	snprintf(dir, sizeof dir, "%s/conformance/json-test-suite/test_parsing",
+	         shared);
+	dp = opendir(dir);
+	if (!dp) {
+		CHECK(1, "# SKIP no %s", dir);
+		return;
+	}
+	while ((de = readdir(dp))) {
+		FILE *f;
+		struct hs_buf b = HS_BUF_INIT;
+		char chunk[4096];
+		size_t got;
+
+		if (de->d_name[0] == '.' || !strstr(de->d_name, ".json"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			hs_buf_add(&b, chunk, got);
+		fclose(f);
+		n++;
+		if (select_agrees(b.data ? b.data : "", b.len))
+			agree++;
+		else
+			CHECK(0, "selective parse disagrees on %s", de->d_name);
+		hs_buf_release(&b);
+	}
+	closedir(dp);
+	CHECK(n > 300 && agree == n,
+	      "selective parses agree with hs_json_parse on %u of %u "
+	      "JSONTestSuite files",
+	      agree, n);
+}
+
 int main(void)
 {
 	hs_json_doc_init(&D);
@@ -515,6 +746,8 @@ int main(void)
 	test_numbers();
 	test_write_utf8();
 	test_long_strings();
+	test_select();
+	test_select_suite();
 	hs_json_doc_release(&D);
 	return check_done();
 }

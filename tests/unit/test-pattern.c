@@ -5,7 +5,9 @@
  *   {"pattern":{...},"event":{...},"match":true|false,"why":"..."}
  * Each case is matched twice: with its pattern compiled alone, and with
  * every pattern of the file compiled into one set (so the shared trie and
- * value index must not let one pattern's tests leak into another's).
+ * value index must not let one pattern's tests leak into another's); each
+ * of those both on a full parse and with hs_pattern_match_line() (no full
+ * DOM), which must agree (-2 in a failure line when they do not).
  *
  * $HS_TESTS/pattern/invalid.ndjson holds patterns that must be refused:
  *   {"pattern":...,"where":"/detail/state/0","why":"..."}
@@ -127,6 +129,12 @@ static void run_cases(const char *dir)
 			              c->d.nodes[c->ev].len);
 			hs_pattern_match(one, &m, &ev, 0);
 			got1 = hs_pattern_hit(&m, 0);
+			/* and from the raw line, with no full DOM */
+			if (hs_pattern_match_line(one, &m, &ev,
+			                          hs_json_raw(&c->d, c->ev),
+			                          c->d.nodes[c->ev].len) < 0 ||
+			    hs_pattern_hit(&m, 0) != got1)
+				got1 = -2;
 			hs_pattern_match_release(&m);
 		}
 		hs_pattern_free(one);
@@ -134,6 +142,19 @@ static void run_cases(const char *dir)
 		              c->d.nodes[c->ev].len);
 		hs_pattern_match(all, &mall, &ev, 0);
 		got2 = hs_pattern_hit(&mall, (unsigned)i);
+		{
+			/* the whole hit list, line-based, is the same */
+			unsigned nh = mall.nhits,
+			         *h = hs_xmalloc((nh + 1) * sizeof *h);
+
+			memcpy(h, mall.hits, nh * sizeof *h);
+			if (hs_pattern_match_line(
+			        all, &mall, &ev, hs_json_raw(&c->d, c->ev),
+			        c->d.nodes[c->ev].len) != (int)nh ||
+			    memcmp(h, mall.hits, nh * sizeof *h))
+				got2 = -2;
+			free(h);
+		}
 		CHECK(got1 == want && got2 == want,
 		      "case %zu: %s: %s (alone %d, in set %d)", i + 1,
 		      want ? "match" : "no match", why_of(c, &tmp), got1, got2);
