@@ -229,15 +229,12 @@ static void slot_start(struct fo_target *t, struct slot *sl)
 /*
  * Start every waiting slot that is due, as far as the rate allows.
  * Returns the seconds until the next slot or rate token is due (a large
- * number when nothing waits).  Past the SIGTERM drain deadline neither
- * backoff nor rate holds a request back: each is tried once more, and
- * dead-lettered as "shutdown" if that fails.
+ * number when nothing waits).
  */
 static double start_due(struct fo_target *t)
 {
 	struct httpt *h = t->impl;
 	double wake = 1e9;
-	int late = fo_out_of_time(t->sh);
 
 	for (int i = 0; i < h->ns; i++) {
 		struct slot *sl = &h->s[i];
@@ -245,12 +242,12 @@ static double start_due(struct fo_target *t)
 
 		if (sl->state != SLOT_WAIT)
 			continue;
-		if (sl->due > now && !late) {
+		if (sl->due > now) {
 			if (sl->due - now < wake)
 				wake = sl->due - now;
 			continue;
 		}
-		if (t->rate > 0 && !late) {
+		if (t->rate > 0) {
 			if (now < h->next) {
 				if (h->next - now < wake)
 					wake = h->next - now;
@@ -299,6 +296,25 @@ static int retrying(const struct httpt *h)
 	return n;
 }
 
+/* Finish sl's batch, delivered (exhausted NULL) or dead; free sl. */
+static void slot_end(struct fo_target *t, struct slot *sl,
+                     const char *exhausted)
+{
+	struct fo_item *it;
+
+	if (!exhausted)
+		target_done(t, sl->n);
+	while ((it = sl->batch)) {
+		sl->batch = it->next;
+		if (exhausted)
+			target_dead(t, it, sl->code, sl->msg, exhausted,
+			            sl->attempt);
+		target_item_done(t, it);
+	}
+	sl->n = 0;
+	sl->state = SLOT_FREE;
+}
+
 /*
  * A request of sl ended with r (as outcome() says): deliver, schedule a
  * retry, or dead-letter the batch after the target's retry policy.
@@ -307,7 +323,6 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 {
 	struct httpt *h = t->impl;
 	const char *exhausted = NULL;
-	struct fo_item *it;
 
 	if (r != 0) {
 		set_failing(t, 1);
@@ -330,17 +345,39 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 	} else {
 		/* healthy again unless another batch is still retrying */
 		set_failing(t, retrying(h) > 0);
-		target_done(t, sl->n);
 	}
-	while ((it = sl->batch)) {
-		sl->batch = it->next;
-		if (r != 0)
-			target_dead(t, it, sl->code, sl->msg, exhausted,
-			            sl->attempt);
-		target_item_done(t, it);
+	slot_end(t, sl, exhausted);
+}
+
+/*
+ * Past the SIGTERM drain deadline: dead-letter every batch that waits
+ * (for its first request or for a retry) as "shutdown", without another
+ * request, so the drain ends within --drain-timeout plus one request
+ * timeout however long the queue.  Requests in flight are left to end:
+ * cutting one short could dead-letter an event the receiver got.
+ * Returns how many batches it ended.
+ */
+static int shed(struct fo_target *t)
+{
+	struct httpt *h = t->impl;
+	int n = 0;
+
+	for (int i = 0; i < h->ns; i++) {
+		struct slot *sl = &h->s[i];
+
+		if (sl->state != SLOT_WAIT)
+			continue;
+		if (!sl->attempt) {
+			snprintf(sl->code, sizeof sl->code, "shutdown");
+			snprintf(sl->msg, sizeof sl->msg,
+			         "the drain time ran out before the first "
+			         "request");
+		}
+		h->waiting--;
+		slot_end(t, sl, "shutdown");
+		n++;
 	}
-	sl->n = 0;
-	sl->state = SLOT_FREE;
+	return n;
 }
 
 /* Let libcurl move, then settle every request that ended. */
@@ -391,13 +428,18 @@ void http_run(struct fo_target *t)
 	for (;;) {
 		struct slot *sl;
 		double wake;
+		int late, shedded;
 
 		progress(t);
-		/* new work for free slots: wait for it only when idle */
-		while (
-		    !closed && (sl = free_slot(h)) &&
-		    slot_fill(t, sl, h->busy || h->waiting ? 0 : -1, &closed))
-			;
+		late = fo_out_of_time(t->sh);
+		do {
+			/* new work for free slots: wait for it when idle */
+			while (!closed && (sl = free_slot(h)) &&
+			       slot_fill(t, sl, h->busy || h->waiting ? 0 : -1,
+			                 &closed))
+				;
+			shedded = late ? shed(t) : 0;
+		} while (shedded && !closed);
 		if (closed && !h->busy && !h->waiting)
 			break;
 		wake = start_due(t);

@@ -3,7 +3,7 @@
 
   http-receiver.py --port-file F --log FILE [--fail N] [--throttle N]
                    [--retry-after S] [--status CODE] [--delay S]
-                   [--peers FILE]
+                   [--peers FILE] [--inflight FILE] [--journal FILE]
 
 Listens on 127.0.0.1 on an ephemeral port (written to --port-file once
 listening).  Every POST body is appended to --log as one line (a batch
@@ -12,10 +12,16 @@ body as it came).  The first --fail requests get 500, the next
 every request with CODE (a dead target); --delay sleeps before
 answering (a slow target); --peers appends each request's client
 address and port (one line per request, to count connections).  Requests that were answered with an error
-are logged to LOG.rejected instead.  Stops on SIGTERM.
+are logged to LOG.rejected instead.  --inflight keeps in FILE the
+largest number of requests the receiver was handling at once (from
+reading a request to just before answering it, --delay included),
+rewritten as it grows.  --journal appends one line per request when it is answered:
+"START END CODE BODY" (times in seconds, BODY the body's first line).
+Stops on SIGTERM.
 """
 import argparse
 import http.server
+import os
 import signal
 import sys
 import threading
@@ -30,10 +36,12 @@ ap.add_argument("--retry-after", default="1")
 ap.add_argument("--status", type=int, default=0)
 ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--peers")
+ap.add_argument("--inflight")
+ap.add_argument("--journal")
 args = ap.parse_args()
 
 lock = threading.Lock()
-state = {"n": 0}
+state = {"n": 0, "now": 0, "max": 0}
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -45,9 +53,21 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
+        start = time.time()
+        with lock:
+            state["now"] += 1
+            if state["now"] > state["max"]:
+                state["max"] = state["now"]
+                if args.inflight:
+                    with open(args.inflight + ".tmp", "w") as f:
+                        f.write("%d\n" % state["max"])
+                    os.rename(args.inflight + ".tmp", args.inflight)
         if args.delay:
             time.sleep(args.delay)
         with lock:
+            # no longer in flight before the answer leaves, so the count
+            # never includes a request the client already saw answered
+            state["now"] -= 1
             state["n"] += 1
             k = state["n"]
             code, extra = 200, {}
@@ -65,6 +85,11 @@ class H(http.server.BaseHTTPRequestHandler):
             path = args.log if code < 300 else args.log + ".rejected"
             with open(path, "ab") as f:
                 f.write(body.rstrip(b"\n") + b"\n")
+            if args.journal:
+                with open(args.journal, "ab") as f:
+                    f.write(b"%.3f %.3f %d %s\n" % (
+                        start, time.time(), code,
+                        body.split(b"\n", 1)[0]))
         self.send_response(code)
         for k2, v in extra.items():
             self.send_header(k2, v)
@@ -74,6 +99,7 @@ class H(http.server.BaseHTTPRequestHandler):
 
 class S(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64  # listen backlog: many clients connect at once
 
 
 srv = S(("127.0.0.1", 0), H)
