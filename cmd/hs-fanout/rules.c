@@ -5,12 +5,14 @@
  *          "input":..., "input_path":"$.detail", "input_transformer":
  *          {"input_paths_map":{...},"input_template":"..."}, "key":"/id",
  *          "retry":{"attempts":3,"max_age":60}, "timeout":5,
- *          "batch":10, "queue":10000, "rate":50}]}]
+ *          "batch":10, "queue":10000, "rate":50}, {"uri":"-",
+ *          "jq":"PROGRAM" or "jq_file":"FILE"}]}]
  *   AWS: {"Rules":[{"Name":"r","EventPattern":"{...}","State":"ENABLED",
  *          "Targets":[{"Id":"t","Arn":"...","Input":"...","InputPath":
  *          "...","InputTransformer":{"InputPathsMap":{},"InputTemplate":
  *          "..."},"RetryPolicy":{"MaximumRetryAttempts":N,
- *          "MaximumEventAgeInSeconds":N}}]}]}
+ *          "MaximumEventAgeInSeconds":N}, "HsJq":"PROGRAM" or
+ *          "HsJqFile":"FILE" (hs's extension)}]}]}
  *
  * An AWS target's Arn is used as it is when it already is a local target
  * (-, file:, exec:, http(s)://, kafka://); otherwise the --arn-map table
@@ -224,7 +226,9 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 	r->tcells[r->ntargets] = n;
 	r->targets[r->ntargets++] = cells;
 	for (int i = 0; i < n; i++) {
-		char *uri = n > 1 ? cell_uri(s->uri, i) : hs_xstrdup(s->uri);
+		/* without --cells, {cell} is 0: never a literal file name */
+		char *uri = strstr(s->uri, "{cell}") ? cell_uri(s->uri, i)
+		                                     : hs_xstrdup(s->uri);
 		char err[256];
 		struct fo_target *t;
 

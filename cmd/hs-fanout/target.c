@@ -334,17 +334,52 @@ void target_backoff(struct fo_target *t, int attempt, double floor_secs)
 
 /* ---- stdout and file ---- */
 
+/*
+ * One open file.  A plain file target has one; a target whose path names
+ * event fields has up to max_open, the least recently used closed first,
+ * each rotated on its own byte count and age.
+ */
+struct fslot {
+	char *key;        /* path template with event fields filled, or NULL */
+	char *cur;        /* path now open */
+	int fd;           /* -1: closed */
+	double opened;    /* hs_now() at open */
+	uint64_t written; /* bytes in the current file */
+	uint64_t used;    /* LRU clock */
+};
+
+/* The event fields a file path may name: {NAME} takes this pointer. */
+static const struct {
+	const char *name, *ptr;
+} fields[] = {
+    {"source", "/source"},   {"detail-type", "/detail-type"},
+    {"account", "/account"}, {"region", "/region"},
+    {"id", "/id"},
+};
+
+#define FIELD_MAX 64 /* bytes of one value in a path */
+#define MAX_OPEN 64  /* default max-open */
+
+/* A piece of a path template: text, a field (ptr), or {time:FMT}. */
+struct seg {
+	char *text; /* literal text, or the strftime format of {time:...} */
+	const char *ptr;
+	int is_time;
+};
+
 struct filet {
-	int fd;
 	char *tmpl; /* path, maybe with strftime conversions */
-	char *cur;  /* path now open */
 	int zst;
 	uint64_t rotate_size; /* 0: never */
 	double rotate_secs;   /* 0: never */
-	double opened;        /* hs_now() at open */
-	uint64_t written;     /* bytes in the current file */
-	struct hs_buf buf;    /* pending lines */
-	struct hs_buf frame;  /* compressed frame */
+	struct fslot one;     /* stdout, or a path without event fields */
+	struct seg *segs;     /* with event fields: the parsed template */
+	size_t nsegs;
+	struct fslot *slots;
+	size_t nslots, max_open;
+	uint64_t clock;
+	struct hs_buf buf;   /* pending lines */
+	struct hs_buf frame; /* compressed frame */
 	int epipe;
 };
 
@@ -362,22 +397,39 @@ static char *expand_time(const char *tmpl)
 	return hs_xstrdup(out);
 }
 
-static int file_open(struct fo_target *t, char *errbuf, size_t errlen)
+/* Create the missing directories above path. */
+static void make_parents(const char *path)
+{
+	char *p = hs_xstrdup(path);
+
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	free(p);
+}
+
+static int file_open(struct fo_target *t, struct fslot *s, char *errbuf,
+                     size_t errlen)
 {
 	struct filet *f = t->impl;
+	struct stat st;
+	int fl = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 
-	free(f->cur);
-	f->cur = expand_time(f->tmpl);
-	f->fd = open(f->cur, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (f->fd < 0)
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", f->cur,
-		                 strerror(errno));
-	f->opened = hs_now();
-	{
-		struct stat st;
-
-		f->written = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	free(s->cur);
+	s->cur = expand_time(s->key ? s->key : f->tmpl);
+	s->fd = open(s->cur, fl, 0644);
+	if (s->fd < 0 && errno == ENOENT && s->key) {
+		/* a directory named by event fields is made on first use */
+		make_parents(s->cur);
+		s->fd = open(s->cur, fl, 0644);
 	}
+	if (s->fd < 0)
+		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", s->cur,
+		                 strerror(errno));
+	s->opened = hs_now();
+	s->written = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
 }
 
@@ -398,7 +450,8 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* Write the pending lines: one zstd frame per flush for .zst files. */
-static int file_flush(struct fo_target *t, char *msg, size_t msglen)
+static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
+                      size_t msglen)
 {
 	struct filet *f = t->impl;
 	const char *p = f->buf.data;
@@ -419,85 +472,158 @@ static int file_flush(struct fo_target *t, char *msg, size_t msglen)
 		p = f->frame.data;
 		n = z;
 	}
-	if (write_all(f->fd, p, n) < 0) {
-		if (errno == EPIPE && f->fd == 1) {
+	if (write_all(s->fd, p, n) < 0) {
+		if (errno == EPIPE && s->fd == 1) {
 			f->epipe = 1;
 			t->sh->epipe = 1;
 		}
 		snprintf(msg, msglen, "write '%s': %s",
-		         f->cur ? f->cur : "<stdout>", strerror(errno));
+		         s->cur ? s->cur : "<stdout>", strerror(errno));
 		return -1;
 	}
-	f->written += n;
+	s->written += n;
 	hs_buf_reset(&f->buf);
 	return 0;
 }
 
-static int file_rotate_due(struct fo_target *t)
+static int file_rotate_due(struct fo_target *t, struct fslot *s)
 {
 	struct filet *f = t->impl;
 
-	return f->cur &&
-	       ((f->rotate_size && f->written >= f->rotate_size) ||
-	        (f->rotate_secs > 0 && hs_now() - f->opened >= f->rotate_secs));
+	return s->cur &&
+	       ((f->rotate_size && s->written >= f->rotate_size) ||
+	        (f->rotate_secs > 0 && hs_now() - s->opened >= f->rotate_secs));
 }
 
-/* Lines are gathered and written in blocks; a block failing after its
- * retries dead-letters each of its events. */
+/* Write a list of items to slot s with t's retry policy, then finish
+ * each: delivered, dead-lettered, or dropped (stdout went away). */
+static void file_write(struct fo_target *t, struct fslot *s,
+                       struct fo_item *batch)
+{
+	struct filet *f = t->impl;
+	struct fo_item *it;
+	int attempt = 0, r = -1;
+	const char *exhausted = "MaximumRetryAttempts";
+	char msg[256], err[256];
+
+	hs_buf_reset(&f->buf);
+	for (it = batch; it; it = it->next) {
+		hs_buf_add(&f->buf, it->data, it->len);
+		hs_buf_addc(&f->buf, '\n');
+	}
+	while (!f->epipe) {
+		attempt++;
+		if (s->fd < 0 || file_rotate_due(t, s)) {
+			if (s->fd >= 0)
+				close(s->fd);
+			if (file_open(t, s, err, sizeof err) < 0) {
+				snprintf(msg, sizeof msg, "%s", err);
+				r = -1;
+				goto failed;
+			}
+		}
+		r = file_flush(t, s, msg, sizeof msg);
+		if (r == 0)
+			break;
+	failed:
+		if (f->epipe || attempt >= t->attempts)
+			break;
+		if (out_of_time(t)) {
+			exhausted = "shutdown";
+			break;
+		}
+		set_failing(t, 1);
+		target_backoff(t, attempt, 0);
+	}
+	while (batch) {
+		it = batch;
+		batch = it->next;
+		if (r == 0) {
+			target_done(t, 1);
+			target_item_done(t, it);
+		} else if (!f->epipe) {
+			target_dead(t, it, "write_failed", msg, exhausted,
+			            attempt);
+			target_item_done(t, it);
+		} else
+			target_item_drop(t, it);
+	}
+	if (r == 0)
+		set_failing(t, 0);
+}
+
+/* The slot for path key: an open one, or the least recently used one
+ * closed and reused once max_open are open. */
+static struct fslot *file_slot(struct filet *f, const char *key)
+{
+	struct fslot *s = NULL;
+
+	for (size_t i = 0; i < f->nslots; i++)
+		if (!strcmp(f->slots[i].key, key)) {
+			s = &f->slots[i];
+			break;
+		}
+	if (!s && f->nslots < f->max_open) {
+		f->slots =
+		    hs_xrealloc(f->slots, (f->nslots + 1) * sizeof *f->slots);
+		s = &f->slots[f->nslots++];
+		memset(s, 0, sizeof *s);
+		s->fd = -1;
+		s->key = hs_xstrdup(key);
+	} else if (!s) {
+		s = &f->slots[0];
+		for (size_t i = 1; i < f->nslots; i++)
+			if (f->slots[i].used < s->used)
+				s = &f->slots[i];
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		free(s->key);
+		s->key = hs_xstrdup(key);
+	}
+	s->used = ++f->clock;
+	return s;
+}
+
+/* Lines are gathered and written in blocks, a block per file; a block
+ * failing after its retries dead-letters each of its events. */
 static void file_run(struct fo_target *t)
 {
 	struct filet *f = t->impl;
-	struct fo_item *batch, *it;
+	struct fo_item *batch, *it, *rest, **gt, **rt;
 	size_t n;
-	char msg[256], err[256];
 
 	while ((batch = target_pop(t, 256, &n))) {
-		int attempt = 0, r = -1;
-		const char *exhausted = "MaximumRetryAttempts";
+		if (!f->segs) {
+			file_write(t, &f->one, batch);
+		} else {
+			/* split off the items for the first one's file, in
+			 * order, until none is left */
+			while (batch) {
+				const char *key =
+				    batch->path ? batch->path : f->tmpl;
+				struct fo_item *group = NULL;
 
-		hs_buf_reset(&f->buf);
-		for (it = batch; it; it = it->next) {
-			hs_buf_add(&f->buf, it->data, it->len);
-			hs_buf_addc(&f->buf, '\n');
-		}
-		while (!f->epipe) {
-			attempt++;
-			if (file_rotate_due(t)) {
-				close(f->fd);
-				if (file_open(t, err, sizeof err) < 0) {
-					snprintf(msg, sizeof msg, "%s", err);
-					r = -1;
-					goto failed;
+				rest = NULL;
+				gt = &group;
+				rt = &rest;
+				while ((it = batch)) {
+					batch = it->next;
+					it->next = NULL;
+					if (!strcmp(it->path ? it->path
+					                     : f->tmpl,
+					            key)) {
+						*gt = it;
+						gt = &it->next;
+					} else {
+						*rt = it;
+						rt = &it->next;
+					}
 				}
+				file_write(t, file_slot(f, key), group);
+				batch = rest;
 			}
-			r = file_flush(t, msg, sizeof msg);
-			if (r == 0)
-				break;
-		failed:
-			if (f->epipe || attempt >= t->attempts)
-				break;
-			if (out_of_time(t)) {
-				exhausted = "shutdown";
-				break;
-			}
-			set_failing(t, 1);
-			target_backoff(t, attempt, 0);
 		}
-		while (batch) {
-			it = batch;
-			batch = it->next;
-			if (r == 0) {
-				target_done(t, 1);
-				target_item_done(t, it);
-			} else if (!f->epipe) {
-				target_dead(t, it, "write_failed", msg,
-				            exhausted, attempt);
-				target_item_done(t, it);
-			} else
-				target_item_drop(t, it);
-		}
-		if (r == 0)
-			set_failing(t, 0);
 		if (n < 64 && t->kind == FO_FILE) {
 			/* a trickle: let items gather for a moment, so a
 			 * thousand quiet targets do not cost a thread
@@ -507,6 +633,155 @@ static void file_run(struct fo_target *t)
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+/* Append value s[0..n) as one safe piece of a file name. */
+static void put_safe(struct hs_buf *out, const char *s, size_t n)
+{
+	if (!n) {
+		hs_buf_adds(out, "_none");
+		return;
+	}
+	if (n > FIELD_MAX)
+		n = FIELD_MAX;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		         (c == '.' && i > 0);
+
+		hs_buf_addc(out, ok ? (char)c : '_');
+	}
+}
+
+/* "2026-11-26T06:09:52Z" (seconds and zone optional) into tm. */
+static int event_time(const char *s, size_t n, struct tm *tm)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	int v[6] = {0};
+	size_t i;
+
+	if (n < sizeof shape - 1)
+		return -1;
+	for (i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9')
+		                    : (s[i] != shape[i] &&
+		                       !(shape[i] == 'T' && s[i] == ' ')))
+			return -1;
+	for (i = 0; i < 4; i++)
+		v[0] = v[0] * 10 + (s[i] - '0');
+	v[1] = (s[5] - '0') * 10 + (s[6] - '0');
+	v[2] = (s[8] - '0') * 10 + (s[9] - '0');
+	v[3] = (s[11] - '0') * 10 + (s[12] - '0');
+	v[4] = (s[14] - '0') * 10 + (s[15] - '0');
+	if (n >= 19 && s[16] == ':' && s[17] >= '0' && s[17] <= '9' &&
+	    s[18] >= '0' && s[18] <= '9')
+		v[5] = (s[17] - '0') * 10 + (s[18] - '0');
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return -1;
+	memset(tm, 0, sizeof *tm);
+	tm->tm_year = v[0] - 1900;
+	tm->tm_mon = v[1] - 1;
+	tm->tm_mday = v[2];
+	tm->tm_hour = v[3];
+	tm->tm_min = v[4];
+	tm->tm_sec = v[5];
+	return 0;
+}
+
+char *target_item_path(struct fo_target *t, const struct hs_json_doc *d)
+{
+	struct filet *f = t->impl;
+	struct hs_buf b = HS_BUF_INIT, v = HS_BUF_INIT;
+	size_t n;
+
+	if (t->kind != FO_FILE || !f->segs)
+		return NULL;
+	for (size_t i = 0; i < f->nsegs; i++) {
+		const struct seg *g = &f->segs[i];
+		uint32_t k;
+
+		if (!g->ptr && !g->is_time) {
+			hs_buf_adds(&b, g->text);
+			continue;
+		}
+		hs_buf_reset(&v);
+		k = hs_json_pointer(d, 0, g->is_time ? "/time" : g->ptr,
+		                    g->is_time ? 5 : strlen(g->ptr));
+		if (k == HS_JSON_NONE)
+			;
+		else if (hs_json_type(d, k) == HS_JSON_STRING)
+			hs_json_str_decode(d, k, &v);
+		else if (hs_json_type(d, k) == HS_JSON_NUMBER ||
+		         hs_json_type(d, k) == HS_JSON_TRUE ||
+		         hs_json_type(d, k) == HS_JSON_FALSE)
+			hs_buf_add(&v, hs_json_raw(d, k), d->nodes[k].len);
+		if (g->is_time) {
+			struct tm tm;
+			char out[256];
+			size_t w = 0;
+
+			if (event_time(v.data, v.len, &tm) == 0)
+				w = strftime(out, sizeof out, g->text, &tm);
+			hs_buf_reset(&v);
+			hs_buf_add(&v, out, w);
+		}
+		put_safe(&b, v.data, v.len);
+	}
+	hs_buf_release(&v);
+	return hs_buf_detach(&b, &n);
+}
+
+/*
+ * Split a file path into text and {field} pieces.  No field: f->segs
+ * stays NULL, a plain file.  An unknown {name} is refused, so a typo does
+ * not become a file name.
+ */
+static int file_fields(struct filet *f, char *errbuf, size_t errlen)
+{
+	const char *p = f->tmpl, *o, *c;
+	int any = 0;
+
+	while ((o = strchr(p, '{'))) {
+		struct seg g = {NULL, NULL, 0};
+		size_t i;
+
+		c = strchr(o, '}');
+		if (!c)
+			break;
+		f->segs =
+		    hs_xrealloc(f->segs, (f->nsegs + 2) * sizeof *f->segs);
+		f->segs[f->nsegs++] =
+		    (struct seg){hs_xstrndup(p, (size_t)(o - p)), NULL, 0};
+		if (!strncmp(o + 1, "time:", 5) && c > o + 6) {
+			g.is_time = 1;
+			g.text = hs_xstrndup(o + 6, (size_t)(c - o - 6));
+		} else {
+			for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+				if (strlen(fields[i].name) ==
+				        (size_t)(c - o - 1) &&
+				    !strncmp(o + 1, fields[i].name,
+				             (size_t)(c - o - 1)))
+					break;
+			if (i == sizeof fields / sizeof fields[0])
+				return hs_seterr(
+				    errbuf, errlen,
+				    "unknown field '%.*s' in a file path (want "
+				    "{source}, {detail-type}, {account}, "
+				    "{region}, {id} or {time:FORMAT})",
+				    (int)(c - o + 1), o);
+			g.ptr = fields[i].ptr;
+		}
+		f->segs[f->nsegs++] = g;
+		any = 1;
+		p = c + 1;
+	}
+	if (!any)
+		return 0;
+	f->segs = hs_xrealloc(f->segs, (f->nsegs + 1) * sizeof *f->segs);
+	f->segs[f->nsegs++] = (struct seg){hs_xstrdup(p), NULL, 0};
+	return 0;
 }
 
 /* ---- exec ---- */
@@ -907,7 +1182,7 @@ static int has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* file:PATH?rotate-size=64M&rotate-time=1h */
+/* file:PATH?rotate-size=64M&rotate-time=1h&max-open=64 */
 static int file_parse(struct fo_target *t, const char *spec, char *errbuf,
                       size_t errlen)
 {
@@ -916,7 +1191,8 @@ static int file_parse(struct fo_target *t, const char *spec, char *errbuf,
 	size_t plen = q ? (size_t)(q - spec) : strlen(spec);
 
 	t->impl = f;
-	f->fd = -1;
+	f->one.fd = -1;
+	f->max_open = MAX_OPEN;
 	f->tmpl = hs_xstrndup(spec, plen);
 	hs_buf_init(&f->buf);
 	hs_buf_init(&f->frame);
@@ -942,12 +1218,21 @@ static int file_parse(struct fo_target *t, const char *spec, char *errbuf,
 				return hs_seterr(errbuf, errlen,
 				                 "bad rotate-time '%s'",
 				                 kv + 12);
+		} else if (has_prefix(kv, "max-open=")) {
+			const char *errstr;
+
+			f->max_open =
+			    (size_t)hs_strtonum(kv + 9, 1, 4096, &errstr);
+			if (errstr)
+				return hs_seterr(errbuf, errlen,
+				                 "max-open '%s' is %s", kv + 9,
+				                 errstr);
 		} else
 			return hs_seterr(errbuf, errlen,
 			                 "unknown file option '%s'", kv);
 		q = e;
 	}
-	return 0;
+	return file_fields(f, errbuf, errlen);
 }
 
 struct fo_target *target_new(const char *id, const char *uri,
@@ -971,7 +1256,7 @@ struct fo_target *target_new(const char *id, const char *uri,
 
 		t->kind = FO_STDOUT;
 		t->impl = f;
-		f->fd = 1;
+		f->one.fd = 1;
 		f->tmpl = hs_xstrdup("<stdout>");
 		hs_buf_init(&f->buf);
 		hs_buf_init(&f->frame);
@@ -1039,8 +1324,10 @@ int target_start(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	int r = 0;
 
-	if (t->kind == FO_FILE)
-		r = file_open(t, errbuf, errlen);
+	/* a path naming event fields is opened per event, as they come */
+	if (t->kind == FO_FILE && !((struct filet *)t->impl)->segs)
+		r = file_open(t, &((struct filet *)t->impl)->one, errbuf,
+		              errlen);
 	else if (t->kind == FO_HTTP)
 		r = http_open(t, errbuf, errlen);
 	else if (t->kind == FO_KAFKA)
@@ -1084,10 +1371,20 @@ void target_free(struct fo_target *t)
 		if (t->impl) {
 			struct filet *f = t->impl;
 
-			if (t->kind == FO_FILE && f->fd >= 0)
-				close(f->fd);
+			if (t->kind == FO_FILE && f->one.fd >= 0)
+				close(f->one.fd);
+			free(f->one.cur);
+			for (size_t i = 0; i < f->nslots; i++) {
+				if (f->slots[i].fd >= 0)
+					close(f->slots[i].fd);
+				free(f->slots[i].key);
+				free(f->slots[i].cur);
+			}
+			free(f->slots);
+			for (size_t i = 0; i < f->nsegs; i++)
+				free(f->segs[i].text);
+			free(f->segs);
 			free(f->tmpl);
-			free(f->cur);
 			hs_buf_release(&f->buf);
 			hs_buf_release(&f->frame);
 			free(f);
@@ -1129,11 +1426,4 @@ void target_free(struct fo_target *t)
 	if (t->jq_owner)
 		fo_jq_free(t->jq);
 	free(t);
-}
-
-char *target_item_path(struct fo_target *t, const struct hs_json_doc *d)
-{
-	(void)t;
-	(void)d;
-	return NULL;
 }
