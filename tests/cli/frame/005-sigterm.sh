@@ -1,5 +1,6 @@
 # SIGTERM with the writer still holding a pipe open: the tool keeps
 # reading for --drain-timeout, then stops, flushes what it has, exits 143.
+# hs-test: serial (bounds elapsed time)
 mkfifo in
 hs-validate --stats --drain-timeout 1 <in >out 2>err &
 pid=$!

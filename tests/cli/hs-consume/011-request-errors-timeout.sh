@@ -2,6 +2,7 @@
 # hs-consume: injected Fetch and OffsetCommit errors are retried and lose
 # nothing; with --timeout a cluster that stays unreachable ends the run
 # with 75 within the timeout; without a cluster at all as well.
+# hs-test: serial (bounds elapsed time)
 . "$HS_TESTS/cli/lib.sh"
 need kcat jq
 kafka_start --topic r:2 || fail "no mock cluster"

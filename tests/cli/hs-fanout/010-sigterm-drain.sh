@@ -1,6 +1,7 @@
 # SIGTERM with a slow, failing target: the tool drains for at most
 # --drain-timeout, dead-letters what is left (exhausted "shutdown" or the
 # retry limit) and exits 143; nothing is lost.
+# hs-test: serial (bounds elapsed time)
 python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' >port 2>/dev/null ||
 	skip "no python3"
 cat >rules.json <<X

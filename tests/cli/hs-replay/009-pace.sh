@@ -2,6 +2,7 @@
 # Pacing, measured loosely: --rate 1000/s over 2000 events takes 2 s
 # within 15%, evenly (no half of the events in the first tenth of the
 # time); --speed 4 replays 2 s of event time in 0.5 s.
+# hs-test: serial (bounds elapsed time)
 . "$HS_TESTS/cli/lib.sh"
 . "$HS_TESTS/cli/hs-replay/gen.sh"
 

@@ -3,6 +3,7 @@
 # --drain-timeout, then flushes, checkpoints and exits 143; an oversize
 # line is dead-lettered whole, from a pipe and from a zstd archive (its
 # bytes straddle the decoder's 1 MiB chunks).
+# hs-test: serial (bounds elapsed time)
 . "$HS_TESTS/cli/lib.sh"
 . "$HS_TESTS/cli/hs-replay/gen.sh"
 need jq zstd

@@ -1,5 +1,6 @@
 # A catastrophic pattern fails that event with regex_limit, quickly, and
 # the stream goes on.
+# hs-test: serial (bounds elapsed time)
 echo '{"properties":{"s":{"pattern":"^(a+)+$"}}}' >s.json
 printf '{"s":"%s!"}\n{"s":"aaa"}\n' "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" >in
 start=$(date +%s)
