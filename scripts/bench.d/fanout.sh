@@ -1,7 +1,7 @@
 #!/bin/sh
-# scripts/bench.d/fanout.sh: hs-fanout against jq on the benchmark corpus.
-# Run by scripts/bench with HS_BUILD set and HS_BENCH_CORPUS naming ~1 KB
-# EventBridge-shaped events (generated here when absent).  Prints
+# scripts/bench.d/fanout.sh: hs-fanout against jq on 100,000 ~1 KB
+# EventBridge-shaped events generated here (HS_FANOUT_CORPUS names another
+# file of the same shape).  Run by scripts/bench with HS_BUILD set.  Prints
 # markdown rows: | workload | hs figure | peer | peer figure | ratio |
 #
 #  1. --pattern with one pattern vs jq -c 'select(...)' on the same
@@ -19,7 +19,11 @@ fanout=$build/bin/hs-fanout
 work=$(mktemp -d "${TMPDIR:-/tmp}/hs-bench-fanout.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
-corpus=${HS_BENCH_CORPUS:-}
+# Its rules and jq programs read fields of its own EC2-shaped corpus
+# (detail.bucket, detail.count), so it always makes that corpus: the
+# shared media corpus of make bench has none of them, and every rule
+# would match nothing.
+corpus=${HS_FANOUT_CORPUS:-}
 if [ -z "$corpus" ] || [ ! -s "$corpus" ]; then
 	corpus=$work/corpus.ndjson
 	python3 - "$corpus" <<'PY'
@@ -120,6 +124,8 @@ if command -v jq >/dev/null 2>&1 && command -v bash >/dev/null 2>&1; then
 		i=$((i + 1))
 	done
 	t1=$(now)
+	got=$(cat "$work/jq10"/* | wc -l)
+	[ "$got" = "$n" ] || echo "fanout.sh: the jq peers wrote $got of $n events" >&2
 	jq10=$(rate "$t0" "$t1")
 	echo "| --rules, 10 rules to files | $r10 ev/s | 10 x jq select via tee | $jq10 ev/s | $(ratio "$r10" "$jq10") |"
 fi
