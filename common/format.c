@@ -104,12 +104,38 @@ static int is_date_time(const char *s, size_t n)
 	return is_date(s, 10) && is_time(s + 11, n - 11);
 }
 
-/* RFC 3339 appendix A duration: PnYnMnDTnHnMnS, or PnW alone. */
+/*
+ * A run of NUMBER UNIT pairs from s[*i] up to n or stop, units in the
+ * order of units[] (each at most once).  Returns how many pairs, or -1.
+ */
+static int dur_units(const char *s, size_t n, size_t *i, char stop,
+                     const char *units)
+{
+	int next = 0, k = 0;
+
+	while (*i < n && s[*i] != stop) {
+		size_t st = *i;
+		const char *u;
+
+		while (*i < n && isdig(s[*i]))
+			(*i)++;
+		if (*i == st || *i >= n)
+			return -1;
+		u = strchr(units + next, s[*i]);
+		if (!u || !s[*i])
+			return -1;
+		next = (int)(u - units) + 1;
+		k++;
+		(*i)++;
+	}
+	return k;
+}
+
+/* RFC 3339 appendix A duration: P[nY][nM][nD][T[nH][nM][nS]] or PnW. */
 static int is_duration(const char *s, size_t n)
 {
-	static const char date_units[] = "YMD", time_units[] = "HMS";
 	size_t i = 1;
-	int any = 0, next = 0;
+	int d, t;
 
 	if (n < 2 || s[0] != 'P')
 		return 0;
@@ -119,46 +145,13 @@ static int is_duration(const char *s, size_t n)
 				return 0;
 		return n > 2;
 	}
-	while (i < n && s[i] != 'T') {
-		size_t st = i;
-		const char *u;
-
-		while (i < n && isdig(s[i]))
-			i++;
-		if (i == st || i >= n)
-			return 0;
-		u = strchr(date_units + next, s[i]);
-		if (!u || !s[i])
-			return 0;
-		next = (int)(u - date_units) + 1;
-		any = 1;
-		i++;
-	}
-	if (i < n) {
-		int tany = 0;
-
-		next = 0;
-		i++;
-		while (i < n) {
-			size_t st = i;
-			const char *u;
-
-			while (i < n && isdig(s[i]))
-				i++;
-			if (i == st || i >= n)
-				return 0;
-			u = strchr(time_units + next, s[i]);
-			if (!u || !s[i])
-				return 0;
-			next = (int)(u - time_units) + 1;
-			tany = 1;
-			i++;
-		}
-		if (!tany)
-			return 0;
-		any = 1;
-	}
-	return any;
+	if ((d = dur_units(s, n, &i, 'T', "YMD")) < 0)
+		return 0;
+	if (i == n)
+		return d > 0;
+	i++; /* the T */
+	t = dur_units(s, n, &i, '\0', "HMS");
+	return t > 0 && i == n;
 }
 
 static int is_ipv4(const char *s, size_t n)

@@ -258,6 +258,24 @@ static void remove_dots(struct hs_buf *out, const char *p, size_t n)
 	}
 }
 
+/* "//authority" when u has one. */
+static void add_auth(struct hs_buf *out, const struct uri *u)
+{
+	if (u->has_auth) {
+		hs_buf_adds(out, "//");
+		hs_buf_add(out, u->auth, u->al);
+	}
+}
+
+/* "?query" when u has one. */
+static void add_query(struct hs_buf *out, const struct uri *u)
+{
+	if (u->has_query) {
+		hs_buf_addc(out, '?');
+		hs_buf_add(out, u->query, u->ql);
+	}
+}
+
 /* Resolve reference ref against absolute base; the result is malloc'ed. */
 static char *uri_resolve(const char *base, const char *ref)
 {
@@ -268,47 +286,28 @@ static char *uri_resolve(const char *base, const char *ref)
 
 	uri_parse(ref, &r);
 	uri_parse(base ? base : "", &b);
-	if (r.has_scheme) {
-		hs_buf_add(&out, r.scheme, r.sl);
-		hs_buf_addc(&out, ':');
-		if (r.has_auth) {
-			hs_buf_adds(&out, "//");
-			hs_buf_add(&out, r.auth, r.al);
+	/* RFC 3986 5.2.2: scheme, authority and path from ref as far as it
+	 * has them, the rest from base. */
+	if (r.has_scheme || r.has_auth) {
+		const struct uri *s = r.has_scheme ? &r : &b;
+
+		if (s->has_scheme) {
+			hs_buf_add(&out, s->scheme, s->sl);
+			hs_buf_addc(&out, ':');
 		}
+		add_auth(&out, &r);
 		remove_dots(&out, r.path, r.pl);
-		if (r.has_query) {
-			hs_buf_addc(&out, '?');
-			hs_buf_add(&out, r.query, r.ql);
-		}
+		add_query(&out, &r);
 		goto frag;
 	}
 	if (b.has_scheme) {
 		hs_buf_add(&out, b.scheme, b.sl);
 		hs_buf_addc(&out, ':');
 	}
-	if (r.has_auth) {
-		hs_buf_adds(&out, "//");
-		hs_buf_add(&out, r.auth, r.al);
-		remove_dots(&out, r.path, r.pl);
-		if (r.has_query) {
-			hs_buf_addc(&out, '?');
-			hs_buf_add(&out, r.query, r.ql);
-		}
-		goto frag;
-	}
-	if (b.has_auth) {
-		hs_buf_adds(&out, "//");
-		hs_buf_add(&out, b.auth, b.al);
-	}
+	add_auth(&out, &b);
 	if (r.pl == 0) {
 		hs_buf_add(&out, b.path, b.pl);
-		if (r.has_query) {
-			hs_buf_addc(&out, '?');
-			hs_buf_add(&out, r.query, r.ql);
-		} else if (b.has_query) {
-			hs_buf_addc(&out, '?');
-			hs_buf_add(&out, b.query, b.ql);
-		}
+		add_query(&out, r.has_query ? &r : &b);
 		goto frag;
 	}
 	if (r.path[0] == '/') {
@@ -334,10 +333,7 @@ static char *uri_resolve(const char *base, const char *ref)
 		remove_dots(&out, path, pl);
 		hs_buf_release(&m);
 	}
-	if (r.has_query) {
-		hs_buf_addc(&out, '?');
-		hs_buf_add(&out, r.query, r.ql);
-	}
+	add_query(&out, &r);
 frag:
 	if (r.has_frag) {
 		hs_buf_addc(&out, '#');
