@@ -95,12 +95,12 @@ struct node {
  * test covers a contiguous run of slots, stored in a segment tree over
  * the slots (each run in at most 2 log2(slots) tree nodes, so memory is
  * O(tests log tests)); a value finds its slot by binary search and the
- * tests it satisfies on the path from its leaf to the root.
+ * tests it satisfies on the path from its leaf to the root.  Values and
+ * bounds are compared as order keys (num_key()), so the search is memcmp.
  */
 struct numidx {
-	const char *
-	    *bound; /* literals, not owned (they are the tests' lo/hi) */
-	size_t *blen;
+	char **key; /* order keys of the distinct bounds, sorted (owned) */
+	size_t *klen;
 	uint32_t nb;
 	uint32_t leaves; /* power of two >= 2 * nb + 1 */
 	uint32_t *start; /* per tree node: first item; 2 * leaves + 1 */
@@ -1520,8 +1520,51 @@ static void build_index(struct hs_pattern *p)
 #define NUM_INDEX_MIN 8
 #define NUM_INDEX_MAX_ITEMS (1u << 24)
 
+/*
+ * An order key of number literal s[0..n) into out: memcmp() orders keys
+ * as the exact values of their literals, and equal values (3, 3.0,
+ * 30e-1) have equal keys.  A class byte (negative, zero, positive), then
+ * for nonzero values the biased big-endian exponent and the significant
+ * digits of hs_num_dec; negatives are bitwise inverted and end in 0xff,
+ * so a longer digit string sorts before its own prefix there.
+ */
+static void num_key(struct hs_buf *out, const char *s, size_t n)
+{
+	struct hs_num_dec v;
+	unsigned char inv;
+	uint64_t e;
+
+	hs_buf_reset(out);
+	if (hs_num_dec_parse(&v, s, n) < 0) {
+		hs_buf_addc(out, 1); /* not a number: cannot happen here */
+		return;
+	}
+	if (!v.ndigits) {
+		hs_buf_addc(out, 1);
+		hs_num_dec_release(&v);
+		return;
+	}
+	inv = v.neg ? 0xff : 0;
+	hs_buf_addc(out, v.neg ? 0 : 2);
+	e = (uint64_t)v.exp ^ (1ull << 63);
+	for (int i = 7; i >= 0; i--)
+		hs_buf_addc(out, (char)((unsigned char)(e >> (8 * i)) ^ inv));
+	for (size_t i = 0; i < v.ndigits; i++)
+		hs_buf_addc(out, (char)((unsigned char)v.digits[i] ^ inv));
+	if (v.neg)
+		hs_buf_addc(out, (char)0xff);
+	hs_num_dec_release(&v);
+}
+
+static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int r = memcmp(a, b, an < bn ? an : bn);
+
+	return r ? r : (an > bn) - (an < bn);
+}
+
 struct bound_ref {
-	const char *s;
+	char *k;
 	size_t n;
 };
 
@@ -1529,53 +1572,55 @@ static int bound_cmp(const void *a, const void *b)
 {
 	const struct bound_ref *x = a, *y = b;
 
-	return hs_num_cmp(x->s, x->n, y->s, y->n);
+	return key_cmp(x->k, x->n, y->k, y->n);
 }
 
-/* Index of the first bound >= v[0..n), and whether it equals v. */
-static uint32_t bound_find(const struct numidx *x, const char *v, size_t n,
-                           int *eq)
+/* The slot of order key k: 2i + 1 if it is bound i, else 2i (below
+ * bound i).  A binary search for the first bound >= k. */
+static uint32_t num_slot(const struct numidx *x, const char *k, size_t n)
 {
 	uint32_t lo = 0, hi = x->nb;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (hs_num_cmp(x->bound[mid], x->blen[mid], v, n) < 0)
+		if (key_cmp(x->key[mid], x->klen[mid], k, n) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*eq = lo < x->nb && hs_num_cmp(x->bound[lo], x->blen[lo], v, n) == 0;
-	return lo;
+	return 2 * lo +
+	       (lo < x->nb && !key_cmp(x->key[lo], x->klen[lo], k, n) ? 1 : 0);
 }
 
-/* The slot of literal v: 2i + 1 if it is bound i, else 2i (below it). */
-static uint32_t num_slot(const struct numidx *x, const char *v, size_t n)
+/* The slot of literal lit (tmp: scratch). */
+static uint32_t lit_slot(const struct numidx *x, const char *lit,
+                         struct hs_buf *tmp)
 {
-	int eq;
-	uint32_t i = bound_find(x, v, n, &eq);
-
-	return 2 * i + (eq ? 1 : 0);
+	num_key(tmp, lit, strlen(lit));
+	return num_slot(x, tmp->data, tmp->len);
 }
 
 /* The run of slots [*a, *b] test t accepts; 0 if it accepts none. */
 static int num_run(const struct numidx *x, const struct test *t, uint32_t *a,
-                   uint32_t *b)
+                   uint32_t *b, struct hs_buf *tmp)
 {
 	uint32_t last = 2 * x->nb;
 
 	*a = 0;
 	*b = last;
 	if (t->lo) {
-		*a = num_slot(x, t->lo, strlen(t->lo));
+		*a = lit_slot(x, t->lo, tmp);
 		if (!t->lo_incl)
 			(*a)++;
 	}
 	if (t->hi) {
-		*b = num_slot(x, t->hi, strlen(t->hi));
-		if (!t->hi_incl)
+		*b = lit_slot(x, t->hi, tmp);
+		if (!t->hi_incl) {
+			if (!*b)
+				return 0;
 			(*b)--;
+		}
 	}
 	return *a <= *b;
 }
@@ -1613,8 +1658,10 @@ static void numidx_free(struct numidx *x)
 {
 	if (!x)
 		return;
-	free(x->bound);
-	free(x->blen);
+	for (uint32_t i = 0; i < x->nb; i++)
+		free(x->key[i]);
+	free(x->key);
+	free(x->klen);
 	free(x->start);
 	free(x->items);
 	free(x);
@@ -1628,6 +1675,7 @@ static void numidx_build(struct hs_pattern *p, struct node *nd)
 {
 	struct bound_ref *refs;
 	struct numidx *x;
+	struct hs_buf tmp = HS_BUF_INIT;
 	uint32_t nnum = 0, nref = 0, keep = 0, *count, *fill;
 	size_t items = 0, levels = 1;
 
@@ -1639,25 +1687,30 @@ static void numidx_build(struct hs_pattern *p, struct node *nd)
 	refs = hs_xmalloc(2 * nnum * sizeof *refs);
 	for (uint32_t i = 0; i < nd->ntests; i++) {
 		const struct test *t = &p->tests[nd->tests[i]];
+		const char *lit[2] = {t->lo, t->hi};
 
 		if (t->kind != T_NUMERIC)
 			continue;
-		if (t->lo)
-			refs[nref++] = (struct bound_ref){t->lo, strlen(t->lo)};
-		if (t->hi)
-			refs[nref++] = (struct bound_ref){t->hi, strlen(t->hi)};
+		for (int k = 0; k < 2; k++)
+			if (lit[k]) {
+				num_key(&tmp, lit[k], strlen(lit[k]));
+				refs[nref].k = hs_xmemdup(tmp.data, tmp.len);
+				refs[nref++].n = tmp.len;
+			}
 	}
 	qsort(refs, nref, sizeof *refs, bound_cmp);
 	x = hs_xcalloc(1, sizeof *x);
-	x->bound = hs_xmalloc((nref + 1) * sizeof *x->bound);
-	x->blen = hs_xmalloc((nref + 1) * sizeof *x->blen);
-	for (uint32_t i = 0; i < nref; i++)
-		if (!x->nb ||
-		    hs_num_cmp(x->bound[x->nb - 1], x->blen[x->nb - 1],
-		               refs[i].s, refs[i].n) != 0) {
-			x->bound[x->nb] = refs[i].s;
-			x->blen[x->nb++] = refs[i].n;
+	x->key = hs_xmalloc((nref + 1) * sizeof *x->key);
+	x->klen = hs_xmalloc((nref + 1) * sizeof *x->klen);
+	for (uint32_t i = 0; i < nref; i++) {
+		if (x->nb && !key_cmp(x->key[x->nb - 1], x->klen[x->nb - 1],
+		                      refs[i].k, refs[i].n)) {
+			free(refs[i].k);
+			continue;
 		}
+		x->key[x->nb] = refs[i].k;
+		x->klen[x->nb++] = refs[i].n;
+	}
 	free(refs);
 	x->leaves = 1;
 	while (x->leaves < 2 * x->nb + 1) {
@@ -1666,6 +1719,7 @@ static void numidx_build(struct hs_pattern *p, struct node *nd)
 	}
 	if ((size_t)nnum * 2 * levels > NUM_INDEX_MAX_ITEMS) {
 		numidx_free(x);
+		hs_buf_release(&tmp);
 		return;
 	}
 	/* two passes: count the items per tree node, then fill them */
@@ -1674,7 +1728,7 @@ static void numidx_build(struct hs_pattern *p, struct node *nd)
 		const struct test *t = &p->tests[nd->tests[i]];
 		uint32_t a, b;
 
-		if (t->kind == T_NUMERIC && num_run(x, t, &a, &b))
+		if (t->kind == T_NUMERIC && num_run(x, t, &a, &b, &tmp))
 			seg_cover(x, a, b, count, NULL, 0);
 	}
 	x->start = hs_xmalloc((2 * (size_t)x->leaves + 1) * sizeof *x->start);
@@ -1695,10 +1749,11 @@ static void numidx_build(struct hs_pattern *p, struct node *nd)
 			nd->tests[keep++] = tid;
 			continue;
 		}
-		if (num_run(x, t, &a, &b))
+		if (num_run(x, t, &a, &b, &tmp))
 			seg_cover(x, a, b, NULL, fill, tid);
 	}
 	free(count);
+	hs_buf_release(&tmp);
 	nd->ntests = keep;
 	nd->num = x;
 }
@@ -2008,8 +2063,10 @@ static void visit_leaf(const struct hs_pattern *p, struct hs_pattern_match *m,
 	if (n->num && lf.vt == V_NUM) {
 		/* every test stored on the leaf-to-root path holds */
 		const struct numidx *x = n->num;
+		struct hs_buf *k = &m->scratch[1];
 
-		for (uint32_t v = x->leaves + num_slot(x, lf.s, lf.n); v;
+		num_key(k, lf.s, lf.n);
+		for (uint32_t v = x->leaves + num_slot(x, k->data, k->len); v;
 		     v >>= 1)
 			for (uint32_t j = x->start[v]; j < x->start[v + 1]; j++)
 				cond_hit(p, m, p->tests[x->items[j]].cond);
