@@ -207,6 +207,18 @@ static int jq_program(struct rctx *c, struct tspec *s, const char *rule,
 	return 0;
 }
 
+/* -1 with errbuf set when member k of target v is there but no string. */
+static int need_str(struct rctx *c, const char *rule, uint32_t v, const char *k)
+{
+	uint32_t x = get(c->d, v, k);
+
+	if (x != HS_JSON_NONE && hs_json_type(c->d, x) != HS_JSON_STRING)
+		return hs_seterr(
+		    c->errbuf, c->errlen,
+		    "rule '%s': a target's \"%s\" must be a string", rule, k);
+	return 0;
+}
+
 /* Build the cells of one target and attach them to rule r. */
 static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
                       const char *rule)
@@ -315,6 +327,9 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 			s.input = raw_dup(d, x);
 		s.input_path = get_str(d, v, "input_path");
 		s.key = get_str(d, v, "key");
+		if (need_str(c, r->name, v, "jq") < 0 ||
+		    need_str(c, r->name, v, "jq_file") < 0)
+			goto out;
 		s.jq = get_str(d, v, "jq");
 		s.jq_file = get_str(d, v, "jq_file");
 		x = get(d, v, "input_transformer");
@@ -413,6 +428,9 @@ static int aws_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 	s.input = get_str(d, v, "Input");
 	s.input_path = get_str(d, v, "InputPath");
 	/* hs's extension to the AWS shape: a jq program for the target */
+	if (need_str(c, r->name, v, "HsJq") < 0 ||
+	    need_str(c, r->name, v, "HsJqFile") < 0)
+		goto out;
 	s.jq = get_str(d, v, "HsJq");
 	s.jq_file = get_str(d, v, "HsJqFile");
 	x = get(d, v, "InputTransformer");

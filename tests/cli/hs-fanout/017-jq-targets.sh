@@ -99,6 +99,9 @@ expect_grep "a jq program goes alone" err
 printf '[{"name":"r1","pattern":{"source":["x"]},"targets":[{"uri":"-","jq_file":"none.jq"}]}]' >bad.json
 expect_exit 2 hs-fanout --rules bad.json in 2>err
 expect_grep "cannot open 'none.jq'" err
+printf '[{"name":"r1","pattern":{"source":["x"]},"targets":[{"uri":"-","jq":5}]}]' >bad.json
+expect_exit 2 hs-fanout --rules bad.json in 2>err
+expect_grep "rule 'r1': a target's \"jq\" must be a string" err
 expect_exit 2 hs-fanout --allow-lossy-numbers --pattern '{}' in 2>err
 
 # the AWS shape: HsJq and HsJqFile on a target; stdout gets several
