@@ -1,9 +1,14 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
+#include "err.h"
 #include "banned.h"
 
 /* Shared empty string, so an unused buffer needs no allocation. */
@@ -108,4 +113,40 @@ char *hs_buf_detach(struct hs_buf *b, size_t *len)
 		*len = b->len;
 	hs_buf_init(b);
 	return p;
+}
+
+int hs_buf_read_file(struct hs_buf *b, const char *path, char *errbuf,
+                     size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
+		                 strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return hs_seterr(errbuf, errlen, "cannot read '%s': %s", path,
+		                 strerror(EISDIR));
+	}
+	for (;;) {
+		ssize_t r;
+
+		hs_buf_grow(b, 65536);
+		r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			return hs_seterr(errbuf, errlen, "cannot read '%s': %s",
+			                 path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		hs_buf_setlen(b, b->len + (size_t)r);
+	}
+	close(fd);
+	return 0;
 }

@@ -43,5 +43,12 @@ void hs_buf_vaddf(struct hs_buf *b, const char *fmt, va_list ap);
 void hs_buf_setlen(struct hs_buf *b, size_t len);
 /* Hand the storage to the caller (free() it); b is left empty. */
 char *hs_buf_detach(struct hs_buf *b, size_t *len);
+/*
+ * Append the whole contents of the file at path to b.  Returns 0, or -1
+ * with errbuf set ("cannot open 'PATH': ...", "cannot read 'PATH': ...";
+ * a directory is refused); b then holds what was read before the error.
+ */
+int hs_buf_read_file(struct hs_buf *b, const char *path, char *errbuf,
+                     size_t errlen);
 
 #endif

@@ -2,7 +2,6 @@
  * match.c: --pattern, the EventBridge pattern language of hs-fanout's
  * rules (common/pattern.h), applied to each event inside the window.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,27 +22,16 @@ struct matcher {
 /* JSON text from the argument, or from FILE for "@FILE", into b. */
 static int pattern_text(const char *arg, struct hs_buf *b)
 {
-	FILE *fp;
-	char chunk[4096];
-	size_t n;
+	char errbuf[512];
 
 	if (arg[0] != '@') {
 		hs_buf_adds(b, arg);
 		return 0;
 	}
-	fp = fopen(arg + 1, "r");
-	if (!fp) {
-		hs_errno("cannot open '%s'", arg + 1);
+	if (hs_buf_read_file(b, arg + 1, errbuf, sizeof(errbuf)) < 0) {
+		hs_err("%s", errbuf);
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		hs_buf_add(b, chunk, n);
-	if (ferror(fp)) {
-		hs_errno("cannot read '%s'", arg + 1);
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
 	return 0;
 }
 

@@ -43,41 +43,6 @@ void refmap_release(struct refmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int read_file(const char *path, struct hs_buf *out, char *errbuf, size_t errlen)
-{
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-
-	if (fd < 0)
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
-		                 strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return hs_seterr(errbuf, errlen, "cannot read '%s': %s", path,
-		                 strerror(EISDIR));
-	}
-	for (;;) {
-		ssize_t r;
-
-		hs_buf_grow(out, 65536);
-		r = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			return hs_seterr(errbuf, errlen, "cannot read '%s': %s",
-			                 path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		hs_buf_setlen(out, out->len + (size_t)r);
-	}
-	close(fd);
-	return 0;
-}
-
 /* Read path, or path + ".json" when path itself is not a regular file. */
 static int read_doc(const char *path, struct hs_buf *out, char *errbuf,
                     size_t errlen)
@@ -87,13 +52,13 @@ static int read_doc(const char *path, struct hs_buf *out, char *errbuf,
 	int rc;
 
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return read_file(path, out, errbuf, errlen);
+		return hs_buf_read_file(out, path, errbuf, errlen);
 	hs_buf_adds(&alt, path);
 	hs_buf_adds(&alt, ".json");
 	if (stat(alt.data, &st) == 0 && S_ISREG(st.st_mode))
-		rc = read_file(alt.data, out, errbuf, errlen);
+		rc = hs_buf_read_file(out, alt.data, errbuf, errlen);
 	else
-		rc = read_file(path, out, errbuf, errlen);
+		rc = hs_buf_read_file(out, path, errbuf, errlen);
 	hs_buf_release(&alt);
 	return rc;
 }
@@ -162,7 +127,7 @@ static struct hs_schema *compile_file(const char *path,
 	struct hs_schema *s = NULL;
 	char *uri, eb[512];
 
-	if (read_file(path, &text, errbuf, errlen) < 0)
+	if (hs_buf_read_file(&text, path, errbuf, errlen) < 0)
 		return NULL;
 	uri = file_uri(path);
 	s = hs_schema_new(text.data, text.len, uri, o, eb, sizeof(eb));

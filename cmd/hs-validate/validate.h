@@ -29,10 +29,6 @@ void refmap_release(struct refmap *m);
 int refmap_load(void *ctx, const char *uri, struct hs_buf *out, char *errbuf,
                 size_t errlen);
 
-/* Read a whole file into out.  Returns 0, or -1 with errbuf set. */
-int read_file(const char *path, struct hs_buf *out, char *errbuf,
-              size_t errlen);
-
 /* One schema per (source, detail-type), a default, or just one. */
 struct registry {
 	struct reg_entry *ent; /* sorted by source, then detail-type */

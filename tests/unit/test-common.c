@@ -35,6 +35,42 @@ static void test_buf(void)
 	hs_buf_release(&b);
 }
 
+/* hs_buf_read_file: contents appended whole, errors say what and where. */
+static void test_buf_read_file(void)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	char err[256], path[] = "test-common.XXXXXX";
+	int fd = mkstemp(path);
+	size_t n = 200000;
+	int same = 1;
+
+	CHECK(fd >= 0, "a scratch file");
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)('a' + i % 26);
+
+		if (write(fd, &c, 1) != 1)
+			same = 0;
+	}
+	close(fd);
+	hs_buf_adds(&b, "head:");
+	CHECK(hs_buf_read_file(&b, path, err, sizeof err) == 0,
+	      "a 200000-byte file reads");
+	CHECK(b.len == 5 + n && b.data[b.len] == '\0',
+	      "appended whole, NUL-terminated");
+	for (size_t i = 0; i < n && same; i++)
+		same = b.data[5 + i] == (char)('a' + i % 26);
+	CHECK(same && !memcmp(b.data, "head:", 5),
+	      "bytes kept in order after what was there");
+	unlink(path);
+	CHECK(hs_buf_read_file(&b, path, err, sizeof err) < 0 &&
+	          strstr(err, "cannot open") && strstr(err, path),
+	      "a missing file: 'cannot open' naming it");
+	CHECK(hs_buf_read_file(&b, ".", err, sizeof err) < 0 &&
+	          strstr(err, "cannot read '.'"),
+	      "a directory is refused");
+	hs_buf_release(&b);
+}
+
 static void test_base64(void)
 {
 	static const char *const in[] = {"",     "f",     "fo",    "foo",
@@ -335,6 +371,7 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	test_buf();
+	test_buf_read_file();
 	test_base64();
 	test_time();
 	test_parsers();
