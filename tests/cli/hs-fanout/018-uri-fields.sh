@@ -27,7 +27,8 @@ cat >in <<X2
 {"k":1,"detail-type":"no source","account":true}
 X2
 touch out err
-touch ../after && (cd .. && find . ! -type d) | sort >../before
+touch ../before ../after
+(cd .. && find . ! -type d) | sort >../before
 hs-fanout --stats --rules rules.json in >out 2>err || fail "exit $?: $(cat err)"
 # nothing new outside spool/ but the exec child's file
 (cd .. && find . ! -type d ! -path './w/spool/*') | sort >../after
@@ -97,6 +98,28 @@ for s in 0 1 2 3 4 5 6 7 8 9; do
 	expect_file_eq got want
 done
 expect_grep 'target:file:split/{source}-%H%M%S.ndjson?max-open=3&rotate-size=2000=400/400/0' err2
+
+# rotation per file: rotate-size=1 starts a new file (named by the
+# second) after each write, so each source has one file per burst
+cat >rot.json <<'X2'
+[{"name":"r","pattern":{"source":[{"prefix":"s"}]},
+  "targets":["file:rot/{source}-%s.ndjson?rotate-size=1"]}]
+X2
+mkdir rot
+mkfifo fifo2
+hs-fanout --rules rot.json fifo2 2>err3 &
+pid=$!
+exec 4>fifo2
+printf '%s\n' '{"source":"s1","n":1}' '{"source":"s2","n":2}' >&4
+wait_for 10 sh -c '[ $(ls rot | wc -l) = 2 ]' || fail "first burst: $(ls rot)"
+sleep 1.1
+printf '%s\n' '{"source":"s1","n":3}' '{"source":"s2","n":4}' >&4
+exec 4>&-
+wait $pid || fail "rotation: exit $?: $(cat err3)"
+expect_eq "s1 files" "$(ls rot/s1-* | wc -l | tr -d ' ')" 2
+expect_eq "s2 files" "$(ls rot/s2-* | wc -l | tr -d ' ')" 2
+expect_eq "s2 lines" "$(ls rot/s2-* | sort | xargs cat | tr -d '\n')" \
+	'{"source":"s2","n":2}{"source":"s2","n":4}'
 
 # an unknown field, a typo, is refused
 printf '[{"name":"x","pattern":{"a":[1]},"targets":["file:{sorce}.ndjson"]}]' >bad.json
