@@ -3,6 +3,7 @@
 # dead-lettered as "shutdown" once --drain-timeout passes, the tool exits
 # 143 soon after, and every event is either delivered or dead-lettered,
 # exactly once.
+# hs-test: serial (bounds elapsed time)
 . "$HS_TESTS/cli/hs-fanout/http.sh"
 http_receiver --log got --delay 0.5 --inflight inflight
 cat >rules.json <<X
