@@ -11,6 +11,8 @@
  * body.  Retries follow EventBridge's API destinations: 429 and 5xx (and
  * timeouts or connection failures) are retried with backoff and jitter,
  * honouring Retry-After; other statuses are dead-lettered at once.
+ * After a stop signal the worker keeps delivering until --drain-timeout
+ * has passed, then dead-letters what waits (see shed()).
  *
  * The worker never blocks in one place while it has work elsewhere: with
  * requests in flight it waits in curl_multi_poll() for at most a few
