@@ -70,6 +70,10 @@ static void usage(void)
 	    "matched\n" HS_OPTS_HELP
 	    "\nTargets: -, file:PATH, exec:COMMAND, http(s)://..., "
 	    "kafka://TOPIC.\n"
+	    "A file PATH may name {source}, {detail-type}, {account}, "
+	    "{region},\n{id} and {time:FMT} of the event.\n"
+	    "A target may carry a jq program (\"jq\", or \"HsJq\" in the "
+	    "AWS shape).\n"
 	    "Exit status: 0 ok, 1 some events dead-lettered, 2 usage or "
 	    "bad rules,\n3 I/O failure.\n");
 }
