@@ -592,6 +592,11 @@ static int dump(jv v, struct hs_buf *out, int depth)
 	return 0;
 }
 
+void hs_jq_dump_num(double d, struct hs_buf *out)
+{
+	dump_num(d, out);
+}
+
 int hs_jq_dump(jv v, struct hs_buf *out)
 {
 	size_t at = out->len;

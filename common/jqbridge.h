@@ -91,6 +91,12 @@ int hs_jq_same(jv v, const struct hs_json_doc *d, uint32_t i,
 int hs_jq_dump(jv v, struct hs_buf *out);
 
 /*
+ * Append number d as jq 1.6 prints it (what hs_jq_dump() writes for
+ * jv_number(d)): NaN as null, infinities as +-DBL_MAX, shortest digits.
+ */
+void hs_jq_dump_num(double d, struct hs_buf *out);
+
+/*
  * Text of a jq error value (consumed): a string as it is, anything else
  * as jq prints it, "MSG (not a string)"-style: the compact JSON.  Appended
  * to out.

@@ -1,12 +1,15 @@
 /*
  * engine.c: one event through jq (or the input transformer) into its
  * outputs or its dead-letter reason.  Runs on worker threads: it touches
- * only its engine and its batch.
+ * only its engine and its batch.  A jq program inside jqnative.h's subset
+ * runs natively on the parsed event; where the native evaluator gives up
+ * on an event, libjq runs it, so results and messages are libjq's.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "dlq.h"
@@ -44,6 +47,25 @@ static jv private_copy(jv v)
 	return r;
 }
 
+/*
+ * libjq 1.6 imports ~/.jq when it exists, and its definitions may
+ * replace builtins: then only libjq knows what the program means.
+ */
+static int home_jq(void)
+{
+	const char *home = getenv("HOME");
+	struct hs_buf path = HS_BUF_INIT;
+	struct stat st;
+	int r;
+
+	if (!home || !*home)
+		return 1;
+	hs_buf_addf(&path, "%s/.jq", home);
+	r = stat(path.data, &st) == 0;
+	hs_buf_release(&path);
+	return r;
+}
+
 int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 {
 	memset(e, 0, sizeof(*e));
@@ -65,7 +87,14 @@ int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 	jq_set_attr(e->jq, jv_string("PROGRAM_ORIGIN"), jv_string(c->origin));
 	if (!jq_compile_args(e->jq, c->program, private_copy(c->args)))
 		return -1;
-	xf_fast_compile(&e->fast, c->program);
+	if (!c->engine_jq && !home_jq()) {
+		char why[160];
+
+		/* Outside the subset: libjq alone, as with --engine jq. */
+		e->jqn = hs_jqn_compile(c->program, c->args, why, sizeof(why));
+		if (e->jqn)
+			e->jqs = hs_jqn_state_new();
+	}
 	return 0;
 }
 
@@ -75,7 +104,8 @@ void xf_engine_release(struct xf_engine *e)
 		jq_teardown(&e->jq);
 	hs_json_doc_release(&e->doc);
 	hs_jq_keys_release(&e->keys);
-	xf_fast_release(&e->fast);
+	hs_jqn_free(e->jqn);
+	hs_jqn_state_free(e->jqs);
 	hs_buf_release(&e->scratch);
 	hs_buf_release(&e->errs);
 }
@@ -244,6 +274,55 @@ static void run_jq(struct xf_engine *e, struct xf_batch *b, struct xf_ev *ev,
 	}
 }
 
+struct native_out {
+	struct xf_engine *e;
+	struct xf_batch *b;
+	struct xf_ev *ev;
+	const char *line;
+	size_t len;
+	int checked;
+	uint32_t bad;
+};
+
+/* run_jq()'s rules for one output, from the native evaluator. */
+static int native_emit(void *ctx, int same, const char *json, size_t n)
+{
+	struct native_out *o = ctx;
+
+	if (same) {
+		hs_buf_add(&o->b->outs, o->line, o->len);
+	} else {
+		if (!o->e->conf->allow_lossy && !o->checked) {
+			o->bad = hs_jq_lossy(&o->e->doc, 0);
+			o->checked = 1;
+		}
+		if (o->bad != HS_JSON_NONE)
+			return 1; /* dead-letter as lossy_number */
+		hs_buf_add(&o->b->outs, json, n);
+	}
+	hs_buf_addc(&o->b->outs, '\n');
+	o->ev->nout++;
+	return 0;
+}
+
+/* 0 when the native evaluator answered ev, -1 when libjq must run it. */
+static int run_native(struct xf_engine *e, struct xf_batch *b, struct xf_ev *ev,
+                      const char *line, size_t len)
+{
+	struct native_out o = {e, b, ev, line, len, 0, HS_JSON_NONE};
+	int r = hs_jqn_run(e->jqn, e->jqs, &e->doc, native_emit, &o);
+
+	if (r == HS_JQN_PUNT) {
+		/* Whatever it wrote goes: libjq starts the event afresh. */
+		hs_buf_setlen(&b->outs, ev->out_off);
+		ev->nout = 0;
+		return -1;
+	}
+	if (r)
+		lossy(e, b, ev, o.bad);
+	return 0;
+}
+
 static void run_template(struct xf_engine *e, struct xf_batch *b,
                          struct xf_ev *ev)
 {
@@ -274,8 +353,6 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct xf_ev *ev = &b->ev[i];
 		const char *line = b->lines.data + ev->line_off;
-		int r;
-
 		ev->kind = XF_OUT;
 		ev->nout = 0;
 		ev->out_off = b->outs.len;
@@ -287,19 +364,15 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 			continue;
 		}
 		ev->is_json = 1;
-		/* The fast path's output is the one run_jq() writes for an
-		 * unchanged value: the original line. */
-		if (e->fast.kind != XF_FAST_NONE &&
-		    (r = xf_fast_eval(&e->fast, &e->doc)) >= 0) {
-			if (r) {
-				hs_buf_add(&b->outs, line, ev->line_len);
-				hs_buf_addc(&b->outs, '\n');
-				ev->nout = 1;
-			}
-		} else if (e->jq)
+		ev->ran = XF_RAN_NONE;
+		if (e->jqn && run_native(e, b, ev, line, ev->line_len) == 0) {
+			ev->ran = XF_RAN_NATIVE;
+		} else if (e->jq) {
+			ev->ran = XF_RAN_JQ;
 			run_jq(e, b, ev, line, ev->line_len);
-		else
+		} else {
 			run_template(e, b, ev);
+		}
 		if (ev->kind == XF_OUT) {
 			ev->out_len = b->outs.len - ev->out_off;
 			if (ev->nout == 0)
@@ -342,13 +415,16 @@ void xf_batch_release(struct xf_batch *b)
 	b->n = b->cap = 0;
 }
 
-void xf_batch_account(struct xf_batch *b, struct hs_tool *t)
+void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
+                      uint64_t *jq)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct xf_ev *ev = &b->ev[i];
 		struct hs_dlq_rec r = HS_DLQ_REC_INIT;
 		const char *p, *end, *nl;
 
+		*native += ev->ran == XF_RAN_NATIVE;
+		*jq += ev->ran == XF_RAN_JQ;
 		switch (ev->kind) {
 		case XF_FILTER:
 			hs_tool_filter(t);

@@ -4,6 +4,7 @@
  * fidelity, dead letters and worker threads that keep input order.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ static const char synopsis[] =
     "usage: hs-transform [-hqu] [-j N] [-L DIR] [--arg NAME VALUE]\n"
     "                    [--argjson NAME JSON] [--slurpfile NAME FILE]\n"
     "                    [--rawfile NAME FILE] [--allow-lossy-numbers]\n"
+    "                    [--engine auto | jq]\n"
     "                    [--dlq FILE] [--stats] [--max-event-size SIZE]\n"
     "                    PROGRAM | -f FILE [FILE ...]\n"
     "       hs-transform [options] PROGRAM --args | --jsonargs [ARG ...]\n"
@@ -35,6 +37,7 @@ static const char synopsis[] =
 
 enum {
 	OPT_ALLOW_LOSSY = HS_OPT_FIRST_TOOL,
+	OPT_ENGINE,
 	OPT_PATHS_MAP,
 	OPT_TEMPLATE,
 	OPT_RULE_NAME
@@ -65,6 +68,9 @@ static void usage(void)
 	    "  -j N                       N worker threads (default: cores)\n"
 	    "      --allow-lossy-numbers  pass numbers libjq cannot hold "
 	    "exactly\n"
+	    "      --engine auto|jq       auto: common programs natively, "
+	    "else libjq;\n"
+	    "                             jq: libjq for every event\n"
 	    "      --input-template TEXT  EventBridge InputTemplate instead of "
 	    "jq\n"
 	    "      --input-paths-map JSON EventBridge InputPathsMap\n"
@@ -132,6 +138,7 @@ static int prescan(struct cli *c, int *argc, char **argv)
 	                                     "--stats-interval",
 	                                     "--max-event-size",
 	                                     "--max-depth",
+	                                     "--engine",
 	                                     "--input-paths-map",
 	                                     "--input-template",
 	                                     "--rule-name",
@@ -180,6 +187,7 @@ static int parse(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
+	    {"engine", required_argument, NULL, OPT_ENGINE},
 	    {"input-paths-map", required_argument, NULL, OPT_PATHS_MAP},
 	    {"input-template", required_argument, NULL, OPT_TEMPLATE},
 	    {"rule-name", required_argument, NULL, OPT_RULE_NAME},
@@ -208,6 +216,14 @@ static int parse(struct cli *c, int argc, char **argv)
 			continue;
 		case OPT_ALLOW_LOSSY:
 			c->conf.allow_lossy = 1;
+			continue;
+		case OPT_ENGINE:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "jq") != 0)
+				return hs_usage_error(
+				    synopsis, "--engine '%s': auto or jq",
+				    optarg);
+			c->conf.engine_jq = optarg[0] == 'j';
 			continue;
 		case OPT_PATHS_MAP:
 			c->paths_map = optarg;
@@ -317,6 +333,7 @@ static int run(struct cli *c, int argc, char **argv)
 	struct hs_buf errs = HS_BUF_INIT;
 	const char *line;
 	size_t len;
+	char extra[64] = "";
 
 	if (hs_tool_start(&r.t, &c->opts, argv + optind, argc - optind) < 0)
 		return hs_tool_finish(&r.t, NULL);
@@ -346,9 +363,17 @@ static int run(struct cli *c, int argc, char **argv)
 			xf_pool_submit(r.pool, &r.t);
 	}
 	xf_pool_drain(r.pool, &r.t);
+	if (!c->conf.ix) {
+		/* --stats: which engine answered how many events. */
+		uint64_t native, jq;
+
+		xf_pool_counts(r.pool, &native, &jq);
+		snprintf(extra, sizeof(extra), "native=%" PRIu64 " jq=%" PRIu64,
+		         native, jq);
+	}
 	xf_pool_free(r.pool);
 	hs_buf_release(&errs);
-	return hs_tool_finish(&r.t, NULL);
+	return hs_tool_finish(&r.t, extra[0] ? extra : NULL);
 }
 
 int main(int argc, char **argv)

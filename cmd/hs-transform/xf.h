@@ -1,6 +1,6 @@
 /*
  * xf.h: hs-transform's pieces.  engine.c turns one event into its outputs
- * (jq or the input transformer); pool.c runs engines on worker threads
+ * (the native evaluator of jqnative.h, libjq, or the input transformer); pool.c runs engines on worker threads
  * over batches of events and hands results back in input order, so that
  * all accounting (stdout, dead letters, counters) happens in the main
  * thread, in input order.
@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "jqbridge.h"
+#include "jqnative.h"
 #include "json.h"
 
 struct hs_inputxform;
@@ -29,10 +30,13 @@ struct xf_conf {
 	struct hs_inputxform *ix; /* or the input transformer, owned */
 	const char *rule_name;
 	int allow_lossy;
+	int engine_jq; /* --engine jq: libjq for every event */
 	unsigned max_depth;
 };
 
 enum xf_kind { XF_OUT, XF_FILTER, XF_DLQ };
+/* Which engine answered an event (none: not JSON, or the template). */
+enum xf_ran { XF_RAN_NONE, XF_RAN_NATIVE, XF_RAN_JQ };
 
 /* One event's result; texts are ranges of the batch's buffers. */
 struct xf_ev {
@@ -46,6 +50,7 @@ struct xf_ev {
 	size_t msg_off, msg_len; /* in batch->msgs */
 	size_t det_off, det_len; /* details JSON in batch->msgs, or 0 */
 	int is_json;
+	int ran; /* XF_RAN_*: which engine answered */
 };
 
 struct xf_batch {
@@ -55,42 +60,12 @@ struct xf_batch {
 	int done; /* set by the worker under the pool's lock */
 };
 
-/* A program answered on the tape without libjq (fast.c). */
-enum xf_fast_kind {
-	XF_FAST_NONE,
-	XF_FAST_IDENTITY,
-	XF_FAST_TRUTHY,
-	XF_FAST_EQ,
-	XF_FAST_NE
-};
-struct xf_fast {
-	enum xf_fast_kind kind;
-	struct xf_fast_step {
-		char *key;
-		size_t len;
-	} * steps;
-	size_t nsteps;
-	enum hs_json_type lit_type;
-	char *lit_str;
-	size_t lit_len;
-	double lit_num;
-};
-
-/* Recognise program (NULL: none); f->kind is XF_FAST_NONE if not. */
-void xf_fast_compile(struct xf_fast *f, const char *program);
-void xf_fast_release(struct xf_fast *f);
-/*
- * For a recognised program and a parsed event: 1 if libjq would output
- * the input value unchanged, 0 if nothing, -1 if libjq must run (it
- * would raise an error, worded by libjq).
- */
-int xf_fast_eval(const struct xf_fast *f, const struct hs_json_doc *d);
-
 /* One worker's private state. */
 struct xf_engine {
 	const struct xf_conf *conf;
 	jq_state *jq;
-	struct xf_fast fast;
+	struct hs_jqn *jqn; /* the program natively, or NULL */
+	struct hs_jqn_state *jqs;
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
 	struct hs_jq_keys keys; /* event keys as jv strings, this thread's */
@@ -112,8 +87,12 @@ void xf_batch_add(struct xf_batch *b, const char *line, size_t len,
                   const char *file, uint64_t lineno);
 void xf_batch_reset(struct xf_batch *b);
 void xf_batch_release(struct xf_batch *b);
-/* End each event of b through the tool frame, in order. */
-void xf_batch_account(struct xf_batch *b, struct hs_tool *t);
+/*
+ * End each event of b through the tool frame, in order.  Adds the events
+ * the native evaluator answered to *native and those libjq ran to *jq.
+ */
+void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
+                      uint64_t *jq);
 
 /* The thread pool: nthreads engines, a ring of batches. */
 struct xf_pool;
@@ -126,5 +105,7 @@ void xf_pool_submit(struct xf_pool *p, struct hs_tool *t);
 /* Submit and account everything outstanding. */
 void xf_pool_drain(struct xf_pool *p, struct hs_tool *t);
 void xf_pool_free(struct xf_pool *p);
+/* Events answered natively and by libjq so far (accounted ones). */
+void xf_pool_counts(const struct xf_pool *p, uint64_t *native, uint64_t *jq);
 
 #endif
