@@ -6,7 +6,9 @@
  * that must all hold.  A condition is one field path with its list of
  * value tests (any may match).  Paths live in one trie; a condition hangs
  * on its path's trie node.  Exact values go into a hash table keyed by
- * (node, type, bytes); every other test sits in its node's test list.
+ * (node, type, bytes); case-sensitive prefixes there too; numeric tests
+ * in a per-node index once there are several (struct numidx); every
+ * other test sits in its node's test list.
  *
  * Once all patterns are in, each subrule indexes one positive condition,
  * its most selective (see build_index()), plus those that accept absence
@@ -17,6 +19,9 @@
  * (their other conditions, element-consistently inside arrays of
  * objects, as EventBridge does) and against the absence conditions.
  * Stamps with a generation number make per-event reset free.
+ *
+ * hs_pattern_match_line() lets the trie steer the JSON parser
+ * (hs_json_parse_select()), so only members on trie paths become nodes.
  */
 #include <arpa/inet.h>
 #include <stdint.h>

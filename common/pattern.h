@@ -9,8 +9,11 @@
  * number of event fields the patterns name, not the number of patterns.
  * Case-sensitive prefixes share that table, keyed by (trie node, prefix),
  * and a string costs one lookup per distinct prefix length at its node.
- * Other operators (suffix, numeric, ...) are tested one by one per field
- * path, for the subrules whose deciding condition they are.
+ * Numeric comparisons and ranges on one field path are indexed together
+ * (sorted bounds and a segment tree), so a number costs a binary search
+ * plus the conditions it satisfies.  Other operators (suffix, wildcard,
+ * ...) are tested one by one per field path, for the subrules whose
+ * deciding condition they are.
  *
  * Usage:
  *

@@ -3,7 +3,8 @@
  * behind equals-ignore-case (hs-pattern(7)).
  *
  *	cc -o /tmp/gen-casefold scripts/gen-casefold.c
- *	/tmp/gen-casefold >common/casefold-table.h
+ *	/tmp/gen-casefold | clang-format --assume-filename=x.h \
+ *	    >common/casefold-table.h
  *
  * The source of truth is the C library's Unicode data: glibc's towupper()
  * and towlower() in the C.UTF-8 locale, which are Unicode's simple
