@@ -408,319 +408,7 @@ grow(struct hs_json_doc *d, size_t len)
 	return d->nodes;
 }
 
-int hs_json_parse(struct hs_json_doc *d, const char *text, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	const unsigned char *p = s, *end = s + len, *q;
-	struct hs_json_node *nodes = d->nodes, *nd;
-	uint32_t n = 0, cur = HS_JSON_NONE;
-	unsigned depth = 0, maxd = d->max_depth;
-	uint8_t fl;
-
-	/* depth is a uint16_t in each node */
-	if (maxd > UINT16_MAX)
-		maxd = UINT16_MAX;
-	d->text = text;
-	d->textlen = len;
-	d->n = 0;
-	d->err_code = HS_JSON_OK;
-	d->err_off = 0;
-	d->err[0] = '\0';
-	/* Every node takes at least one byte, so n < len fits too. */
-	if (len >= UINT32_MAX)
-		return fail(d, HS_JSON_E_TOOBIG, 0,
-		            "text longer than 4 GiB - 2 bytes");
-
-value:
-	SKIP_WS();
-	if (p == end)
-		return unexpected(d, s, p, end, "a value");
-	if (n == d->cap)
-		nodes = grow(d, len);
-	nd = &nodes[n];
-	nd->off = (uint32_t)(p - s);
-	nd->count = 0;
-	nd->flags = 0;
-	nd->depth = (uint16_t)depth;
-	switch (*p) {
-	case '"':
-		q = scan_string(d, s, p, end, &fl);
-		if (!q)
-			return -1;
-		nd->type = HS_JSON_STRING;
-		nd->flags = fl;
-		break;
-	case '-':
-	case '0':
-	case '1':
-	case '2':
-	case '3':
-	case '4':
-	case '5':
-	case '6':
-	case '7':
-	case '8':
-	case '9':
-		q = scan_number(d, s, p, end, &fl);
-		if (!q)
-			return -1;
-		nd->type = HS_JSON_NUMBER;
-		nd->flags = fl;
-		break;
-	case 't':
-		if (end - p < 4 || memcmp(p, "true", 4))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'true'");
-		nd->type = HS_JSON_TRUE;
-		q = p + 4;
-		break;
-	case 'f':
-		if (end - p < 5 || memcmp(p, "false", 5))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'false'");
-		nd->type = HS_JSON_FALSE;
-		q = p + 5;
-		break;
-	case 'n':
-		if (end - p < 4 || memcmp(p, "null", 4))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'null'");
-		nd->type = HS_JSON_NULL;
-		q = p + 4;
-		break;
-	case '[':
-	case '{':
-		if (depth >= maxd)
-			return fail(d, HS_JSON_E_DEPTH, (size_t)(p - s),
-			            "nesting deeper than %u levels", maxd);
-		nd->type = *p == '[' ? HS_JSON_ARRAY : HS_JSON_OBJECT;
-		nd->end = cur; /* link to the parent while open */
-		cur = n++;
-		depth++;
-		p++;
-		SKIP_WS();
-		if (nd->type == HS_JSON_ARRAY) {
-			if (p < end && *p == ']')
-				goto close;
-			nd->count = 1;
-			goto value;
-		}
-		if (p < end && *p == '}')
-			goto close;
-		goto key;
-	default:
-		return unexpected(d, s, p, end, "a value");
-	}
-	nd->len = (uint32_t)(q - p);
-	nd->end = ++n;
-	p = q;
-
-next:
-	if (cur == HS_JSON_NONE)
-		goto done;
-	SKIP_WS();
-	if (nodes[cur].type == HS_JSON_ARRAY) {
-		if (p < end && *p == ',') {
-			p++;
-			nodes[cur].count++;
-			goto value;
-		}
-		if (p < end && *p == ']')
-			goto close;
-		return unexpected(d, s, p, end,
-		                  "',' or ']' after array element");
-	}
-	if (p < end && *p == ',') {
-		p++;
-		SKIP_WS();
-		goto key;
-	}
-	if (p < end && *p == '}')
-		goto close;
-	return unexpected(d, s, p, end, "',' or '}' after object member");
-
-key:
-	if (p == end || *p != '"')
-		return unexpected(d, s, p, end, "'\"' to begin an object key");
-	if (n == d->cap)
-		nodes = grow(d, len);
-	nd = &nodes[n];
-	q = scan_string(d, s, p, end, &fl);
-	if (!q)
-		return -1;
-	nd->off = (uint32_t)(p - s);
-	nd->len = (uint32_t)(q - p);
-	nd->count = 0;
-	nd->type = HS_JSON_STRING;
-	nd->flags = fl;
-	nd->depth = (uint16_t)depth;
-	nd->end = ++n;
-	nodes[cur].count++;
-	p = q;
-	SKIP_WS();
-	if (p == end || *p != ':')
-		return unexpected(d, s, p, end, "':' after object key");
-	p++;
-	goto value;
-
-close : {
-	/* p is at the closing bracket of container cur */
-	uint32_t parent = nodes[cur].end;
-
-	nodes[cur].end = n;
-	nodes[cur].len = (uint32_t)(p + 1 - s) - nodes[cur].off;
-	p++;
-	depth--;
-	cur = parent;
-	goto next;
-}
-
-done:
-	SKIP_WS();
-	if (p != end)
-		return unexpected(d, s, p, end, "end of input after the value");
-	d->n = n;
-	return 0;
-}
-
-/*
- * Decode the escape at q (already validated by the parser) into o;
- * return the bytes written and set *adv to the escape's length.
- */
-static size_t unescape(const unsigned char *q, char *o, size_t *adv)
-{
-	unsigned long cp;
-
-	*adv = 2;
-	switch (q[1]) {
-	case 'b':
-		*o = '\b';
-		return 1;
-	case 'f':
-		*o = '\f';
-		return 1;
-	case 'n':
-		*o = '\n';
-		return 1;
-	case 'r':
-		*o = '\r';
-		return 1;
-	case 't':
-		*o = '\t';
-		return 1;
-	case 'u':
-		break;
-	default:
-		*o = (char)q[1];
-		return 1;
-	}
-	cp = (unsigned long)hex4(q + 2, q + 6);
-	*adv = 6;
-	if (cp >= 0xD800 && cp <= 0xDBFF) {
-		cp = 0x10000 + ((cp - 0xD800) << 10) +
-		     ((unsigned long)hex4(q + 8, q + 12) - 0xDC00);
-		*adv = 12;
-	}
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-/* A cursor yielding the decoded content of a string in chunks: runs of
- * raw text, or one decoded escape in tmp. */
-struct scur {
-	const char *p, *e;
-	int raw; /* no escapes to interpret */
-	char tmp[4];
-};
-
-static void scur_node(struct scur *c, const struct hs_json_doc *d, uint32_t i)
-{
-	c->p = d->text + d->nodes[i].off + 1;
-	c->e = c->p + d->nodes[i].len - 2;
-	c->raw = !(d->nodes[i].flags & HS_JSON_F_ESCAPED);
-}
-
-static int scur_next(struct scur *c, const char **out, size_t *n)
-{
-	const char *b;
-	size_t adv;
-
-	if (c->p >= c->e)
-		return 0;
-	if (!c->raw && *c->p == '\\') {
-		*n = unescape((const unsigned char *)c->p, c->tmp, &adv);
-		*out = c->tmp;
-		c->p += adv;
-		return 1;
-	}
-	b = c->raw ? NULL : memchr(c->p, '\\', (size_t)(c->e - c->p));
-	if (!b)
-		b = c->e;
-	*out = c->p;
-	*n = (size_t)(b - c->p);
-	c->p = b;
-	return 1;
-}
-
-/* Order two decoded strings bytewise: <0, 0, >0. */
-static int scur_cmp(struct scur *a, struct scur *b)
-{
-	const char *pa = NULL, *pb = NULL;
-	size_t na = 0, nb = 0, k;
-	int r;
-
-	for (;;) {
-		if (!na && !scur_next(a, &pa, &na))
-			return nb || scur_next(b, &pb, &nb) ? -1 : 0;
-		if (!nb && !scur_next(b, &pb, &nb))
-			return 1;
-		k = na < nb ? na : nb;
-		r = memcmp(pa, pb, k);
-		if (r)
-			return r;
-		pa += k, na -= k;
-		pb += k, nb -= k;
-	}
-}
-
-static int scur_eq(struct scur *a, struct scur *b)
-{
-	return scur_cmp(a, b) == 0;
-}
-
-int hs_json_str_decode(const struct hs_json_doc *d, uint32_t i,
-                       struct hs_buf *out)
-{
-	struct scur c;
-	const char *p;
-	size_t n;
-
-	scur_node(&c, d, i);
-	hs_buf_grow(out, d->nodes[i].len);
-	while (scur_next(&c, &p, &n))
-		hs_buf_add(out, p, n);
-	return 0;
-}
-
-/* ---- selective parsing ---- */
+/* ---- the parser ---- */
 
 /*
  * Validate the one value at p without building nodes, with exactly the
@@ -873,15 +561,20 @@ close:
 #undef TOP_IS_OBJ
 }
 
+static void decode_key(const char *p, const char *e, struct hs_buf *out);
+
 /*
- * The selective parser: hs_json_parse()'s loop, except that a member the
- * selector does not want is validated by skip_value() and leaves no
- * nodes, and an object in a state with no wanted members becomes a node
- * without children.  While a container is open its node's len holds its
- * selector state (end holds the parent link, as in hs_json_parse()).
+ * The parser loop, for hs_json_parse() (sel NULL: every node, and the
+ * selector code folds away, since this is inlined into each caller) and
+ * hs_json_parse_select() (members sel does not want, and the content of
+ * objects in a state that wants no members, are validated by
+ * skip_value() and leave no nodes).  While a container is open, its
+ * node's end links to the parent and, when selecting, its len holds its
+ * selector state.
  */
-static int parse_select(struct hs_json_doc *d, const char *text, size_t len,
-                        const struct hs_json_select *sel, struct hs_buf *kb)
+static inline __attribute__((always_inline)) int
+parse(struct hs_json_doc *d, const char *text, size_t len,
+      const struct hs_json_select *sel, struct hs_buf *kb)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	const unsigned char *p = s, *end = s + len, *q;
@@ -890,6 +583,7 @@ static int parse_select(struct hs_json_doc *d, const char *text, size_t len,
 	unsigned depth = 0, maxd = d->max_depth;
 	uint8_t fl;
 
+	/* depth is a uint16_t in each node */
 	if (maxd > UINT16_MAX)
 		maxd = UINT16_MAX;
 	d->text = text;
@@ -898,6 +592,7 @@ static int parse_select(struct hs_json_doc *d, const char *text, size_t len,
 	d->err_code = HS_JSON_OK;
 	d->err_off = 0;
 	d->err[0] = '\0';
+	/* Every node takes at least one byte, so n < len fits too. */
 	if (len >= UINT32_MAX)
 		return fail(d, HS_JSON_E_TOOBIG, 0,
 		            "text longer than 4 GiB - 2 bytes");
@@ -908,7 +603,7 @@ value:
 	if (p == end)
 		return unexpected(d, s, p, end, "a value");
 	if (n == d->cap)
-		nodes = grow(d, 0);
+		nodes = grow(d, sel ? 0 : len);
 	nd = &nodes[n];
 	nd->off = (uint32_t)(p - s);
 	nd->count = 0;
@@ -922,35 +617,6 @@ value:
 		nd->type = HS_JSON_STRING;
 		nd->flags = fl;
 		break;
-	case '[':
-	case '{':
-		if (*p == '{' && sel->leaf(sel->ctx, vstate)) {
-			/* no member wanted: validate, keep it childless */
-			q = skip_value(d, s, p, end, depth, maxd);
-			if (!q)
-				return -1;
-			nd->type = HS_JSON_OBJECT;
-			break;
-		}
-		if (depth >= maxd)
-			return fail(d, HS_JSON_E_DEPTH, (size_t)(p - s),
-			            "nesting deeper than %u levels", maxd);
-		nd->type = *p == '[' ? HS_JSON_ARRAY : HS_JSON_OBJECT;
-		nd->end = cur;
-		nd->len = vstate;
-		cur = n++;
-		depth++;
-		p++;
-		SKIP_WS();
-		if (nd->type == HS_JSON_ARRAY) {
-			if (p < end && *p == ']')
-				goto close;
-			nd->count = 1;
-			goto value; /* elements share the array's state */
-		}
-		if (p < end && *p == '}')
-			goto close;
-		goto key;
 	case '-':
 	case '0':
 	case '1':
@@ -968,16 +634,59 @@ value:
 		nd->type = HS_JSON_NUMBER;
 		nd->flags = fl;
 		break;
-	default:
-		/* literals and errors: skip_value() has hs_json_parse()'s
-		 * checks and messages */
-		q = skip_value(d, s, p, end, depth, maxd);
-		if (!q)
-			return -1;
-		nd->type = *p == 't'   ? HS_JSON_TRUE
-		           : *p == 'f' ? HS_JSON_FALSE
-		                       : HS_JSON_NULL;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4))
+			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			            "invalid literal, expected 'true'");
+		nd->type = HS_JSON_TRUE;
+		q = p + 4;
 		break;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5))
+			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			            "invalid literal, expected 'false'");
+		nd->type = HS_JSON_FALSE;
+		q = p + 5;
+		break;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4))
+			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+			            "invalid literal, expected 'null'");
+		nd->type = HS_JSON_NULL;
+		q = p + 4;
+		break;
+	case '[':
+	case '{':
+		if (sel && *p == '{' && sel->leaf(sel->ctx, vstate)) {
+			/* no member wanted: validate, keep it childless */
+			q = skip_value(d, s, p, end, depth, maxd);
+			if (!q)
+				return -1;
+			nd->type = HS_JSON_OBJECT;
+			break;
+		}
+		if (depth >= maxd)
+			return fail(d, HS_JSON_E_DEPTH, (size_t)(p - s),
+			            "nesting deeper than %u levels", maxd);
+		nd->type = *p == '[' ? HS_JSON_ARRAY : HS_JSON_OBJECT;
+		nd->end = cur; /* link to the parent while open */
+		if (sel)
+			nd->len = vstate;
+		cur = n++;
+		depth++;
+		p++;
+		SKIP_WS();
+		if (nd->type == HS_JSON_ARRAY) {
+			if (p < end && *p == ']')
+				goto close;
+			nd->count = 1;
+			goto value; /* elements share the array's state */
+		}
+		if (p < end && *p == '}')
+			goto close;
+		goto key;
+	default:
+		return unexpected(d, s, p, end, "a value");
 	}
 	nd->len = (uint32_t)(q - p);
 	nd->end = ++n;
@@ -991,7 +700,8 @@ next:
 		if (p < end && *p == ',') {
 			p++;
 			nodes[cur].count++;
-			vstate = nodes[cur].len;
+			if (sel)
+				vstate = nodes[cur].len;
 			goto value;
 		}
 		if (p < end && *p == ']')
@@ -1014,36 +724,31 @@ key:
 	q = scan_string(d, s, p, end, &fl);
 	if (!q)
 		return -1;
-	{
+	if (sel) {
 		const char *k = (const char *)p + 1;
 		size_t kn = (size_t)(q - p) - 2;
 
 		if (fl & HS_JSON_F_ESCAPED) {
-			struct scur c = {k, k + kn, 0, {0}};
-			const char *part;
-			size_t pn;
-
-			hs_buf_reset(kb);
-			while (scur_next(&c, &part, &pn))
-				hs_buf_add(kb, part, pn);
+			decode_key(k, k + kn, kb);
 			k = kb->data;
 			kn = kb->len;
 		}
 		vstate = sel->member(sel->ctx, nodes[cur].len, k, kn);
-	}
-	if (vstate == HS_JSON_NONE) {
-		p = q;
-		SKIP_WS();
-		if (p == end || *p != ':')
-			return unexpected(d, s, p, end, "':' after object key");
-		q = skip_value(d, s, p + 1, end, depth, maxd);
-		if (!q)
-			return -1;
-		p = q;
-		goto next;
+		if (vstate == HS_JSON_NONE) {
+			p = q;
+			SKIP_WS();
+			if (p == end || *p != ':')
+				return unexpected(d, s, p, end,
+				                  "':' after object key");
+			q = skip_value(d, s, p + 1, end, depth, maxd);
+			if (!q)
+				return -1;
+			p = q;
+			goto next;
+		}
 	}
 	if (n == d->cap)
-		nodes = grow(d, 0);
+		nodes = grow(d, sel ? 0 : len);
 	nd = &nodes[n];
 	nd->off = (uint32_t)(p - s);
 	nd->len = (uint32_t)(q - p);
@@ -1061,6 +766,7 @@ key:
 	goto value;
 
 close : {
+	/* p is at the closing bracket of container cur */
 	uint32_t parent = nodes[cur].end;
 
 	nodes[cur].end = n;
@@ -1068,8 +774,6 @@ close : {
 	p++;
 	depth--;
 	cur = parent;
-	if (cur != HS_JSON_NONE && nodes[cur].type == HS_JSON_ARRAY)
-		vstate = nodes[cur].len;
 	goto next;
 }
 
@@ -1081,14 +785,168 @@ done:
 	return 0;
 }
 
+int hs_json_parse(struct hs_json_doc *d, const char *text, size_t len)
+{
+	return parse(d, text, len, NULL, NULL);
+}
+
 int hs_json_parse_select(struct hs_json_doc *d, const char *text, size_t len,
                          const struct hs_json_select *sel)
 {
 	struct hs_buf kb = HS_BUF_INIT;
-	int rc = parse_select(d, text, len, sel, &kb);
+	int rc = parse(d, text, len, sel, &kb);
 
 	hs_buf_release(&kb);
 	return rc;
+}
+
+/*
+ * Decode the escape at q (already validated by the parser) into o;
+ * return the bytes written and set *adv to the escape's length.
+ */
+static size_t unescape(const unsigned char *q, char *o, size_t *adv)
+{
+	unsigned long cp;
+
+	*adv = 2;
+	switch (q[1]) {
+	case 'b':
+		*o = '\b';
+		return 1;
+	case 'f':
+		*o = '\f';
+		return 1;
+	case 'n':
+		*o = '\n';
+		return 1;
+	case 'r':
+		*o = '\r';
+		return 1;
+	case 't':
+		*o = '\t';
+		return 1;
+	case 'u':
+		break;
+	default:
+		*o = (char)q[1];
+		return 1;
+	}
+	cp = (unsigned long)hex4(q + 2, q + 6);
+	*adv = 6;
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		cp = 0x10000 + ((cp - 0xD800) << 10) +
+		     ((unsigned long)hex4(q + 8, q + 12) - 0xDC00);
+		*adv = 12;
+	}
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* A cursor yielding the decoded content of a string in chunks: runs of
+ * raw text, or one decoded escape in tmp. */
+struct scur {
+	const char *p, *e;
+	int raw; /* no escapes to interpret */
+	char tmp[4];
+};
+
+static void scur_node(struct scur *c, const struct hs_json_doc *d, uint32_t i)
+{
+	c->p = d->text + d->nodes[i].off + 1;
+	c->e = c->p + d->nodes[i].len - 2;
+	c->raw = !(d->nodes[i].flags & HS_JSON_F_ESCAPED);
+}
+
+static int scur_next(struct scur *c, const char **out, size_t *n)
+{
+	const char *b;
+	size_t adv;
+
+	if (c->p >= c->e)
+		return 0;
+	if (!c->raw && *c->p == '\\') {
+		*n = unescape((const unsigned char *)c->p, c->tmp, &adv);
+		*out = c->tmp;
+		c->p += adv;
+		return 1;
+	}
+	b = c->raw ? NULL : memchr(c->p, '\\', (size_t)(c->e - c->p));
+	if (!b)
+		b = c->e;
+	*out = c->p;
+	*n = (size_t)(b - c->p);
+	c->p = b;
+	return 1;
+}
+
+/* Order two decoded strings bytewise: <0, 0, >0. */
+static int scur_cmp(struct scur *a, struct scur *b)
+{
+	const char *pa = NULL, *pb = NULL;
+	size_t na = 0, nb = 0, k;
+	int r;
+
+	for (;;) {
+		if (!na && !scur_next(a, &pa, &na))
+			return nb || scur_next(b, &pb, &nb) ? -1 : 0;
+		if (!nb && !scur_next(b, &pb, &nb))
+			return 1;
+		k = na < nb ? na : nb;
+		r = memcmp(pa, pb, k);
+		if (r)
+			return r;
+		pa += k, na -= k;
+		pb += k, nb -= k;
+	}
+}
+
+static int scur_eq(struct scur *a, struct scur *b)
+{
+	return scur_cmp(a, b) == 0;
+}
+
+int hs_json_str_decode(const struct hs_json_doc *d, uint32_t i,
+                       struct hs_buf *out)
+{
+	struct scur c;
+	const char *p;
+	size_t n;
+
+	scur_node(&c, d, i);
+	hs_buf_grow(out, d->nodes[i].len);
+	while (scur_next(&c, &p, &n))
+		hs_buf_add(out, p, n);
+	return 0;
+}
+
+/* Decode the (validated) string body p..e into out, replacing it. */
+static void decode_key(const char *p, const char *e, struct hs_buf *out)
+{
+	struct scur c = {p, e, 0, {0}};
+	const char *part;
+	size_t pn;
+
+	hs_buf_reset(out);
+	while (scur_next(&c, &part, &pn))
+		hs_buf_add(out, part, pn);
 }
 
 int hs_json_str_plain(const struct hs_json_doc *d, uint32_t i, const char **p,
