@@ -33,6 +33,9 @@
 #define PUNT HS_JQN_PUNT
 /* Deeper values than this are left to libjq (the C stack is finite). */
 #define MAX_DEPTH 256
+/* Nodes and nesting of a program taken natively. */
+#define MAX_NODES 2000
+#define MAX_NEST 200
 
 /* ---- arena ---- */
 
@@ -865,6 +868,7 @@ struct parser {
 	size_t errlen;
 	int failed;
 	int depth;
+	unsigned nodes;
 };
 
 static const char *const keywords[] = {
@@ -1166,6 +1170,11 @@ static struct node *mk(struct parser *ps, enum op op, struct node *a,
 {
 	struct node *n = aalloc(&ps->p->ar, sizeof(*n));
 
+	/* Evaluation recurses along the tree: keep it a size the C stack
+	 * of any thread holds.  Real programs are far smaller. */
+	if (++ps->nodes > MAX_NODES)
+		fail(ps, peek(ps)->pos, "program too large");
+
 	memset(n, 0, sizeof(*n));
 	n->op = op;
 	n->a = a;
@@ -1256,6 +1265,16 @@ static int from_jv(struct parser *ps, jv v, struct val *out, int depth)
 static struct node *parse_pipe(struct parser *ps);
 static struct node *parse_postfix(struct parser *ps);
 
+/* Every recursive rule goes through here: libjq's parser has no stack
+ * to overflow, ours has. */
+static int deeper(struct parser *ps)
+{
+	if (++ps->depth <= MAX_NEST)
+		return 0;
+	fail(ps, peek(ps)->pos, "too deeply nested");
+	return -1;
+}
+
 static struct node *parse_var(struct parser *ps, const struct token *t)
 {
 	char name[256];
@@ -1326,8 +1345,21 @@ static struct node *parse_call(struct parser *ps, const struct token *t)
 	return n;
 }
 
+static struct node *expd(struct parser *ps);
+
 /* ExpD of an object value: ['-'] Term ('|' ExpD)? */
 static struct node *parse_expd(struct parser *ps)
+{
+	struct node *n = NULL;
+
+	if (deeper(ps))
+		return NULL;
+	n = expd(ps);
+	ps->depth--;
+	return n;
+}
+
+static struct node *expd(struct parser *ps)
 {
 	struct node *n;
 	int neg = accept(ps, T_MINUS);
@@ -1414,7 +1446,20 @@ static struct node *parse_object(struct parser *ps)
 	return n;
 }
 
+static struct node *if_rest(struct parser *ps);
+
 static struct node *parse_if(struct parser *ps)
+{
+	struct node *n;
+
+	if (deeper(ps))
+		return NULL;
+	n = if_rest(ps);
+	ps->depth--;
+	return n;
+}
+
+static struct node *if_rest(struct parser *ps)
 {
 	struct node *c, *a, *b, *n;
 
@@ -1499,10 +1544,8 @@ static struct node *parse_postfix(struct parser *ps)
 {
 	struct node *n;
 
-	if (++ps->depth > 200) {
-		fail(ps, peek(ps)->pos, "too deeply nested");
+	if (deeper(ps))
 		return NULL;
-	}
 	n = parse_primary(ps);
 	while (n) {
 		struct token *t = peek(ps);
@@ -1537,7 +1580,20 @@ static struct node *parse_postfix(struct parser *ps)
 
 static struct node *parse_binary(struct parser *ps, int level);
 
+static struct node *unary(struct parser *ps);
+
 static struct node *parse_unary(struct parser *ps)
+{
+	struct node *n;
+
+	if (deeper(ps))
+		return NULL;
+	n = unary(ps);
+	ps->depth--;
+	return n;
+}
+
+static struct node *unary(struct parser *ps)
 {
 	if (accept(ps, T_MINUS)) {
 		/* '-' Exp takes '-''s precedence: only * / % bind tighter. */
@@ -1640,10 +1696,8 @@ static struct node *parse_pipe(struct parser *ps)
 {
 	struct node *a, *b;
 
-	if (++ps->depth > 200) {
-		fail(ps, peek(ps)->pos, "too deeply nested");
+	if (deeper(ps))
 		return NULL;
-	}
 	a = parse_binary(ps, 0);
 	while (a && accept(ps, T_COMMA)) {
 		b = parse_binary(ps, 0);

@@ -180,10 +180,10 @@ while IFS= read -r line; do
 	n=$((n + 1))
 	for f in events; do
 		rm -f dlq.auto dlq.jq
-		hs-transform --arg x 'X"y' --stats --dlq dlq.auto "$prog" $f \
+		hs-transform -j 1 --arg x 'X"y' --stats --dlq dlq.auto "$prog" $f \
 			>auto.out 2>auto.err
 		rc_auto=$?
-		hs-transform --arg x 'X"y' --engine jq --dlq dlq.jq "$prog" $f \
+		hs-transform -j 1 --arg x 'X"y' --engine jq --dlq dlq.jq "$prog" $f \
 			>jq.out 2>jq.err
 		rc_jq=$?
 		expect_eq "program $n ($prog) on $f: exit" "$rc_auto" "$rc_jq"
@@ -216,7 +216,7 @@ while IFS= read -r line; do
 	jq -c --arg x 'X"y' "(try ([$prog] | {ok: .}) catch {err: 1}) |
 		select(.ok) | .ok[]" events.exact >want 2>/dev/null ||
 		fail "program $n ($prog): jq failed"
-	hs-transform --arg x 'X"y' "$prog" events.exact >exact.out 2>/dev/null
+	hs-transform -j 1 --arg x 'X"y' "$prog" events.exact >exact.out 2>/dev/null
 	jq -c . exact.out >got 2>/dev/null || fail "program $n: output is not JSON"
 	jq -c . want >want.n
 	cmp -s want.n got || {
