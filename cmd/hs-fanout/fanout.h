@@ -234,6 +234,13 @@ struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n);
 /* The same waiting at most secs: NULL with *closed 0 when time ran out. */
 struct fo_item *target_pop_timed(struct fo_target *t, size_t max, size_t *n,
                                  double secs, int *closed);
+/*
+ * The wait before retry number attempt (1, 2, ...): exponential from
+ * 0.1 s, capped at 10 s, with equal jitter (half fixed, half random), at
+ * least floor_secs (a Retry-After).  target_backoff() sleeps it, cut
+ * short by the drain deadline.
+ */
+double target_backoff_secs(int attempt, double floor_secs);
 void target_backoff(struct fo_target *t, int attempt, double floor_secs);
 void target_done(struct fo_target *t, uint64_t delivered);
 

@@ -159,23 +159,6 @@ static void set_failing(struct fo_target *t, int on)
 	pthread_mutex_unlock(&t->mu);
 }
 
-/*
- * The wait before retry number attempt: exponential backoff with full
- * jitter (as target_backoff() computes it), at least floor_secs
- * (Retry-After).  The worker waits for it without sleeping, so the
- * other slots go on meanwhile.
- */
-static double backoff_secs(int attempt, double floor_secs)
-{
-	double cap = 0.05 * (double)(1u << (attempt < 10 ? attempt : 10));
-	double d;
-
-	if (cap > 10)
-		cap = 10;
-	d = cap / 2 + (cap / 2) * ((double)rand() / RAND_MAX);
-	return d < floor_secs ? floor_secs : d;
-}
-
 /* Up to t->batch queued items into the free slot sl, waiting at most
  * secs (< 0: until an item comes or the queue closes).  1 if it got
  * some. */
@@ -340,8 +323,8 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 		if (!exhausted) {
 			sl->state = SLOT_WAIT;
 			h->waiting++;
-			sl->due = hs_now() +
-			          backoff_secs(sl->attempt, sl->retry_after);
+			sl->due = hs_now() + target_backoff_secs(
+			                         sl->attempt, sl->retry_after);
 			return;
 		}
 	} else {

@@ -101,21 +101,6 @@ struct fanout {
 	int curl;
 };
 
-static char *read_file(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	struct hs_buf b = HS_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-
-	if (!f)
-		return NULL;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		hs_buf_add(&b, chunk, got);
-	fclose(f);
-	return hs_buf_detach(&b, n);
-}
-
 static void explain(struct fanout *f)
 {
 	struct hs_buf *b = &f->scratch;
@@ -528,24 +513,26 @@ static int setup(struct fanout *f, struct hs_opts *o)
 	f->pat = hs_pattern_new();
 	if (f->pattern_arg) {
 		const char *text = f->pattern_arg;
-		char *owned = NULL;
+		struct hs_buf file = HS_BUF_INIT;
 		size_t n = strlen(text);
+		int rc;
 
 		if (text[0] == '@') {
-			owned = read_file(text + 1, &n);
-			if (!owned) {
-				hs_errno("cannot open '%s'", text + 1);
+			if (hs_buf_read_file(&file, text + 1, err, sizeof err) <
+			    0) {
+				hs_err("%s", err);
+				hs_buf_release(&file);
 				return HS_EXIT_USAGE;
 			}
-			text = owned;
+			text = file.data;
+			n = file.len;
 		}
-		if (hs_pattern_add(f->pat, text, n, NULL, err, sizeof err) <
-		    0) {
+		rc = hs_pattern_add(f->pat, text, n, NULL, err, sizeof err);
+		hs_buf_release(&file);
+		if (rc < 0) {
 			hs_err("invalid pattern: %s", err);
-			free(owned);
 			return HS_EXIT_USAGE;
 		}
-		free(owned);
 	} else {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		f->curl = 1;

@@ -568,19 +568,12 @@ static int load_aws(struct rctx *c, uint32_t arr)
 
 static char *slurp(const char *path, size_t *n, char *errbuf, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	struct hs_buf b = HS_BUF_INIT;
-	char chunk[65536];
-	size_t got;
 
-	if (!f) {
-		hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
-		          strerror(errno));
+	if (hs_buf_read_file(&b, path, errbuf, errlen) < 0) {
+		hs_buf_release(&b);
 		return NULL;
 	}
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		hs_buf_add(&b, chunk, got);
-	fclose(f);
 	return hs_buf_detach(&b, n);
 }
 

@@ -310,20 +310,22 @@ static int out_of_time(struct fo_target *t)
 	return fo_out_of_time(t->sh);
 }
 
-/*
- * Exponential backoff with full jitter, at least floor_secs (Retry-After),
- * cut short by the drain deadline.
- */
-void target_backoff(struct fo_target *t, int attempt, double floor_secs)
+double target_backoff_secs(int attempt, double floor_secs)
 {
 	double cap = 0.05 * (double)(1u << (attempt < 10 ? attempt : 10));
-	double d, until;
+	double d;
 
 	if (cap > 10)
 		cap = 10;
 	d = cap / 2 + (cap / 2) * ((double)rand() / RAND_MAX);
-	if (d < floor_secs)
-		d = floor_secs;
+	return d < floor_secs ? floor_secs : d;
+}
+
+/* Sleep target_backoff_secs(), cut short by the drain deadline. */
+void target_backoff(struct fo_target *t, int attempt, double floor_secs)
+{
+	double d = target_backoff_secs(attempt, floor_secs), until;
+
 	until = hs_now() + d;
 	while (hs_now() < until && !out_of_time(t)) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
