@@ -183,6 +183,12 @@ void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
                    const char *message);
 
 /*
+ * 1 if delivering to t reads the event's fields (a jq program, an input
+ * path or transformer, a Kafka key path, event fields in a file path);
+ * 0 if t takes the line or a constant as it is.
+ */
+int target_reads_event(const struct fo_target *t);
+/*
  * For a file target whose path names event fields ({source}, ...): the
  * path for event d (sanitized values, see hs-fanout(1)), caller frees;
  * NULL for any other target.

@@ -88,6 +88,7 @@ struct fanout {
 	const char *pattern_arg, *rules_path, *arn_map, *cell_key;
 	const char *explain_path;
 	int explain, invert, ncells;
+	int whole_doc; /* something past the match reads the event */
 	double drain;
 	FILE *explain_f;
 	struct hs_buf scratch, key, msgs;
@@ -342,15 +343,27 @@ static void route(struct fanout *f, const char *line, size_t len)
 
 static void one_event(struct fanout *f, const char *line, size_t len)
 {
-	int hit;
+	int hit, r;
 
-	if (hs_json_parse(&f->doc, line, len) < 0) {
+	/*
+	 * Where nothing after the match reads the event, the line is decided
+	 * with tape nodes for the pattern's fields only (every other subtree
+	 * validated and skipped); else parsed whole.  Both refuse exactly
+	 * the same lines, with the same reason and byte.
+	 */
+	if (f->whole_doc) {
+		r = hs_json_parse(&f->doc, line, len);
+		if (r == 0)
+			hs_pattern_match(f->pat, &f->m, &f->doc, 0);
+	} else {
+		r = hs_pattern_match_line(f->pat, &f->m, &f->doc, line, len);
+	}
+	if (r < 0) {
 		hs_tool_reject(&f->t, hs_json_error_reason(f->doc.err_code),
 		               NULL, "byte %zu: %s", f->doc.err_off + 1,
 		               f->doc.err);
 		return;
 	}
-	hs_pattern_match(f->pat, &f->m, &f->doc, 0);
 	if (f->explain_f)
 		explain(f);
 	if (!f->rules.n) {
@@ -380,6 +393,13 @@ static void for_each_target(struct fanout *f,
 			for (int k = 0; k < r->tcells[j]; k++)
 				fn(f, r, r->targets[j][k]);
 	}
+}
+
+static void reads_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
+{
+	(void)r;
+	if (target_reads_event(t))
+		f->whole_doc = 1;
 }
 
 static void finish_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
@@ -621,6 +641,8 @@ int main(int argc, char **argv)
 		rc = hs_tool_finish(&f.t, NULL);
 		goto out;
 	}
+	f.whole_doc = f.rules.n && (f.sh.ack.fd >= 0 || f.ncells > 1);
+	for_each_target(&f, reads_one);
 	while (!f.sh.epipe && hs_tool_next(&f.t, &line, &len) > 0)
 		one_event(&f, line, len);
 	fo_out_of_time(&f.sh); /* starts the drain clock after a signal */

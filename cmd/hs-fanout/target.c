@@ -692,6 +692,14 @@ static int event_time(const char *s, size_t n, struct tm *tm)
 	return 0;
 }
 
+int target_reads_event(const struct fo_target *t)
+{
+	const struct filet *f = t->impl;
+
+	return t->jq || t->input_path || t->xf || t->key_ptr ||
+	       (t->kind == FO_FILE && f && f->segs);
+}
+
 char *target_item_path(struct fo_target *t, const struct hs_json_doc *d)
 {
 	struct filet *f = t->impl;
