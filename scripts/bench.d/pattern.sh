@@ -14,7 +14,8 @@
 #     the bench corpus and on events with a 1 MB payload (a string, and
 #     a structure of 40,000 small objects); time and peak RSS both ways.
 #     The driver is scripts/bench.d/pattern-filter.c, built here against
-#     the build's libhs.a (hs-fanout does not use the line path yet).
+#     the build's libhs.a, so both ways run in one program (hs-fanout
+#     picks one of them per run).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${HS_BUILD:-.}
