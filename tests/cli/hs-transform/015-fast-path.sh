@@ -1,5 +1,6 @@
 # Identity and select(PATH), select(PATH == LITERAL), select(PATH != ...)
-# are answered on the parsed event without libjq (fast.c).  They must
+# are answered on the parsed event without libjq (common/jqnative.c, the
+# shapes the first fast path took; 016 covers the whole subset).  They must
 # agree with jq -c, write selected events byte-identical, and leave
 # errors (indexing an array, a string) to libjq with its message; programs
 # that only look alike must go through libjq and agree too.
