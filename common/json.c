@@ -319,6 +319,19 @@ scan_string(struct hs_json_doc *d, const unsigned char *s,
 	}
 }
 
+/* The literal word[0..n) at p; return the byte after it or NULL. */
+static inline const unsigned char *
+literal(struct hs_json_doc *d, const unsigned char *s, const unsigned char *p,
+        const unsigned char *end, const char *word, size_t n)
+{
+	if ((size_t)(end - p) < n || memcmp(p, word, n)) {
+		fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
+		     "invalid literal, expected '%s'", word);
+		return NULL;
+	}
+	return p + n;
+}
+
 /* Check the number at p; return the byte after it or NULL. */
 static const unsigned char *
 scan_number(struct hs_json_doc *d, const unsigned char *s,
@@ -457,28 +470,16 @@ value:
 			return NULL;
 		break;
 	case 't':
-		if (end - p < 4 || memcmp(p, "true", 4)) {
-			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			     "invalid literal, expected 'true'");
+		if (!(q = literal(d, s, p, end, "true", 4)))
 			return NULL;
-		}
-		q = p + 4;
 		break;
 	case 'f':
-		if (end - p < 5 || memcmp(p, "false", 5)) {
-			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			     "invalid literal, expected 'false'");
+		if (!(q = literal(d, s, p, end, "false", 5)))
 			return NULL;
-		}
-		q = p + 5;
 		break;
 	case 'n':
-		if (end - p < 4 || memcmp(p, "null", 4)) {
-			fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			     "invalid literal, expected 'null'");
+		if (!(q = literal(d, s, p, end, "null", 4)))
 			return NULL;
-		}
-		q = p + 4;
 		break;
 	case '[':
 	case '{': {
@@ -635,25 +636,19 @@ value:
 		nd->flags = fl;
 		break;
 	case 't':
-		if (end - p < 4 || memcmp(p, "true", 4))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'true'");
+		if (!(q = literal(d, s, p, end, "true", 4)))
+			return -1;
 		nd->type = HS_JSON_TRUE;
-		q = p + 4;
 		break;
 	case 'f':
-		if (end - p < 5 || memcmp(p, "false", 5))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'false'");
+		if (!(q = literal(d, s, p, end, "false", 5)))
+			return -1;
 		nd->type = HS_JSON_FALSE;
-		q = p + 5;
 		break;
 	case 'n':
-		if (end - p < 4 || memcmp(p, "null", 4))
-			return fail(d, HS_JSON_E_SYNTAX, (size_t)(p - s),
-			            "invalid literal, expected 'null'");
+		if (!(q = literal(d, s, p, end, "null", 4)))
+			return -1;
 		nd->type = HS_JSON_NULL;
-		q = p + 4;
 		break;
 	case '[':
 	case '{':
