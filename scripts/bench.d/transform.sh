@@ -14,12 +14,15 @@ command -v jq >/dev/null || { echo "transform: jq not installed, skipped" >&2; e
 # shared media corpus), so it always makes its own.
 corpus=
 if [ -z "$corpus" ] || [ ! -s "$corpus" ]; then
-	# Our own corpus: 20000 EventBridge-shaped events of about 1 KB.
+	# Our own corpus: HS_TRANSFORM_EVENTS (default 100000)
+	# EventBridge-shaped events of about 1 KB.  With the native
+	# evaluator 20000 events took ~0.1 s, too short to tell -j2 from
+	# the cost of starting its threads and compiling per thread.
 	corpus=$work/events.ndjson
-	awk 'BEGIN {
+	awk -v count="${HS_TRANSFORM_EVENTS:-100000}" 'BEGIN {
 		srand(42);
 		split("OrderPlaced PaymentCaptured Object-Created StateChange", types, " ");
-		for (i = 0; i < 20000; i++) {
+		for (i = 0; i < count; i++) {
 			t = types[1 + i % 4];
 			printf "{\"version\":\"0\",\"id\":\"%08x-%04x-4cd3-a780-%012x\",", int(rand()*2^31), int(rand()*65536), int(rand()*2^40);
 			printf "\"detail-type\":\"%s\",\"source\":\"com.shop.orders\",\"account\":\"1234567890%02d\",", t, i % 100;
