@@ -1,7 +1,7 @@
 /*
  * xf.h: hs-transform's pieces.  engine.c turns one event into its outputs
- * (the native evaluator of jqnative.h, libjq, or the input transformer); pool.c runs engines on worker threads
- * over batches of events and hands results back in input order, so that
+ * (a jq program through jqrun.h, or the input transformer); pool.c runs
+ * engines on worker threads over batches of events and hands results back in input order, so that
  * all accounting (stdout, dead letters, counters) happens in the main
  * thread, in input order.
  */
@@ -11,11 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jq.h>
-
 #include "buf.h"
-#include "jqbridge.h"
-#include "jqnative.h"
+#include "jqrun.h"
 #include "json.h"
 
 struct hs_inputxform;
@@ -63,13 +60,12 @@ struct xf_batch {
 /* One worker's private state. */
 struct xf_engine {
 	const struct xf_conf *conf;
-	jq_state *jq;
-	struct hs_jqn *jqn; /* the program natively, or NULL */
-	struct hs_jqn_state *jqs;
+	struct hs_jqrun run; /* the jq program, when has_run */
+	int has_run;
+	struct hs_jqrun_ev ev; /* the current event, for run */
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
-	struct hs_jq_keys keys; /* event keys as jv strings, this thread's */
-	struct hs_buf errs;     /* messages from jq's error callback */
+	struct hs_buf errs; /* jq's compile messages, one per line */
 };
 
 /*

@@ -70,7 +70,7 @@ expect_eq "lossy exit" "$?" 1
 expect_file_eq all.ndjson big
 [ ! -s sel.ndjson ] || fail "a lossy number went through"
 expect_eq "lossy reasons" "$(jq -r .reason dlq | sort -u)" lossy_number
-expect_grep '12345678901234567890 would become 12345678901234567000' dlq
+expect_grep "12345678901234567890 at '/detail/n' would become 12345678901234567000" dlq
 # sel, math, same, file; ids has no output, so nothing to convert
 expect_eq "lossy records" "$(count_lines dlq)" 4
 [ ! -s ids.ndjson ] || fail "ids wrote something"
