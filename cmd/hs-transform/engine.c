@@ -1,9 +1,9 @@
 /*
  * engine.c: one event through jq (or the input transformer) into its
  * outputs or its dead-letter reason.  Runs on worker threads: it touches
- * only its engine and its batch.  A jq program inside jqnative.h's subset
- * runs natively on the parsed event; where the native evaluator gives up
- * on an event, libjq runs it, so results and messages are libjq's.
+ * only its engine and its batch.  A jq program runs through jqrun.h
+ * (natively where it can, libjq where the native evaluator gives up), the
+ * rules hs-fanout's jq targets share.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,7 +38,7 @@ int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 	e->has_run = 1;
 	if (hs_jqrun_init(&e->run, &o) == 0)
 		return 0;
-	/* jq's messages, one line each as pool.c and main() print them. */
+	/* jq's messages, each ended by a newline, as main() prints them. */
 	for (size_t i = 0; i < e->run.errs.len;) {
 		size_t n = strlen(e->run.errs.data + i);
 

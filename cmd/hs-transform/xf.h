@@ -1,9 +1,9 @@
 /*
  * xf.h: hs-transform's pieces.  engine.c turns one event into its outputs
  * (a jq program through jqrun.h, or the input transformer); pool.c runs
- * engines on worker threads over batches of events and hands results back in input order, so that
- * all accounting (stdout, dead letters, counters) happens in the main
- * thread, in input order.
+ * engines on worker threads over batches of events and hands results back
+ * in input order, so that all accounting (stdout, dead letters, counters)
+ * happens in the main thread, in input order.
  */
 #ifndef HS_XF_H
 #define HS_XF_H
@@ -65,7 +65,7 @@ struct xf_engine {
 	struct hs_jqrun_ev ev; /* the current event, for run */
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
-	struct hs_buf errs; /* jq's compile messages, one per line */
+	struct hs_buf errs; /* jq's compile messages, each ending in '\n' */
 };
 
 /*
