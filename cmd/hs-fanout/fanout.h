@@ -196,8 +196,9 @@ int target_reads_event(const struct fo_target *t);
 char *target_item_path(struct fo_target *t, const struct hs_json_doc *d);
 
 /*
- * jqtarget.c: a target's jq program, compiled and run on the reading
- * thread only (libjq's values are not thread-safe).
+ * jqtarget.c: a target's jq program through common/jqrun.h (natively
+ * where it can, libjq where not), compiled and run on the reading thread
+ * only (libjq's values are not thread-safe).
  * fo_jq_compile: NULL with jq's message in errbuf if it does not compile.
  */
 struct fo_jq *fo_jq_compile(const char *program, char *errbuf, size_t errlen);
@@ -211,8 +212,8 @@ void fo_jqrun_event(struct fo_jqrun *r, const struct hs_json_doc *d,
 /*
  * Run q on the current event: the number of outputs, each a line ending
  * in a newline at *out (*outlen bytes, valid until the next call), or -1
- * with *reason ("jq_error", "lossy_number") and *msg set.  The one
- * per-event entry point, so another evaluator can stand in for libjq.
+ * with *reason ("jq_error", "lossy_number") and *msg set (valid until
+ * the next call).
  */
 int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
                size_t *outlen, const char **reason, const char **msg);
