@@ -248,6 +248,11 @@ struct fo_item *target_pop_timed(struct fo_target *t, size_t max, size_t *n,
  * short by the drain deadline.
  */
 double target_backoff_secs(int attempt, double floor_secs);
+/*
+ * Mark t failing (on: a full queue then dead-letters new items instead of
+ * holding the reading thread) or healthy again.
+ */
+void target_set_failing(struct fo_target *t, int on);
 void target_backoff(struct fo_target *t, int attempt, double floor_secs);
 void target_done(struct fo_target *t, uint64_t delivered);
 

@@ -150,15 +150,6 @@ int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 	return 0;
 }
 
-static void set_failing(struct fo_target *t, int on)
-{
-	pthread_mutex_lock(&t->mu);
-	t->failing = on;
-	if (on)
-		pthread_cond_broadcast(&t->cv);
-	pthread_mutex_unlock(&t->mu);
-}
-
 /* Up to t->batch queued items into the free slot sl, waiting at most
  * secs (< 0: until an item comes or the queue closes).  1 if it got
  * some. */
@@ -310,7 +301,7 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 	const char *exhausted = NULL;
 
 	if (r != 0) {
-		set_failing(t, 1);
+		target_set_failing(t, 1);
 		if (r == -2)
 			exhausted = "not_retryable";
 		else if (sl->attempt >= t->attempts)
@@ -329,7 +320,7 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 		}
 	} else {
 		/* healthy again unless another batch is still retrying */
-		set_failing(t, retrying(h) > 0);
+		target_set_failing(t, retrying(h) > 0);
 	}
 	slot_end(t, sl, exhausted);
 }

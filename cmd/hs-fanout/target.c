@@ -283,7 +283,7 @@ void target_done(struct fo_target *t, uint64_t delivered)
 	pthread_mutex_unlock(&t->mu);
 }
 
-static void set_failing(struct fo_target *t, int on)
+void target_set_failing(struct fo_target *t, int on)
 {
 	pthread_mutex_lock(&t->mu);
 	t->failing = on;
@@ -534,7 +534,7 @@ static void file_write(struct fo_target *t, struct fslot *s,
 			exhausted = "shutdown";
 			break;
 		}
-		set_failing(t, 1);
+		target_set_failing(t, 1);
 		target_backoff(t, attempt, 0);
 	}
 	while (batch) {
@@ -551,7 +551,7 @@ static void file_write(struct fo_target *t, struct fslot *s,
 			target_item_drop(t, it);
 	}
 	if (r == 0)
-		set_failing(t, 0);
+		target_set_failing(t, 0);
 }
 
 /* The slot for path key: an open one, or the least recently used one
@@ -1112,7 +1112,7 @@ static void exec_run(struct fo_target *t)
 			              sizeof msg);
 			if (r == 0)
 				break;
-			set_failing(t, 1);
+			target_set_failing(t, 1);
 			if (attempt >= t->attempts)
 				exhausted = "MaximumRetryAttempts";
 			else if (hs_now() - it->t0 >= t->max_age)
@@ -1124,7 +1124,7 @@ static void exec_run(struct fo_target *t)
 			target_backoff(t, attempt, 0);
 		}
 		if (r == 0) {
-			set_failing(t, 0);
+			target_set_failing(t, 0);
 			it->end = x->accepted;
 			it->next = NULL;
 			if (x->wait_tail)
