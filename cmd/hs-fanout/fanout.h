@@ -96,6 +96,16 @@ struct fo_target {
 	double rate;    /* http: requests per second, 0 unlimited */
 	/* http: requests in flight at most (0 means 1) */
 	int concurrency;
+	/*
+	 * http: the target's own headers, "Name: value" (values already read
+	 * from the environment, checked for CR and LF), and its query
+	 * parameters, name and value alternating, not yet encoded; all
+	 * owned.  Values may be secrets: never printed.
+	 */
+	char **headers;
+	size_t nheaders;
+	char **query;
+	size_t nquery;
 	size_t qmax;
 	/* queue */
 	pthread_t th;
@@ -177,10 +187,12 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 /*
  * Dead-letter an event the reading thread could not make a payload of
  * for t (reason "jq_error", "lossy_number"), counted as queued and dead;
- * frees it as finished.
+ * frees it as finished.  details: NULL, or a JSON object's text whose
+ * members (lossy_number's literal, pointer, byte, libjq) join the record's
+ * "details".
  */
 void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
-                   const char *message);
+                   const char *message, const char *details);
 
 /*
  * 1 if delivering to t reads the event's fields (a jq program, an input
@@ -212,11 +224,13 @@ void fo_jqrun_event(struct fo_jqrun *r, const struct hs_json_doc *d,
 /*
  * Run q on the current event: the number of outputs, each a line ending
  * in a newline at *out (*outlen bytes, valid until the next call), or -1
- * with *reason ("jq_error", "lossy_number") and *msg set (valid until
- * the next call).
+ * with *reason ("jq_error", "lossy_number") and *msg set, and *details
+ * the details JSON object of a lossy_number or NULL (all valid until the
+ * next call).
  */
 int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
-               size_t *outlen, const char **reason, const char **msg);
+               size_t *outlen, const char **reason, const char **msg,
+               const char **details);
 
 /*
  * 1 once a stop signal came and the drain time after it has passed: the

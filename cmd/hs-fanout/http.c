@@ -53,6 +53,7 @@ struct slot {
 struct httpt {
 	CURLM *m;
 	struct curl_slist *hdrs;
+	char *url; /* t->uri with the query; may hold secrets: never printed */
 	struct slot *s;
 	int ns;
 	int busy;    /* slots in SLOT_BUSY */
@@ -103,7 +104,7 @@ static int slot_open(struct fo_target *t, struct slot *sl)
 	sl->c = curl_easy_init();
 	if (!sl->c)
 		return -1;
-	curl_easy_setopt(sl->c, CURLOPT_URL, t->uri);
+	curl_easy_setopt(sl->c, CURLOPT_URL, h->url);
 	curl_easy_setopt(sl->c, CURLOPT_HTTPHEADER, h->hdrs);
 	curl_easy_setopt(sl->c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(sl->c, CURLOPT_TIMEOUT_MS, ms);
@@ -117,25 +118,92 @@ static int slot_open(struct fo_target *t, struct slot *sl)
 	return 0;
 }
 
+/* 1 if one of t's own headers is named name (case-insensitively). */
+static int has_header(const struct fo_target *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < t->nheaders; i++)
+		if (!strncasecmp(t->headers[i], name, n) &&
+		    (t->headers[i][n] == ':' || t->headers[i][n] == ';'))
+			return 1;
+	return 0;
+}
+
+/*
+ * t->uri with t's query parameters percent-encoded and appended: after
+ * '?' or '&' as the URL already has a query or not, before any fragment.
+ * NULL if curl cannot encode (out of memory).
+ */
+static char *query_url(const struct fo_target *t, CURL *c)
+{
+	const char *u = t->uri, *frag = strchr(u, '#');
+	size_t base = frag ? (size_t)(frag - u) : strlen(u);
+	struct hs_buf b = HS_BUF_INIT;
+	size_t n;
+
+	hs_buf_add(&b, u, base);
+	if (t->nquery) {
+		const char *qm = memchr(u, '?', base);
+
+		if (!qm)
+			hs_buf_addc(&b, '?');
+		else if (base > 0 && u[base - 1] != '?' && u[base - 1] != '&')
+			hs_buf_addc(&b, '&');
+	}
+	for (size_t i = 0; i + 1 < t->nquery; i += 2) {
+		for (int j = 0; j < 2; j++) {
+			const char *p = t->query[i + (size_t)j];
+			char *e = curl_easy_escape(c, p, (int)strlen(p));
+
+			if (!e) {
+				hs_buf_release(&b);
+				return NULL;
+			}
+			if (j)
+				hs_buf_addc(&b, '=');
+			hs_buf_adds(&b, e);
+			curl_free(e);
+		}
+		if (i + 3 < t->nquery)
+			hs_buf_addc(&b, '&');
+	}
+	if (frag)
+		hs_buf_adds(&b, frag);
+	return hs_buf_detach(&b, &n);
+}
+
 int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct httpt *h = hs_xcalloc(1, sizeof *h);
 	const char *auth = getenv("HS_HTTP_AUTHORIZATION");
+	CURL *c;
 
 	t->impl = h;
 	h->ns = t->concurrency > 0 ? t->concurrency : 1;
 	h->s = hs_xcalloc((size_t)h->ns, sizeof *h->s);
 	h->m = curl_multi_init();
-	if (!h->m)
+	c = curl_easy_init();
+	if (!h->m || !c) {
+		if (c)
+			curl_easy_cleanup(c);
 		return hs_seterr(errbuf, errlen, "curl_multi_init failed");
+	}
+	h->url = query_url(t, c);
+	curl_easy_cleanup(c);
+	if (!h->url)
+		return hs_seterr(errbuf, errlen,
+		                 "cannot encode the query parameters");
 	/* one connection per slot at most, all kept for reuse */
 	curl_multi_setopt(h->m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->ns);
 	curl_multi_setopt(h->m, CURLMOPT_MAXCONNECTS, (long)h->ns);
-	h->hdrs = curl_slist_append(
-	    h->hdrs, t->batch > 1 ? "Content-Type: application/x-ndjson"
-	                          : "Content-Type: application/json");
+	/* the target's own Content-Type and Authorization win over ours */
+	if (!has_header(t, "Content-Type"))
+		h->hdrs = curl_slist_append(
+		    h->hdrs, t->batch > 1 ? "Content-Type: application/x-ndjson"
+		                          : "Content-Type: application/json");
 	h->hdrs = curl_slist_append(h->hdrs, "Expect:");
-	if (auth && *auth) {
+	if (auth && *auth && !has_header(t, "Authorization")) {
 		struct hs_buf b = HS_BUF_INIT;
 
 		hs_buf_adds(&b, "Authorization: ");
@@ -143,6 +211,8 @@ int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 		h->hdrs = curl_slist_append(h->hdrs, b.data);
 		hs_buf_release(&b);
 	}
+	for (size_t i = 0; i < t->nheaders; i++)
+		h->hdrs = curl_slist_append(h->hdrs, t->headers[i]);
 	for (int i = 0; i < h->ns; i++)
 		if (slot_open(t, &h->s[i]) < 0)
 			return hs_seterr(errbuf, errlen,
@@ -465,6 +535,7 @@ void http_close(struct fo_target *t)
 	if (h->m)
 		curl_multi_cleanup(h->m);
 	curl_slist_free_all(h->hdrs);
+	free(h->url);
 	free(h->s);
 	free(h);
 	t->impl = NULL;

@@ -125,7 +125,8 @@ void fo_jqrun_free(struct fo_jqrun *r)
 }
 
 int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
-               size_t *outlen, const char **reason, const char **msg)
+               size_t *outlen, const char **reason, const char **msg,
+               const char **details)
 {
 	int n;
 
@@ -134,6 +135,7 @@ int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
 	if (n < 0) {
 		*reason = q->run.reason;
 		*msg = q->run.msg.data;
+		*details = q->run.details.len ? q->run.details.data : NULL;
 		return -1;
 	}
 	*out = r->outs.data;

@@ -195,6 +195,7 @@ struct pend {
 	struct fo_item *it;
 	const char *reason; /* jq_error, lossy_number: dead-letter it */
 	size_t msg_off;     /* the message, in fanout.msgs */
+	size_t det_off;     /* its details object in fanout.msgs, or SIZE_MAX */
 };
 
 static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
@@ -221,6 +222,7 @@ static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
 	pd->t = t;
 	pd->it = it;
 	pd->reason = NULL;
+	pd->det_off = SIZE_MAX;
 }
 
 /* Run t's jq program: a payload per output, or one failure; none is a
@@ -228,18 +230,24 @@ static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
 static void jq_payloads(struct fanout *f, struct fo_rule *r,
                         struct fo_target *t, const char *line, size_t len)
 {
-	const char *out, *reason, *msg, *nl;
+	const char *out, *reason, *msg, *det, *nl;
 	size_t outlen;
-	int n = fo_jq_eval(t->jq, f->jqrun, &out, &outlen, &reason, &msg);
+	int n = fo_jq_eval(t->jq, f->jqrun, &out, &outlen, &reason, &msg, &det);
 
 	if (n < 0) {
-		size_t at = f->msgs.len;
+		size_t at = f->msgs.len, dat = SIZE_MAX;
 
 		hs_buf_adds(&f->msgs, msg);
 		hs_buf_addc(&f->msgs, '\0');
+		if (det) {
+			dat = f->msgs.len;
+			hs_buf_adds(&f->msgs, det);
+			hs_buf_addc(&f->msgs, '\0');
+		}
 		pend_add(f, r, t, "", 0, line, len);
 		f->pend[f->npend - 1].reason = reason;
 		f->pend[f->npend - 1].msg_off = at;
+		f->pend[f->npend - 1].det_off = dat;
 		return;
 	}
 	if (n == 0) {
@@ -333,7 +341,10 @@ static void route(struct fanout *f, const char *line, size_t len)
 			pd->it->ev = ev;
 		if (pd->reason)
 			target_reject(pd->t, pd->it, pd->reason,
-			              f->msgs.data + pd->msg_off);
+			              f->msgs.data + pd->msg_off,
+			              pd->det_off == SIZE_MAX
+			                  ? NULL
+			                  : f->msgs.data + pd->det_off);
 		else
 			target_put(pd->t, pd->it);
 	}

@@ -5,14 +5,19 @@
  *          "input":..., "input_path":"$.detail", "input_transformer":
  *          {"input_paths_map":{...},"input_template":"..."}, "key":"/id",
  *          "retry":{"attempts":3,"max_age":60}, "timeout":5,
- *          "batch":10, "queue":10000, "rate":50}, {"uri":"-",
+ *          "batch":10, "queue":10000, "rate":50, "headers":
+ *          {"X-Key":{"env":"V"}}, "query":{"a":"b"}}, {"uri":"-",
  *          "jq":"PROGRAM" or "jq_file":"FILE"}]}]
  *   AWS: {"Rules":[{"Name":"r","EventPattern":"{...}","State":"ENABLED",
  *          "Targets":[{"Id":"t","Arn":"...","Input":"...","InputPath":
  *          "...","InputTransformer":{"InputPathsMap":{},"InputTemplate":
  *          "..."},"RetryPolicy":{"MaximumRetryAttempts":N,
  *          "MaximumEventAgeInSeconds":N}, "HsJq":"PROGRAM" or
- *          "HsJqFile":"FILE" (hs's extension)}]}]}
+ *          "HsJqFile":"FILE" (hs's extension), "HttpParameters":
+ *          {"HeaderParameters":{...},"QueryStringParameters":{...}}}]}]}
+ *
+ * http(s) targets take "headers" and "query" (hs) or HttpParameters
+ * (AWS): each value a string or {"env":"VAR"}, read when the file is.
  *
  * An AWS target's Arn is used as it is when it already is a local target
  * (-, file:, exec:, http(s)://, kafka://); otherwise the --arn-map table
@@ -147,6 +152,12 @@ struct tspec {
 	int has_attempts, has_age, has_timeout, has_batch, has_queue, has_rate;
 	double concurrency; /* http: requests in flight */
 	int has_concurrency;
+	/* http: header and query parameter objects (nodes of c->d) */
+	uint32_t headers, query;
+	int has_headers, has_query;
+	/* resolved by http_params(): "Name: value"; name, value, ... */
+	char **hdrs, **qs;
+	size_t nhdrs, nqs;
 };
 
 static void tspec_free(struct tspec *s)
@@ -160,6 +171,12 @@ static void tspec_free(struct tspec *s)
 	free(s->tmpl);
 	free(s->jq);
 	free(s->jq_file);
+	for (size_t i = 0; i < s->nhdrs; i++)
+		free(s->hdrs[i]);
+	free(s->hdrs);
+	for (size_t i = 0; i < s->nqs; i++)
+		free(s->qs[i]);
+	free(s->qs);
 }
 
 static char *raw_dup(const struct hs_json_doc *d, uint32_t v)
@@ -219,6 +236,158 @@ static int need_str(struct rctx *c, const char *rule, uint32_t v, const char *k)
 	return 0;
 }
 
+/* RFC 7230's tchar: what a header name is made of. */
+static int is_tchar(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+/*
+ * A header or query parameter's value: a string as it is, or
+ * {"env":"VAR"}, the variable's value now.  NULL with errbuf set.  The
+ * value may be a secret, so no message ever holds it.
+ */
+static char *param_value(struct rctx *c, const char *where, uint32_t v)
+{
+	const struct hs_json_doc *d = c->d;
+	struct hs_buf b = HS_BUF_INIT;
+	uint32_t e;
+	size_t n;
+
+	if (hs_json_type(d, v) == HS_JSON_STRING) {
+		hs_json_str_decode(d, v, &b);
+	} else if (hs_json_type(d, v) == HS_JSON_OBJECT &&
+	           (e = get(d, v, "env")) != HS_JSON_NONE &&
+	           hs_json_type(d, e) == HS_JSON_STRING &&
+	           d->nodes[v].end == e + 1) {
+		const char *val;
+
+		hs_json_str_decode(d, e, &b);
+		val = b.len && !memchr(b.data, '\0', b.len) ? getenv(b.data)
+		                                            : NULL;
+		if (!val) {
+			hs_seterr(c->errbuf, c->errlen,
+			          "%s: environment variable '%s' is not set",
+			          where, b.data);
+			hs_buf_release(&b);
+			return NULL;
+		}
+		hs_buf_reset(&b);
+		hs_buf_adds(&b, val);
+	} else {
+		hs_seterr(c->errbuf, c->errlen,
+		          "%s: a value is a string or {\"env\": \"NAME\"}",
+		          where);
+		return NULL;
+	}
+	if (memchr(b.data, '\r', b.len) || memchr(b.data, '\n', b.len) ||
+	    memchr(b.data, '\0', b.len)) {
+		hs_seterr(c->errbuf, c->errlen,
+		          "%s: the value holds a CR, LF or NUL character",
+		          where);
+		hs_buf_release(&b);
+		return NULL;
+	}
+	return hs_buf_detach(&b, &n);
+}
+
+/*
+ * The target's headers and query parameters (hs-fanout(1), HTTP
+ * TARGETS) into s->hdrs and s->qs, refusing what could not be sent as
+ * given: a header name that is no RFC 7230 token, a value with CR or LF
+ * (it would inject headers), a variable that is not set.
+ */
+static int http_params(struct rctx *c, struct tspec *s, const char *rule)
+{
+	const struct hs_json_doc *d = c->d;
+	const char *tid = s->id ? s->id : s->uri;
+	char where[512];
+
+	for (int q = 0; q < 2; q++) {
+		uint32_t o = q ? s->query : s->headers;
+
+		if (!(q ? s->has_query : s->has_headers))
+			continue;
+		if (hs_json_type(d, o) != HS_JSON_OBJECT)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s': target '%s': %s must be "
+			                 "an object",
+			                 rule, tid,
+			                 q ? "query parameters" : "headers");
+		HS_JSON_FOREACH_MEMBER(d, o, k)
+		{
+			struct hs_buf name = HS_BUF_INIT, line = HS_BUF_INIT;
+			char *val;
+			size_t n;
+
+			hs_json_str_decode(d, k, &name);
+			snprintf(where, sizeof where,
+			         "rule '%s': target '%s': %s '%.*s'", rule, tid,
+			         q ? "query parameter" : "header",
+			         (int)(name.len > 100 ? 100 : name.len),
+			         name.data);
+			if (!q) {
+				int ok = name.len > 0;
+
+				for (size_t i = 0; ok && i < name.len; i++)
+					ok = is_tchar(
+					    (unsigned char)name.data[i]);
+				if (!ok) {
+					hs_buf_release(&name);
+					return hs_seterr(
+					    c->errbuf, c->errlen,
+					    "%s: not a valid header name",
+					    where);
+				}
+			} else if (memchr(name.data, '\0', name.len)) {
+				hs_buf_release(&name);
+				return hs_seterr(c->errbuf, c->errlen,
+				                 "%s: the name holds a NUL "
+				                 "character",
+				                 where);
+			}
+			val = param_value(c, where, k + 1);
+			if (!val) {
+				hs_buf_release(&name);
+				return -1;
+			}
+			if (q) {
+				s->qs = hs_xrealloc(s->qs, (s->nqs + 2) *
+				                               sizeof *s->qs);
+				s->qs[s->nqs++] = hs_buf_detach(&name, &n);
+				s->qs[s->nqs++] = val;
+				continue;
+			}
+			/* curl sends "Name;" as an empty header; "Name:"
+			 * would remove it */
+			hs_buf_add(&line, name.data, name.len);
+			if (*val) {
+				hs_buf_adds(&line, ": ");
+				hs_buf_adds(&line, val);
+			} else {
+				hs_buf_addc(&line, ';');
+			}
+			free(val);
+			hs_buf_release(&name);
+			s->hdrs = hs_xrealloc(s->hdrs,
+			                      (s->nhdrs + 1) * sizeof *s->hdrs);
+			s->hdrs[s->nhdrs++] = hs_buf_detach(&line, &n);
+		}
+	}
+	return 0;
+}
+
+static char **strs_dup(char **v, size_t n)
+{
+	char **r = n ? hs_xcalloc(n, sizeof *r) : NULL;
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = hs_xstrdup(v[i]);
+	return r;
+}
+
 /* Build the cells of one target and attach them to rule r. */
 static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
                       const char *rule)
@@ -227,7 +396,7 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 	struct fo_target **cells;
 	struct fo_jq *jq;
 
-	if (jq_program(c, s, rule, &jq) < 0)
+	if (http_params(c, s, rule) < 0 || jq_program(c, s, rule, &jq) < 0)
 		return -1;
 	cells = hs_xcalloc((size_t)n, sizeof *cells);
 
@@ -257,6 +426,16 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 		cells[i] = t;
 		t->jq = jq;
 		t->jq_owner = i == 0;
+		if ((s->nhdrs || s->nqs) && t->kind != FO_HTTP)
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s': target '%s': headers and "
+			                 "query parameters are for http(s) "
+			                 "targets only",
+			                 rule, t->id);
+		t->headers = strs_dup(s->hdrs, s->nhdrs);
+		t->nheaders = s->nhdrs;
+		t->query = strs_dup(s->qs, s->nqs);
+		t->nquery = s->nqs;
 		if (s->input)
 			t->input = hs_xstrdup(s->input);
 		if (s->input_path) {
@@ -332,6 +511,10 @@ static int hs_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 			goto out;
 		s.jq = get_str(d, v, "jq");
 		s.jq_file = get_str(d, v, "jq_file");
+		s.headers = get(d, v, "headers");
+		s.has_headers = s.headers != HS_JSON_NONE;
+		s.query = get(d, v, "query");
+		s.has_query = s.query != HS_JSON_NONE;
 		x = get(d, v, "input_transformer");
 		if (x != HS_JSON_NONE) {
 			uint32_t pm = get(d, x, "input_paths_map");
@@ -433,6 +616,30 @@ static int aws_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 		goto out;
 	s.jq = get_str(d, v, "HsJq");
 	s.jq_file = get_str(d, v, "HsJqFile");
+	x = get(d, v, "HttpParameters");
+	if (x != HS_JSON_NONE) {
+		if (hs_json_type(d, x) != HS_JSON_OBJECT) {
+			rc = hs_seterr(c->errbuf, c->errlen,
+			               "rule '%s': target '%s': HttpParameters "
+			               "must be an object",
+			               r->name, s.id ? s.id : s.uri);
+			goto out;
+		}
+		/* path parameters fill an API destination's "*" wildcards;
+		 * a local URL has none, so the path goes in the URL itself */
+		if (get(d, x, "PathParameterValues") != HS_JSON_NONE) {
+			rc = hs_seterr(c->errbuf, c->errlen,
+			               "rule '%s': target '%s': "
+			               "PathParameterValues is not supported; "
+			               "write the path into the target's URL",
+			               r->name, s.id ? s.id : s.uri);
+			goto out;
+		}
+		s.headers = get(d, x, "HeaderParameters");
+		s.has_headers = s.headers != HS_JSON_NONE;
+		s.query = get(d, x, "QueryStringParameters");
+		s.has_query = s.query != HS_JSON_NONE;
+	}
 	x = get(d, v, "InputTransformer");
 	if (x != HS_JSON_NONE) {
 		uint32_t pm = get(d, x, "InputPathsMap");

@@ -73,7 +73,7 @@ uint32_t fo_murmur2(const void *key, size_t len)
 
 static void dead_as(struct fo_target *t, const struct fo_item *it,
                     const char *reason, const char *code, const char *message,
-                    const char *exhausted, int attempts)
+                    const char *exhausted, int attempts, const char *extra)
 {
 	struct fo_shared *sh = t->sh;
 	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
@@ -92,7 +92,18 @@ static void dead_as(struct fo_target *t, const struct fo_item *it,
 	hs_json_write_str(&det, message, strlen(message));
 	hs_buf_adds(&det, ",\"exhausted\":");
 	hs_json_write_str(&det, exhausted, strlen(exhausted));
-	hs_buf_addf(&det, ",\"attempts\":%d}", attempts);
+	hs_buf_addf(&det, ",\"attempts\":%d", attempts);
+	/* extra is one JSON object: its members join ours, so details stay
+	 * one object with the same members for every reason */
+	if (extra) {
+		const char *a = strchr(extra, '{'), *z = strrchr(extra, '}');
+
+		if (a && z && z > a + 1) {
+			hs_buf_addc(&det, ',');
+			hs_buf_add(&det, a + 1, (size_t)(z - a - 1));
+		}
+	}
+	hs_buf_addc(&det, '}');
 	r.reason = reason;
 	r.message = message;
 	r.details = det.data;
@@ -118,16 +129,17 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
                  int attempts)
 {
-	dead_as(t, it, "target_failed", code, message, exhausted, attempts);
+	dead_as(t, it, "target_failed", code, message, exhausted, attempts,
+	        NULL);
 }
 
 void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
-                   const char *message)
+                   const char *message, const char *details)
 {
 	pthread_mutex_lock(&t->mu);
 	t->queued++;
 	pthread_mutex_unlock(&t->mu);
-	dead_as(t, it, reason, reason, message, "not_retryable", 1);
+	dead_as(t, it, reason, reason, message, "not_retryable", 1, details);
 	target_item_done(t, it);
 }
 
@@ -1432,6 +1444,12 @@ void target_free(struct fo_target *t)
 	free(t->input);
 	free(t->input_path);
 	free(t->key_ptr);
+	for (size_t i = 0; i < t->nheaders; i++)
+		free(t->headers[i]);
+	free(t->headers);
+	for (size_t i = 0; i < t->nquery; i++)
+		free(t->query[i]);
+	free(t->query);
 	hs_inputxform_free(t->xf);
 	if (t->jq_owner)
 		fo_jq_free(t->jq);

@@ -4,6 +4,7 @@
   http-receiver.py --port-file F --log FILE [--fail N] [--throttle N]
                    [--retry-after S] [--status CODE] [--delay S]
                    [--peers FILE] [--inflight FILE] [--journal FILE]
+                   [--requests FILE]
 
 Listens on 127.0.0.1 on an ephemeral port (written to --port-file once
 listening).  Every POST body is appended to --log as one line (a batch
@@ -17,10 +18,13 @@ largest number of requests the receiver was handling at once (from
 reading a request to just before answering it, --delay included),
 rewritten as it grows.  --journal appends one line per request when it is answered:
 "START END CODE BODY" (times in seconds, BODY the body's first line).
+--requests appends one JSON line per request: {"path": PATH?QUERY,
+"headers": [[NAME, VALUE], ...]} (the request's headers in order).
 Stops on SIGTERM.
 """
 import argparse
 import http.server
+import json
 import os
 import signal
 import sys
@@ -38,6 +42,7 @@ ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--peers")
 ap.add_argument("--inflight")
 ap.add_argument("--journal")
+ap.add_argument("--requests")
 args = ap.parse_args()
 
 lock = threading.Lock()
@@ -85,6 +90,14 @@ class H(http.server.BaseHTTPRequestHandler):
             path = args.log if code < 300 else args.log + ".rejected"
             with open(path, "ab") as f:
                 f.write(body.rstrip(b"\n") + b"\n")
+            if args.requests:
+                # the request line's path (with its query) and every
+                # header as sent, in order, one JSON object per request
+                with open(args.requests, "a") as f:
+                    f.write(json.dumps({
+                        "path": self.path,
+                        "headers": [[k2, v] for k2, v in
+                                    self.headers.items()]}) + "\n")
             if args.journal:
                 with open(args.journal, "ab") as f:
                     f.write(b"%.3f %.3f %d %s\n" % (
