@@ -52,6 +52,8 @@ expect_eq "dlq reason" "$(jq -r .reason dlq)" jq_error
 expect_eq "dlq message" "$(jq -r .message dlq)" \
 	'string ("three") and number (1) cannot be added'
 expect_eq "dlq target" "$(jq -r '.details | "\(.rule) \(.target)"' dlq)" "ec2 math"
+expect_eq "jq_error details" "$(jq -c '.details | keys' dlq)" \
+	'["attempts","error_code","error_message","exhausted","rule","target","uri"]'
 expect_eq "dlq event" "$(jq -c .event dlq)" "$(sed -n 4p in)"
 # counts: queued = delivered + dead; a jq target adds /filtered
 expect_grep 'in=5 out=4 ' err
@@ -73,6 +75,18 @@ expect_eq "lossy reasons" "$(jq -r .reason dlq | sort -u)" lossy_number
 expect_grep "12345678901234567890 at '/detail/n' would become 12345678901234567000" dlq
 # sel, math, same, file; ids has no output, so nothing to convert
 expect_eq "lossy records" "$(count_lines dlq)" 4
+# each carries hs-transform's lossy details beside the target's own
+# members: the literal, its pointer, its byte (1-based, as the message)
+# and what libjq would make of it
+at=$(awk '{print index($0, "12345678901234567890")}' big)
+expect_eq "lossy details" "$(jq -c '.details | [.literal, .pointer, .byte,
+	(.libjq | tostring), .exhausted, .attempts]' dlq | sort -u)" \
+	"[\"12345678901234567890\",\"/detail/n\",$at,\"12345678901234567000\",\"not_retryable\",1]"
+expect_eq "lossy details' targets" "$(jq -r '.details.rule + " " +
+	.details.uri' dlq | sort | tr '\n' ' ')" \
+	"ec2 file:file.ndjson ec2 file:math.ndjson ec2 file:same.ndjson ec2 file:sel.ndjson "
+expect_eq "lossy details literal text" \
+	"$(grep -c '"libjq":12345678901234567000}' dlq)" 4
 [ ! -s ids.ndjson ] || fail "ids wrote something"
 # output = input needs no conversion either: the original line
 printf '[{"name":"id","pattern":{"source":["aws.ec2"]},"targets":[{"uri":"file:id.ndjson","jq":"., ."}]}]' >id.json
