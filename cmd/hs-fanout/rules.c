@@ -295,7 +295,7 @@ static char *param_value(struct rctx *c, const char *where, uint32_t v)
 
 /*
  * The target's headers and query parameters (hs-fanout(1), HTTP
- * TARGETS) into s->hdrs and s->qs, refusing what could not be sent as
+ * PARAMETERS) into s->hdrs and s->qs, refusing what could not be sent as
  * given: a header name that is no RFC 7230 token, a value with CR or LF
  * (it would inject headers), a variable that is not set.
  */
@@ -426,7 +426,7 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 		cells[i] = t;
 		t->jq = jq;
 		t->jq_owner = i == 0;
-		if ((s->nhdrs || s->nqs) && t->kind != FO_HTTP)
+		if ((s->has_headers || s->has_query) && t->kind != FO_HTTP)
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "rule '%s': target '%s': headers and "
 			                 "query parameters are for http(s) "

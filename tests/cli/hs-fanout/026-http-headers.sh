@@ -124,6 +124,8 @@ refuse file '{"uri":"file:out","headers":{"X-A":"v"}}' \
 	"target 'file:out': headers and query parameters are for http(s) targets only"
 refuse fileq '{"uri":"-","query":{"a":"b"}}' \
 	"target '-': headers and query parameters are for http(s) targets only"
+refuse execq '{"uri":"exec:cat","headers":{}}' \
+	"target 'exec:cat': headers and query parameters are for http(s) targets only"
 [ ! -e out ] || fail "the file target was opened"
 cat >path.json <<X
 {"Rules":[{"Name":"a","EventPattern":"{\"n\":[{\"exists\":true}]}",
