@@ -49,7 +49,8 @@ struct fo_item {
 	uint64_t end;     /* exec: stream offset just past this line */
 	const char *rule; /* not owned: the rule outlives its items */
 	double t0;        /* when queued (hs_now), for the maximum age */
-	char *event;      /* original event bytes, for the dead letter */
+	char *event;      /* original event bytes, for the dead letter (data
+	                   * itself when the payload is the event) */
 	size_t event_len;
 	char *key; /* kafka key or NULL */
 	size_t key_len;
@@ -75,6 +76,9 @@ struct fo_shared {
 	volatile int epipe; /* the stdout target's reader went away */
 	struct hs_ack ack; /* --ack: own descriptor on the FIFO, under ack_mu */
 	pthread_mutex_t ack_mu;
+	/* reading thread only: targets holding staged items (target_put) */
+	struct fo_target **staged;
+	size_t nstaged, stagedcap;
 };
 
 struct fo_target {
@@ -110,6 +114,9 @@ struct fo_target {
 	/* queue */
 	pthread_t th;
 	int started; /* the worker runs (reading thread only) */
+	/* items staged by the reading thread, not yet queued (its only) */
+	struct fo_item *shead, *stail;
+	size_t sn;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fo_item *head, *tail;
@@ -156,11 +163,19 @@ struct fo_target *target_new(const char *id, const char *uri,
 /* Open what the target writes to; its worker starts with the first item. */
 int target_start(struct fo_target *t, char *errbuf, size_t errlen);
 /*
- * Queue an item (ownership passes).  Waits while the queue is full and
- * the target healthy; a full queue of a failing target dead-letters the
- * item at once, so one bad target cannot hold up the others.
+ * Hand an item to t (ownership passes).  The reading thread stages it and
+ * queues t's staged items together (one lock, at most one wakeup) when
+ * FO_STAGE_MAX are staged or at targets_flush(); queueing waits while
+ * the queue is full and t is not failing, and dead-letters the item
+ * (queue_full) when t is failing with a full queue.
  */
+#define FO_STAGE_MAX 64
 void target_put(struct fo_target *t, struct fo_item *it);
+/*
+ * Queue every target's staged items: the reading thread calls it every
+ * few hundred events, whenever input goes idle, and before finishing.
+ */
+void targets_flush(struct fo_shared *sh);
 /* Close the queue, let the worker drain it, join it, release. */
 void target_finish(struct fo_target *t);
 void target_free(struct fo_target *t);

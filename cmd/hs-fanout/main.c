@@ -89,6 +89,7 @@ struct fanout {
 	const char *explain_path;
 	int explain, invert, ncells;
 	int whole_doc; /* something past the match reads the event */
+	size_t nput;   /* items put since the last targets_flush() */
 	double drain;
 	FILE *explain_f;
 	struct hs_buf scratch, key, msgs;
@@ -210,7 +211,9 @@ static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
 	it->len = n;
 	memcpy(it->data, p, n);
 	it->data[n] = '\0';
-	it->event = hs_xmemdup(line, len);
+	/* the payload is the line itself (no input, path or transformer):
+	 * the dead letter's event bytes are the payload's */
+	it->event = p == line ? it->data : hs_xmemdup(line, len);
 	it->event_len = len;
 	if (t->key_ptr && key_of(f, t->key_ptr, &f->key) == 0) {
 		it->key = hs_xmemdup(f->key.data, f->key.len);
@@ -297,8 +300,10 @@ static void payloads(struct fanout *f, int cell, const char *line, size_t len)
 					           f->doc.nodes[v].len);
 			} else if (t->xf)
 				hs_inputxform_apply(t->xf, &f->doc, r->name, b);
-			else
-				hs_buf_add(b, line, len);
+			else {
+				pend_add(f, r, t, line, len, line, len);
+				continue;
+			}
 			pend_add(f, r, t, b->data, b->len, line, len);
 		}
 	}
@@ -348,8 +353,25 @@ static void route(struct fanout *f, const char *line, size_t len)
 		else
 			target_put(pd->t, pd->it);
 	}
+	/* staged items reach their queues every few hundred */
+	f->nput += f->npend;
+	if (f->nput >= 256) {
+		targets_flush(&f->sh);
+		f->nput = 0;
+	}
 	f->npend = 0;
 	fo_ev_release(&f->sh, ev, 1);
+}
+
+/* Input went idle: what is staged goes to its targets, stdout is flushed. */
+static void on_idle(void *ctx)
+{
+	struct fanout *f = ctx;
+
+	targets_flush(&f->sh);
+	f->nput = 0;
+	hs_tool_flush(&f->t);
+	hs_stats_tick(&f->t.stats);
 }
 
 static void one_event(struct fanout *f, const char *line, size_t len)
@@ -654,8 +676,11 @@ int main(int argc, char **argv)
 	}
 	f.whole_doc = f.rules.n && (f.sh.ack.fd >= 0 || f.ncells > 1);
 	for_each_target(&f, reads_one);
+	f.t.in.idle = on_idle;
+	f.t.in.idle_ctx = &f;
 	while (!f.sh.epipe && hs_tool_next(&f.t, &line, &len) > 0)
 		one_event(&f, line, len);
+	targets_flush(&f.sh);
 	fo_out_of_time(&f.sh); /* starts the drain clock after a signal */
 	for_each_target(&f, finish_one);
 	hs_buf_reset(&f.key);
@@ -696,6 +721,7 @@ out:
 	free(f.props);
 	pthread_mutex_destroy(&f.sh.dlq_mu);
 	pthread_mutex_destroy(&f.sh.ack_mu);
+	free(f.sh.staged);
 	if (f.curl)
 		curl_global_cleanup();
 	return rc;

@@ -172,7 +172,8 @@ void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished)
 
 static void item_free(struct fo_item *it)
 {
-	free(it->event);
+	if (it->event != it->data)
+		free(it->event);
 	free(it->key);
 	free(it->path);
 	free(it);
@@ -194,42 +195,85 @@ void target_item_drop(struct fo_target *t, struct fo_item *it)
 
 static void *worker(void *arg);
 
-/* Only the reading thread puts, starts and finishes: no lock needed. */
-void target_put(struct fo_target *t, struct fo_item *it)
+/* Queue t's staged items (reading thread only). */
+static void flush_one(struct fo_target *t)
 {
+	struct fo_item *it = t->shead, *next;
+
+	t->shead = t->stail = NULL;
+	t->sn = 0;
+	if (!it)
+		return;
 	if (!t->started) {
 		if (pthread_create(&t->th, NULL, worker, t)) {
 			hs_err("target '%s': cannot start a thread", t->id);
-			t->queued++;
-			target_dead(t, it, "no_thread", "cannot start a thread",
-			            "not_retryable", 0);
-			target_item_done(t, it);
+			for (; it; it = next) {
+				next = it->next;
+				t->queued++;
+				target_dead(t, it, "no_thread",
+				            "cannot start a thread",
+				            "not_retryable", 0);
+				target_item_done(t, it);
+			}
 			return;
 		}
 		t->started = 1;
 	}
 	pthread_mutex_lock(&t->mu);
-	t->queued++;
-	while (t->qlen >= t->qmax && !t->failing && !hs_sig_stop)
-		pthread_cond_wait(&t->cv, &t->mu);
-	if (t->qlen >= t->qmax) {
-		pthread_mutex_unlock(&t->mu);
-		target_dead(t, it, "queue_full",
-		            "target is failing and its queue is full",
-		            "queue_full", 0);
-		target_item_done(t, it);
-		return;
+	for (; it; it = next) {
+		next = it->next;
+		it->next = NULL;
+		t->queued++;
+		while (t->qlen >= t->qmax && !t->failing && !hs_sig_stop) {
+			/* the worker may sleep on items queued just now */
+			pthread_cond_broadcast(&t->cv);
+			pthread_cond_wait(&t->cv, &t->mu);
+		}
+		if (t->qlen >= t->qmax) {
+			pthread_mutex_unlock(&t->mu);
+			target_dead(t, it, "queue_full",
+			            "target is failing and its queue is full",
+			            "queue_full", 0);
+			target_item_done(t, it);
+			pthread_mutex_lock(&t->mu);
+			continue;
+		}
+		if (t->tail)
+			t->tail->next = it;
+		else
+			t->head = it;
+		t->tail = it;
+		t->qlen++;
 	}
-	it->next = NULL;
-	if (t->tail)
-		t->tail->next = it;
-	else
-		t->head = it;
-	t->tail = it;
-	t->qlen++;
-	if (t->qlen == 1)
+	/* one wakeup for the lot (cheap when nobody waits) */
+	if (t->qlen)
 		pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&t->mu);
+}
+
+void target_put(struct fo_target *t, struct fo_item *it)
+{
+	struct fo_shared *sh = t->sh;
+
+	it->next = NULL;
+	if (t->stail) {
+		t->stail->next = it;
+	} else {
+		t->shead = it;
+		sh->staged = hs_xgrow(sh->staged, sizeof *sh->staged,
+		                      sh->nstaged + 1, &sh->stagedcap);
+		sh->staged[sh->nstaged++] = t;
+	}
+	t->stail = it;
+	if (++t->sn >= FO_STAGE_MAX)
+		flush_one(t);
+}
+
+void targets_flush(struct fo_shared *sh)
+{
+	for (size_t i = 0; i < sh->nstaged; i++)
+		flush_one(sh->staged[i]);
+	sh->nstaged = 0;
 }
 
 /*
