@@ -8,6 +8,7 @@
 
 #include "casefold.h"
 #include "casefold-table.h"
+#include "json.h"
 #include "banned.h"
 
 uint32_t hs_casefold_cp(uint32_t c)
@@ -37,30 +38,6 @@ static uint32_t decode(const unsigned char *s, size_t k)
 	for (size_t i = 1; i < k; i++)
 		c = c << 6 | (s[i] & 0x3f);
 	return c;
-}
-
-static size_t encode(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | c >> 18);
-	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 /* Length of the sequence a lead byte announces if the continuation
@@ -98,7 +75,7 @@ size_t hs_casefold_utf8(const char *in, size_t n, char *out)
 			i++;
 			continue;
 		}
-		o += encode(hs_casefold_cp(decode(s + i, k)), out + o);
+		o += hs_utf8_put(hs_casefold_cp(decode(s + i, k)), out + o);
 		i += k;
 	}
 	return o;

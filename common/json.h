@@ -233,6 +233,34 @@ void hs_json_write_str(struct hs_buf *out, const char *s, size_t n);
  */
 int hs_utf8_valid(const char *s, size_t n, size_t *bad);
 
+/*
+ * Write code point c (at most 0x10FFFF, not a surrogate) to o as UTF-8;
+ * returns the length, 1 to 4.
+ */
+static inline size_t hs_utf8_put(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
 /* Name of an error code ("invalid_json", "invalid_utf8", "too_deep",
  * "too_large"): the dead-letter reason for a parse failure. */
 const char *hs_json_error_reason(enum hs_json_error e);
