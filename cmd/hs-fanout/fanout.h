@@ -56,6 +56,7 @@ struct fo_item {
 	size_t key_len;
 	char *path; /* file: path with event fields (owned), or NULL */
 	size_t len; /* payload bytes (data) */
+	size_t cap; /* bytes data can hold; FO_ITEM_CAP: recycled */
 	char data[];
 };
 
@@ -117,6 +118,10 @@ struct fo_target {
 	/* items staged by the reading thread, not yet queued (its only) */
 	struct fo_item *shead, *stail;
 	size_t sn;
+	/* finished items kept for reuse: spare under mu (workers give them
+	 * back), rspare the reading thread's, refilled at each flush */
+	struct fo_item *spare, *rspare;
+	size_t nspare;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fo_item *head, *tail;
@@ -170,6 +175,15 @@ int target_start(struct fo_target *t, char *errbuf, size_t errlen);
  * (queue_full) when t is failing with a full queue.
  */
 #define FO_STAGE_MAX 64
+/*
+ * A new item for t with room for an n-byte payload and its NUL, zeroed
+ * but for data (reading thread only).  Items of up to FO_ITEM_CAP bytes
+ * are recycled through t: freeing an item across threads costs glibc's
+ * allocator more than reusing it does.
+ */
+#define FO_ITEM_CAP 2048
+#define FO_SPARE_MAX 512
+struct fo_item *target_item_new(struct fo_target *t, size_t n);
 void target_put(struct fo_target *t, struct fo_item *it);
 /*
  * Queue every target's staged items: the reading thread calls it every

@@ -202,10 +202,9 @@ struct pend {
 static void pend_add(struct fanout *f, struct fo_rule *r, struct fo_target *t,
                      const char *p, size_t n, const char *line, size_t len)
 {
-	struct fo_item *it = hs_xmalloc(sizeof *it + n + 1);
+	struct fo_item *it = target_item_new(t, n);
 	struct pend *pd;
 
-	memset(it, 0, sizeof *it);
 	it->rule = r->name;
 	it->t0 = hs_now();
 	it->len = n;

@@ -170,25 +170,57 @@ void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished)
 	free(ev);
 }
 
-static void item_free(struct fo_item *it)
+struct fo_item *target_item_new(struct fo_target *t, size_t n)
+{
+	struct fo_item *it = NULL;
+	size_t cap = n < FO_ITEM_CAP ? FO_ITEM_CAP : n + 1;
+
+	if (cap == FO_ITEM_CAP && (it = t->rspare))
+		t->rspare = it->next;
+	else
+		it = hs_xmalloc(sizeof *it + cap);
+	memset(it, 0, sizeof *it);
+	it->cap = cap;
+	return it;
+}
+
+static void item_free(struct fo_target *t, struct fo_item *it)
 {
 	if (it->event != it->data)
 		free(it->event);
 	free(it->key);
 	free(it->path);
+	if (it->cap == FO_ITEM_CAP) {
+		pthread_mutex_lock(&t->mu);
+		if (t->nspare < FO_SPARE_MAX) {
+			it->next = t->spare;
+			t->spare = it;
+			t->nspare++;
+			it = NULL;
+		}
+		pthread_mutex_unlock(&t->mu);
+	}
 	free(it);
+}
+
+static void free_list(struct fo_item *it)
+{
+	for (struct fo_item *next; it; it = next) {
+		next = it->next;
+		free(it);
+	}
 }
 
 void target_item_done(struct fo_target *t, struct fo_item *it)
 {
 	fo_ev_release(t->sh, it->ev, 1);
-	item_free(it);
+	item_free(t, it);
 }
 
 void target_item_drop(struct fo_target *t, struct fo_item *it)
 {
 	fo_ev_release(t->sh, it->ev, 0);
-	item_free(it);
+	item_free(t, it);
 }
 
 /* ---- queue ---- */
@@ -248,6 +280,11 @@ static void flush_one(struct fo_target *t)
 	/* one wakeup for the lot (cheap when nobody waits) */
 	if (t->qlen)
 		pthread_cond_broadcast(&t->cv);
+	if (!t->rspare) {
+		t->rspare = t->spare;
+		t->spare = NULL;
+		t->nspare = 0;
+	}
 	pthread_mutex_unlock(&t->mu);
 }
 
@@ -1431,6 +1468,9 @@ void target_free(struct fo_target *t)
 	if (!t)
 		return;
 	target_finish(t);
+	free_list(t->spare);
+	free_list(t->rspare);
+	t->spare = t->rspare = NULL;
 	switch (t->kind) {
 	case FO_STDOUT:
 	case FO_FILE:
