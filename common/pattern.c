@@ -2215,7 +2215,9 @@ static int verify(const struct hs_pattern *p, struct hs_pattern_match *m,
                   const uint32_t *cs, size_t n, uint32_t depth,
                   const struct hs_json_doc *d, uint32_t o)
 {
-	uint32_t *deeper = hs_xmalloc((n + 1) * sizeof *deeper);
+	uint32_t small[16];
+	uint32_t *deeper =
+	    n < 16 ? small : hs_xmalloc((n + 1) * sizeof *deeper);
 	int ok = 1;
 
 	for (size_t i = 0; i < n && ok; i++) {
@@ -2249,7 +2251,8 @@ static int verify(const struct hs_pattern *p, struct hs_pattern_match *m,
 		if (ok && nd)
 			ok = descend(p, m, deeper, nd, depth + 1, d, v);
 	}
-	free(deeper);
+	if (deeper != small)
+		free(deeper);
 	return ok;
 }
 
@@ -2257,7 +2260,7 @@ static int sub_ok(const struct hs_pattern *p, struct hs_pattern_match *m,
                   uint32_t s, const struct hs_json_doc *d, uint32_t root)
 {
 	const struct sub *sb = &p->subs[s];
-	uint32_t *pos;
+	uint32_t small[16] = {0}, *pos;
 	size_t npos = 0;
 	int ok;
 
@@ -2270,12 +2273,14 @@ static int sub_ok(const struct hs_pattern *p, struct hs_pattern_match *m,
 	}
 	if (sb->npos <= 1)
 		return 1;
-	pos = hs_xmalloc((sb->ncond + 1) * sizeof *pos);
+	pos =
+	    sb->ncond < 16 ? small : hs_xmalloc((sb->ncond + 1) * sizeof *pos);
 	for (uint32_t i = 0; i < sb->ncond; i++)
 		if (!p->conds[sb->conds[i]].absent_ok)
 			pos[npos++] = sb->conds[i];
 	ok = verify(p, m, pos, npos, 0, d, root);
-	free(pos);
+	if (pos != small)
+		free(pos);
 	return ok;
 }
 
