@@ -50,6 +50,20 @@ n=$(wc -l <"$corpus")
 now() { date +%s.%N; }
 rate() { awk -v n="$n" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+# best RATE of 3 runs of shell function $1 (events/s over $n events),
+# each after function $2 (untimed) when given: single runs on a shared
+# 2-core machine swing by tens of percent
+best() {
+	_b=0
+	for _r in 1 2 3; do
+		[ -z "${2:-}" ] || "$2"
+		_t0=$(now)
+		"$1"
+		_t1=$(now)
+		_b=$(awk -v r="$(rate "$_t0" "$_t1")" -v b="$_b" 'BEGIN { print (r > b ? r : b) }')
+	done
+	echo "$_b"
+}
 
 echo "| workload | hs figure | peer | peer figure | ratio |"
 echo "|---|---|---|---|---|"
@@ -57,11 +71,11 @@ echo "|---|---|---|---|---|"
 # 1. one pattern vs jq select
 pat='{"source":["aws.svc3"],"detail":{"state":["running","stopped"],"count":[{"numeric":[">",100]}]}}'
 jqp='select(.source == "aws.svc3" and (.detail.state == "running" or .detail.state == "stopped") and .detail.count > 100)'
-t0=$(now); "$fanout" --pattern "$pat" "$corpus" >"$work/hs.out"; t1=$(now)
-hs=$(rate "$t0" "$t1")
+hs_pat() { "$fanout" --pattern "$pat" "$corpus" >"$work/hs.out"; }
+jq_pat() { jq -c "$jqp" "$corpus" >"$work/jq.out"; }
+hs=$(best hs_pat)
 if command -v jq >/dev/null 2>&1; then
-	t0=$(now); jq -c "$jqp" "$corpus" >"$work/jq.out"; t1=$(now)
-	jqr=$(rate "$t0" "$t1")
+	jqr=$(best jq_pat)
 	[ "$(wc -l <"$work/hs.out")" = "$(wc -l <"$work/jq.out")" ] ||
 		echo "fanout.sh: hs and jq disagree on the match count" >&2
 	echo "| --pattern, 1 pattern ($n events) | $hs ev/s | jq -c select | $jqr ev/s | $(ratio "$hs" "$jqr") |"
@@ -93,10 +107,22 @@ print(json.dumps(rules))
 PY
 	mkdir -p "$work/r$1"
 }
+# untimed before each run: the last run's output files are emptied (not
+# deleted: creating a thousand files where a thousand were just deleted
+# sends ext4 into its slow inode search, which measured the file system,
+# not the routing, and made 1,000 rules look half as fast) and their
+# dirty pages written back, so no run is throttled by its predecessor's
+hs_rules_prep() {
+	mkdir -p "$work/r$k"
+	for _f in "$work/r$k"/*.ndjson; do
+		[ -e "$_f" ] && : >"$_f"
+	done
+	sync
+}
+hs_rules() { "$fanout" --rules "$work/rules-$k.json" "$corpus"; }
 for k in 10 100 1000; do
 	rules $k
-	t0=$(now); "$fanout" --rules "$work/rules-$k.json" "$corpus"; t1=$(now)
-	eval "r$k=\$(rate $t0 $t1)"
+	eval "r$k=\$(best hs_rules hs_rules_prep)"
 	got=$(cat "$work/r$k"/*.ndjson | wc -l)
 	[ "$got" = "$n" ] || echo "fanout.sh: $k rules delivered $got of $n" >&2
 	rm -rf "$work/r$k"
@@ -108,24 +134,29 @@ if command -v jq >/dev/null 2>&1 && command -v bash >/dev/null 2>&1; then
 	# the peer is slow: time it on the first 20000 events
 	head -n 20000 "$corpus" >"$work/peer.ndjson"
 	n=$(wc -l <"$work/peer.ndjson")
-	t0=$(now)
-	bash -c '
-		c=$1; o=$2
-		tee >(jq -c "select(.detail.bucket == 0)" >$o/0) >(jq -c "select(.detail.bucket == 1)" >$o/1) \
-		    >(jq -c "select(.detail.bucket == 2)" >$o/2) >(jq -c "select(.detail.bucket == 3)" >$o/3) \
-		    >(jq -c "select(.detail.bucket == 4)" >$o/4) >(jq -c "select(.detail.bucket == 5)" >$o/5) \
-		    >(jq -c "select(.detail.bucket == 6)" >$o/6) >(jq -c "select(.detail.bucket == 7)" >$o/7) \
-		    >(jq -c "select(.detail.bucket == 8)" >$o/8) >(jq -c "select(.detail.bucket == 9)" >$o/9) \
-		    <"$c" >/dev/null' sh "$work/peer.ndjson" "$work/jq10"
-	# the jq processes may still be writing when tee ends
-	i=0
-	while [ "$(cat "$work/jq10"/* | wc -l)" -ne "$n" ] && [ $i -lt 1200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	t1=$(now)
-	got=$(cat "$work/jq10"/* | wc -l)
-	[ "$got" = "$n" ] || echo "fanout.sh: the jq peers wrote $got of $n events" >&2
-	jq10=$(rate "$t0" "$t1")
+	jq_tee_prep() {
+		rm -rf "$work/jq10"
+		mkdir -p "$work/jq10"
+		sync
+	}
+	jq_tee() {
+		bash -c '
+			c=$1; o=$2
+			tee >(jq -c "select(.detail.bucket == 0)" >$o/0) >(jq -c "select(.detail.bucket == 1)" >$o/1) \
+			    >(jq -c "select(.detail.bucket == 2)" >$o/2) >(jq -c "select(.detail.bucket == 3)" >$o/3) \
+			    >(jq -c "select(.detail.bucket == 4)" >$o/4) >(jq -c "select(.detail.bucket == 5)" >$o/5) \
+			    >(jq -c "select(.detail.bucket == 6)" >$o/6) >(jq -c "select(.detail.bucket == 7)" >$o/7) \
+			    >(jq -c "select(.detail.bucket == 8)" >$o/8) >(jq -c "select(.detail.bucket == 9)" >$o/9) \
+			    <"$c" >/dev/null' sh "$work/peer.ndjson" "$work/jq10"
+		# the jq processes may still be writing when tee ends
+		i=0
+		while [ "$(cat "$work/jq10"/* | wc -l)" -ne "$n" ] && [ $i -lt 6000 ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		got=$(cat "$work/jq10"/* | wc -l)
+		[ "$got" = "$n" ] || echo "fanout.sh: the jq peers wrote $got of $n events" >&2
+	}
+	jq10=$(best jq_tee jq_tee_prep)
 	echo "| --rules, 10 rules to files | $r10 ev/s | 10 x jq select via tee | $jq10 ev/s | $(ratio "$r10" "$jq10") |"
 fi
