@@ -1,6 +1,7 @@
 # e2e: scale out.  Two pipelines in one consumer group on a 4-partition
 # topic split the partitions and together deliver every event; when one
 # stops, the other takes its partitions over and delivers the rest.
+# hs-test: serial (fixed waits for the group to settle)
 need kcat jq zstd setsid
 . "$HS_TESTS/cli/e2e/pipe.sh"
 kafka_start --brokers 3 --topic media:4 --topic spoke.player:2 || fail "no mock cluster"
