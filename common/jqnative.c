@@ -1275,6 +1275,19 @@ static int deeper(struct parser *ps)
 	return -1;
 }
 
+/* inner(ps) one nesting level deeper (bounded by MAX_NEST). */
+static struct node *nested(struct parser *ps,
+                           struct node *(*inner)(struct parser *))
+{
+	struct node *n;
+
+	if (deeper(ps))
+		return NULL;
+	n = inner(ps);
+	ps->depth--;
+	return n;
+}
+
 static struct node *parse_var(struct parser *ps, const struct token *t)
 {
 	char name[256];
@@ -1350,13 +1363,7 @@ static struct node *expd(struct parser *ps);
 /* ExpD of an object value: ['-'] Term ('|' ExpD)? */
 static struct node *parse_expd(struct parser *ps)
 {
-	struct node *n = NULL;
-
-	if (deeper(ps))
-		return NULL;
-	n = expd(ps);
-	ps->depth--;
-	return n;
+	return nested(ps, expd);
 }
 
 static struct node *expd(struct parser *ps)
@@ -1450,13 +1457,7 @@ static struct node *if_rest(struct parser *ps);
 
 static struct node *parse_if(struct parser *ps)
 {
-	struct node *n;
-
-	if (deeper(ps))
-		return NULL;
-	n = if_rest(ps);
-	ps->depth--;
-	return n;
+	return nested(ps, if_rest);
 }
 
 static struct node *if_rest(struct parser *ps)
@@ -1584,13 +1585,7 @@ static struct node *unary(struct parser *ps);
 
 static struct node *parse_unary(struct parser *ps)
 {
-	struct node *n;
-
-	if (deeper(ps))
-		return NULL;
-	n = unary(ps);
-	ps->depth--;
-	return n;
+	return nested(ps, unary);
 }
 
 static struct node *unary(struct parser *ps)
