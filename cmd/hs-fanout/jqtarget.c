@@ -35,44 +35,35 @@ struct fo_jqrun {
 };
 
 /*
- * jq's messages, "jq: error: ..." and "jq: 1 compile error", joined into
- * one line without the repeated "jq: " for errbuf.
+ * jq's messages (errs holds each ended by '\0'), "jq: error: ..." and
+ * "jq: 1 compile error", as one line for errbuf: joined by "; ", without
+ * the repeated "jq: ", inner newlines as spaces.
  */
 static void compile_error(const struct hs_buf *errs, char *errbuf,
                           size_t errlen)
 {
-	struct hs_buf all = HS_BUF_INIT, m = HS_BUF_INIT;
-	const char *p;
+	struct hs_buf m = HS_BUF_INIT;
 
 	for (size_t i = 0; i < errs->len;) {
-		size_t n = strlen(errs->data + i);
+		const char *p = errs->data + i;
+		size_t n = strlen(p);
 
-		if (all.len)
-			hs_buf_adds(&all, "; ");
-		hs_buf_add(&all, errs->data + i, n);
 		i += n + 1;
-	}
-	p = all.data;
-	while (*p) {
-		const char *e = strstr(p, "; ");
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
 		if (n > 4 && !strncmp(p, "jq: ", 4)) {
 			p += 4;
 			n -= 4;
 		}
-		for (size_t i = 0; i < n; i++)
-			if (p[i] != '\n' || i + 1 < n)
-				hs_buf_addc(&m, p[i] == '\n' ? ' ' : p[i]);
-		p += n;
-		if (*p)
-			p += 2;
-		if (*p)
+		while (n && p[n - 1] == '\n')
+			n--;
+		if (!n)
+			continue;
+		if (m.len)
 			hs_buf_adds(&m, "; ");
+		for (size_t k = 0; k < n; k++)
+			hs_buf_addc(&m, p[k] == '\n' ? ' ' : p[k]);
 	}
 	hs_seterr(errbuf, errlen, "jq program: %s",
 	          m.len ? m.data : "does not compile");
-	hs_buf_release(&all);
 	hs_buf_release(&m);
 }
 
