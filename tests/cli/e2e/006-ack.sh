@@ -4,6 +4,8 @@
 # no chance to flush) and restarted in the same group: every event the
 # rules select is delivered, and redelivery is limited to events that were
 # not yet acknowledged (far fewer than the first run had read).
+# hs-test: serial (bounded waits for a slow spoke and its restart; it
+# failed once with other tests loading the machine)
 need jq setsid
 . "$HS_TESTS/cli/e2e/pipe.sh"
 hs-consume --help | grep -q -- '--ack' || skip "hs-consume --ack has not landed"
