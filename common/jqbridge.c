@@ -16,21 +16,6 @@ static const double pow10_exact[] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-static double num_slow(const char *s, size_t n)
-{
-	char small[64], *lit = small;
-	double x;
-
-	if (n >= sizeof(small))
-		lit = hs_xmalloc(n + 1);
-	memcpy(lit, s, n);
-	lit[n] = '\0';
-	x = strtod(lit, NULL);
-	if (lit != small)
-		free(lit);
-	return x;
-}
-
 double hs_jq_num(const char *s, size_t n)
 {
 	const char *p = s, *e = s + n;
@@ -57,7 +42,7 @@ double hs_jq_num(const char *s, size_t n)
 			exneg = *p++ == '-';
 		for (; p < e && *p >= '0' && *p <= '9'; p++) {
 			if (ex > 10000)
-				return num_slow(s, n);
+				return hs_num_strtod(s, n);
 			ex = ex * 10 + (*p - '0');
 		}
 	}
@@ -68,7 +53,7 @@ double hs_jq_num(const char *s, size_t n)
 	 */
 	scale = (exneg ? -ex : ex) - frac;
 	if (digits > 15 || scale < -22 || scale > 22)
-		return num_slow(s, n);
+		return hs_num_strtod(s, n);
 	double x = (double)m;
 	if (scale < 0)
 		x /= pow10_exact[-scale];

@@ -234,10 +234,25 @@ int hs_num_is_integer(const char *s, size_t n)
 	return d.nd == 0 || d.exp >= (int64_t)d.nd;
 }
 
+double hs_num_strtod(const char *s, size_t n)
+{
+	char small[64], *lit = small;
+	double x;
+
+	if (n >= sizeof(small))
+		lit = hs_xmalloc(n + 1);
+	memcpy(lit, s, n);
+	lit[n] = '\0';
+	x = strtod(lit, NULL);
+	if (lit != small)
+		free(lit);
+	return x;
+}
+
 int hs_num_fits_double(const char *s, size_t n)
 {
 	struct dec d;
-	char small[128], *lit = small, out[40];
+	char out[40];
 	double x;
 	int p, r;
 
@@ -255,13 +270,7 @@ int hs_num_fits_double(const char *s, size_t n)
 	 * significant digits cannot equal it. */
 	if (d.nd > 17)
 		return 0;
-	if (n >= sizeof(small))
-		lit = hs_xmalloc(n + 1);
-	memcpy(lit, s, n);
-	lit[n] = '\0';
-	x = strtod(lit, NULL);
-	if (lit != small)
-		free(lit);
+	x = hs_num_strtod(s, n);
 	if (isinf(x))
 		return 0; /* jq prints +-DBL_MAX for overflow */
 	/* libjq 1.6 prints the shortest decimal that reads back as x. */

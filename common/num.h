@@ -54,4 +54,7 @@ int hs_num_is_integer(const char *s, size_t n);
  */
 int hs_num_fits_double(const char *s, size_t n);
 
+/* strtod() of literal s[0..n), which need not be NUL-terminated. */
+double hs_num_strtod(const char *s, size_t n);
+
 #endif
