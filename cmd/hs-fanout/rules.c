@@ -47,6 +47,8 @@ struct rctx {
 	struct fo_shared *sh;
 	char *errbuf;
 	size_t errlen;
+	struct hs_buf sched; /* names of the schedule rules skipped */
+	unsigned nsched;
 };
 
 static uint32_t get(const struct hs_json_doc *d, uint32_t o, const char *k)
@@ -724,6 +726,26 @@ static int load_hs(struct rctx *c, uint32_t arr)
 	return 0;
 }
 
+/* 1 for a State under which a rule runs (absent means ENABLED, as in
+ * put-rule; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS differs from
+ * ENABLED only in which CloudTrail events AWS delivers to the bus), 0 for
+ * DISABLED, -1 for anything else. */
+static int aws_state(const char *state)
+{
+	if (!state || !strcmp(state, "ENABLED") ||
+	    !strcmp(state, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"))
+		return 1;
+	return strcmp(state, "DISABLED") ? -1 : 0;
+}
+
+/* Remember a skipped schedule rule's name for the one message at start. */
+static void note_schedule(struct rctx *c, const char *name)
+{
+	if (c->nsched++)
+		hs_buf_adds(&c->sched, ", ");
+	hs_buf_adds(&c->sched, name);
+}
+
 static int load_aws(struct rctx *c, uint32_t arr)
 {
 	const struct hs_json_doc *d = c->d;
@@ -738,24 +760,41 @@ static int load_aws(struct rctx *c, uint32_t arr)
 		if (hs_json_type(d, e) != HS_JSON_OBJECT)
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "Rules holds objects");
-		state = get_str(d, e, "State");
-		if (state && strcmp(state, "ENABLED")) {
-			free(state);
-			continue; /* DISABLED rules do not run */
-		}
-		free(state);
 		name = get_str(d, e, "Name");
 		if (!name)
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "a rule without a Name");
-		r = rule_new(c, name);
+		state = get_str(d, e, "State");
+		rc = aws_state(state);
+		if (rc < 0) {
+			hs_seterr(c->errbuf, c->errlen,
+			          "rule '%s': State '%s' is none of ENABLED, "
+			          "DISABLED, "
+			          "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+			          name, state);
+			free(state);
+			free(name);
+			return -1;
+		}
+		free(state);
 		pattern = get_str(d, e, "EventPattern");
+		if (rc == 0 ||
+		    (!pattern && get(d, e, "ScheduleExpression") != HS_JSON_NONE)) {
+			/* DISABLED rules do not run; a schedule rule has no
+			 * event to match here: both are skipped, the second
+			 * with a word at start (rules_load()). */
+			if (rc != 0)
+				note_schedule(c, name);
+			free(pattern);
+			free(name);
+			continue;
+		}
+		r = rule_new(c, name);
 		if (!pattern)
-			return hs_seterr(
-			    c->errbuf, c->errlen,
-			    "rule '%s': EventPattern (a string) is "
-			    "missing; schedule rules do not apply",
-			    name);
+			return hs_seterr(c->errbuf, c->errlen,
+			                 "rule '%s': EventPattern (a string) is "
+			                 "missing",
+			                 name);
 		rc = add_pattern(c, r, pattern, strlen(pattern));
 		free(pattern);
 		if (rc < 0)
@@ -840,6 +879,11 @@ int rules_load(struct fo_rules *rs, const char *path, const char *arn_map,
 		hs_seterr(errbuf, errlen,
 		          "'%s': expected a list of rules or {\"Rules\":[...]}",
 		          path);
+	if (c.nsched)
+		hs_err("%s: %u schedule rule%s skipped (ScheduleExpression, no "
+		       "EventPattern: no event matches %s here): %s",
+		       path, c.nsched, c.nsched == 1 ? "" : "s",
+		       c.nsched == 1 ? "it" : "them", c.sched.data);
 	if (rc == 0 && !rs->n) {
 		hs_seterr(errbuf, errlen, "'%s' holds no enabled rule", path);
 		rc = -1;
@@ -847,6 +891,7 @@ int rules_load(struct fo_rules *rs, const char *path, const char *arn_map,
 out:
 	hs_json_doc_release(&d);
 	hs_json_doc_release(&c.map);
+	hs_buf_release(&c.sched);
 	free(text);
 	free(maptext);
 	return rc;
