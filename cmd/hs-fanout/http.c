@@ -67,22 +67,46 @@ struct httpt {
 /* Otherwise the longest wait, so a SIGTERM deadline is noticed. */
 #define MAX_WAIT_MS 50
 
+/*
+ * The seconds a Retry-After value v[0..n) asks to wait (RFC 9110 10.2.3):
+ * delay-seconds, or an HTTP date from which the wait is counted; -1 when
+ * it is neither.  No upper bound here: settle() weighs it against the
+ * target's maximum age.
+ */
+static double retry_after_secs(const char *v, size_t n)
+{
+	char tmp[64], *end;
+	double secs;
+	time_t when;
+
+	while (n && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
+	             v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	secs = strtod(tmp, &end);
+	if (end != tmp && *end == '\0')
+		return secs >= 0 ? secs : -1;
+	when = curl_getdate(tmp, NULL);
+	if (when == -1)
+		return -1;
+	secs = difftime(when, time(NULL));
+	return secs > 0 ? secs : 0;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct slot *sl = ctx;
 	size_t len = size * n;
 
 	if (len > 12 && !strncasecmp(p, "retry-after:", 12)) {
-		char tmp[32];
-		size_t k =
-		    len - 12 < sizeof tmp - 1 ? len - 12 : sizeof tmp - 1;
-		char *end;
-		double v;
+		double v = retry_after_secs(p + 12, len - 12);
 
-		memcpy(tmp, p + 12, k);
-		tmp[k] = '\0';
-		v = strtod(tmp, &end);
-		if (end != tmp && v >= 0 && v < 3600)
+		if (v >= 0)
 			sl->retry_after = v;
 	}
 	return len;

@@ -9,7 +9,8 @@
 Listens on 127.0.0.1 on an ephemeral port (written to --port-file once
 listening).  Every POST body is appended to --log as one line (a batch
 body as it came).  The first --fail requests get 500, the next
---throttle get 429 with Retry-After: --retry-after; --status answers
+--throttle get 429 with Retry-After: --retry-after (or, with
+--retry-after-date S, an HTTP date S seconds ahead); --status answers
 every request with CODE (a dead target); --delay sleeps before
 answering (a slow target); --peers appends each request's client
 address and port (one line per request, to count connections).  Requests that were answered with an error
@@ -23,6 +24,8 @@ rewritten as it grows.  --journal appends one line per request when it is answer
 Stops on SIGTERM.
 """
 import argparse
+import email.utils
+import math
 import http.server
 import json
 import os
@@ -37,6 +40,7 @@ ap.add_argument("--log", required=True)
 ap.add_argument("--fail", type=int, default=0)
 ap.add_argument("--throttle", type=int, default=0)
 ap.add_argument("--retry-after", default="1")
+ap.add_argument("--retry-after-date", type=float)
 ap.add_argument("--status", type=int, default=0)
 ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--peers")
@@ -81,7 +85,14 @@ class H(http.server.BaseHTTPRequestHandler):
             elif k <= args.fail:
                 code = 500
             elif k <= args.fail + args.throttle:
-                code, extra = 429, {"Retry-After": args.retry_after}
+                ra = args.retry_after
+                if args.retry_after_date is not None:
+                    # an HTTP date this many seconds ahead (RFC 9110
+                    # 10.2.3), rounded up to its whole-second resolution
+                    ra = email.utils.formatdate(
+                        math.ceil(time.time() + args.retry_after_date),
+                        usegmt=True)
+                code, extra = 429, {"Retry-After": ra}
             if args.peers:
                 with open(args.peers, "a") as f:
                     f.write("%s:%d %.3f\n" % (self.client_address[0],
