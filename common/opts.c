@@ -149,6 +149,21 @@ void hs_print_version(void)
 	       curl_version(), ZSTD_versionString(), pcre);
 }
 
+int hs_opts_stdout_done(void)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int err = errno;
+
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	if (!bad)
+		return HS_EXIT_OK;
+	hs_err("write error on stdout: %s", strerror(err ? err : EIO));
+	return HS_EXIT_IO;
+}
+
 int hs_opts_common(struct hs_opts *o, int c, const char *arg)
 {
 	const char *errstr;

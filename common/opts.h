@@ -123,4 +123,11 @@ int hs_opts_bad(const char *synopsis, int c, char **argv);
 /* --version: "PROG (hs) VERSION" and the libraries hs links. */
 void hs_print_version(void);
 
+/*
+ * After --help or --version: flush and close stdout. Returns HS_EXIT_OK,
+ * or HS_EXIT_IO after one "write error on stdout" message if writing
+ * failed (a full disk, a closed pipe).
+ */
+int hs_opts_stdout_done(void);
+
 #endif

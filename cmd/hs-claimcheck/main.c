@@ -373,11 +373,11 @@ int main(int argc, char **argv)
 	}
 	if (opts.help) {
 		usage();
-		return HS_EXIT_OK;
+		return hs_opts_stdout_done();
 	}
 	if (opts.version) {
 		hs_print_version();
-		return HS_EXIT_OK;
+		return hs_opts_stdout_done();
 	}
 	if (g.mode == NULL)
 		return hs_usage_error(synopsis, "missing mode (put, get, gc)");

@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 		rd_kafka_conf_destroy(conf);
 		free(a.topics);
 		free(a.parts);
-		return rc < 0 ? HS_EXIT_OK : rc;
+		return rc < 0 ? hs_opts_stdout_done() : rc;
 	}
 	c.quiet = opts.quiet;
 	/* We are the FIFO's reader: the tool frame must not open it as a

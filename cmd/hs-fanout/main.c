@@ -530,11 +530,11 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	}
 	if (o->help) {
 		usage();
-		return HS_EXIT_OK;
+		return hs_opts_stdout_done();
 	}
 	if (o->version) {
 		hs_print_version();
-		return HS_EXIT_OK;
+		return hs_opts_stdout_done();
 	}
 	if (!f->pattern_arg == !f->rules_path)
 		return hs_usage_error(

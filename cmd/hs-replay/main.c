@@ -245,6 +245,7 @@ int main(int argc, char **argv)
 			usage();
 		else
 			hs_print_version();
+		rc = hs_opts_stdout_done();
 		goto out_args;
 	}
 	if ((rc = check_args(&rp, argc - optind, argv + optind)) != 0)

@@ -400,6 +400,7 @@ int main(int argc, char **argv)
 			usage();
 		else
 			hs_print_version();
+		rc = hs_opts_stdout_done();
 		goto out;
 	}
 	if (!c.nthreads) {

@@ -455,6 +455,8 @@ int main(int argc, char **argv)
 			usage();
 		else if (!rc)
 			hs_print_version();
+		if (!rc)
+			rc = hs_opts_stdout_done();
 		refmap_release(&cf.refs);
 		return rc;
 	}
