@@ -35,6 +35,7 @@ enum {
 	OPT_ENDPOINT,
 	OPT_REGION,
 	OPT_TIMEOUT,
+	OPT_OBJECT_TIMEOUT,
 	OPT_RETRIES,
 	OPT_REFS_ONLY,
 	OPT_OLDER_THAN,
@@ -60,7 +61,8 @@ static void usage(void)
 	    "      --format FORMAT        native, sqs-extended or cloudevents\n"
 	    "      --endpoint URL         S3-compatible server, path-style\n"
 	    "      --region REGION        S3 region (default $AWS_REGION)\n"
-	    "      --timeout DURATION     per object, retries included "
+	    "      --object-timeout DURATION\n"
+	    "                             per object, retries included "
 	    "(default 60s)\n"
 	    "      --retries N            retries on 5xx, 429, timeouts "
 	    "(default 4)\n"
@@ -140,10 +142,13 @@ static int tool_opt(struct claim *c, struct cfg *g, int opt, const char *arg)
 		g->so.region = arg;
 		return 0;
 	case OPT_TIMEOUT:
+		hs_err("--timeout is deprecated: use --object-timeout");
+		/* fall through */
+	case OPT_OBJECT_TIMEOUT:
 		if (hs_parse_duration(arg, &g->so.timeout) < 0 ||
 		    g->so.timeout <= 0)
-			return hs_usage_error(synopsis, "bad --timeout '%s'",
-			                      arg);
+			return hs_usage_error(synopsis,
+			                      "bad --object-timeout '%s'", arg);
 		return 0;
 	case OPT_RETRIES:
 		g->so.retries = (int)hs_strtonum(arg, 0, 20, &errstr);
@@ -335,6 +340,7 @@ int main(int argc, char **argv)
 	    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
 	    {"region", required_argument, NULL, OPT_REGION},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"object-timeout", required_argument, NULL, OPT_OBJECT_TIMEOUT},
 	    {"retries", required_argument, NULL, OPT_RETRIES},
 	    {"refs-only", no_argument, NULL, OPT_REFS_ONLY},
 	    {"older-than", required_argument, NULL, OPT_OLDER_THAN},

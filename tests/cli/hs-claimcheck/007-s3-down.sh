@@ -11,7 +11,7 @@ s3_start media
 { big_event 3 300000; small_event 4; big_event 5 300000; } >in2
 mkfifo fifo
 hs-claimcheck put --store s3://media --endpoint "$S3_ENDPOINT" -u \
-	--retries 2 --timeout 3s --dlq dlq <fifo >out 2>err &
+	--retries 2 --object-timeout 3s --dlq dlq <fifo >out 2>err &
 pid=$!
 exec 3>fifo
 cat in1 >&3

@@ -76,7 +76,7 @@ expect_file_eq in s3back
 # put together again from the reference line and the object.
 s3_stop
 expect_exit 75 hs-claimcheck put --format cloudevents --store s3://media/ce2 \
-	--endpoint "$S3_ENDPOINT" --retries 0 --timeout 2s --dlq dlq3 <in >out
+	--endpoint "$S3_ENDPOINT" --retries 0 --object-timeout 2s --dlq dlq3 <in >out
 expect_eq "lines out" "$(count_lines out)" 1
 if command -v jq >/dev/null 2>&1; then
 	sed -n '1p;3p;4p' in >want
