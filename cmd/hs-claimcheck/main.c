@@ -64,6 +64,7 @@ static void usage(void)
 	    "      --object-timeout DURATION\n"
 	    "                             per object, retries included "
 	    "(default 60s)\n"
+	    "      --timeout DURATION     deprecated: use --object-timeout\n"
 	    "      --retries N            retries on 5xx, 429, timeouts "
 	    "(default 4)\n"
 	    "      --parallel N           S3 transfers in flight (default 4)\n"
