@@ -13,4 +13,13 @@
 #define HS_EXIT_TEMPFAIL 75 /* broker or store unreachable: retry later */
 #define HS_EXIT_SIGNAL 128  /* + signal number */
 
+/*
+ * hs_exit_worse: the status to exit with when both a and b happened.
+ * Precedence is numeric, so a later, graver failure wins:
+ * 128+n (signal, including 141 for a closed stdout) over 75 (retry later)
+ * over 4 over 3 (I/O) over 2 over 1 (rejections) over 0.
+ * Every place that raises a tool's status goes through this.
+ */
+int hs_exit_worse(int a, int b);
+
 #endif

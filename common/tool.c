@@ -13,8 +13,7 @@
 
 static void raise_rc(struct hs_tool *t, int rc)
 {
-	if (rc > t->rc)
-		t->rc = rc;
+	t->rc = hs_exit_worse(t->rc, rc);
 }
 
 /* A failed write to stdout: quiet when the reader left, loud otherwise. */

@@ -298,8 +298,8 @@ static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
 	else
 		claim_get_drain(c, &t);
 	/* Dead letters from an unreachable store: cron should retry. */
-	if (c->tempfail && t.rc < HS_EXIT_TEMPFAIL)
-		t.rc = HS_EXIT_TEMPFAIL;
+	if (c->tempfail)
+		t.rc = hs_exit_worse(t.rc, HS_EXIT_TEMPFAIL);
 	claim_stats(c, &extra);
 	rc = hs_tool_finish(&t, extra.data);
 	hs_buf_release(&extra);

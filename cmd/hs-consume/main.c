@@ -459,8 +459,7 @@ int main(int argc, char **argv)
 	snprintf(extra, sizeof(extra), "tombstones=%" PRIu64, e.tombstones);
 out:
 	rc = hs_tool_finish(&t, opts.stats ? extra : NULL);
-	if (c.fatal_rc > rc && rc < HS_EXIT_SIGNAL)
-		rc = c.fatal_rc;
+	rc = hs_exit_worse(rc, c.fatal_rc);
 	consumer_free(&c);
 	if (c.ack)
 		acker_close(c.ack);

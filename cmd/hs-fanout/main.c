@@ -691,12 +691,12 @@ int main(int argc, char **argv)
 		hs_buf_addf(&f.key, " target_dlq=%llu",
 		            (unsigned long long)f.sh.dlq_records);
 	rc = hs_tool_finish(&f.t, f.key.len ? f.key.data + 1 : NULL);
-	if (f.sh.epipe && rc < HS_EXIT_SIGNAL)
-		rc = HS_EXIT_SIGNAL + 13;
-	else if (f.sh.io_failed && rc < HS_EXIT_IO)
-		rc = HS_EXIT_IO;
-	else if (f.sh.dlq_records && rc < HS_EXIT_REJECT)
-		rc = HS_EXIT_REJECT;
+	if (f.sh.epipe)
+		rc = hs_exit_worse(rc, HS_EXIT_SIGNAL + 13);
+	if (f.sh.io_failed)
+		rc = hs_exit_worse(rc, HS_EXIT_IO);
+	if (f.sh.dlq_records)
+		rc = hs_exit_worse(rc, HS_EXIT_REJECT);
 out:
 	(void)started;
 	rules_free(&f.rules);

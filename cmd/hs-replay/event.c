@@ -227,13 +227,11 @@ long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
 		hs_err("cannot write to dead-letter file '%s': %s", q->path,
 		       strerror(bo.err));
 		rp->t.failed = 1;
-		if (rp->t.rc < HS_EXIT_IO)
-			rp->t.rc = HS_EXIT_IO;
+		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
 	} else {
 		q->written++;
 	}
-	if (rp->t.rc < HS_EXIT_REJECT)
-		rp->t.rc = HS_EXIT_REJECT;
+	rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_REJECT);
 	return total;
 }
 
@@ -350,8 +348,7 @@ int replay_batch(struct replay *rp, int force)
 	rp->dirty = 0;
 	if (ckpt_save(rp) < 0) {
 		rp->t.failed = 1;
-		if (rp->t.rc < HS_EXIT_IO)
-			rp->t.rc = HS_EXIT_IO;
+		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
 		return -1;
 	}
 	return 0;
