@@ -18,6 +18,9 @@
 #   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds
 
 set -u
+# Byte-exact messages and sort order: no locale may change them.
+LC_ALL=C
+export LC_ALL
 PATH=$HS_BIN:$PATH
 # make check-valgrind: wrappers running each tool under valgrind come first.
 [ -n "${HS_EXEC_BIN:-}" ] && PATH=$HS_EXEC_BIN:$PATH
