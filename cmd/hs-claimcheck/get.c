@@ -541,14 +541,16 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	                  : c->format == FORMAT_CLOUDEVENTS ? CE_TAG
 	                                                    : CLAIM_TAG;
 
-	/* Most events carry no reference: pass them without a parse. */
-	if (memmem(line, len, tag, strlen(tag)) == NULL) {
-		pass(c, t, line, len);
-		return;
-	}
+	/* Every line is parsed, so invalid JSON is dead-lettered as in
+	 * every other tool even when it names no reference. */
 	if (hs_json_parse(&c->doc, line, len) < 0) {
 		hs_tool_reject(t, hs_json_error_reason(c->doc.err_code), NULL,
 		               "byte %zu: %s", c->doc.err_off + 1, c->doc.err);
+		return;
+	}
+	/* Most events carry no reference: pass them without a lookup. */
+	if (memmem(line, len, tag, strlen(tag)) == NULL) {
+		pass(c, t, line, len);
 		return;
 	}
 	memset(&r, 0, sizeof(r));

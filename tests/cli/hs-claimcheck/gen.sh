@@ -11,5 +11,5 @@ big_event() {
 }
 
 small_event() {
-	printf '{"id":"%s","detail":{"x":1.0,"s":"caf\\u00e9 \xc3\xa9"}}\n' "$1"
+	printf '{"id":"%s","detail":{"x":1.0,"s":"caf\\u00e9 \303\251"}}\n' "$1"
 }
