@@ -42,6 +42,25 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+void hs_time_utc_tm(int64_t ms, struct tm *tm)
+{
+	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+	int64_t rem = ms - days * 86400000;
+	int64_t y;
+	int m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	memset(tm, 0, sizeof *tm);
+	tm->tm_year = (int)(y - 1900);
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = (int)(rem / 3600000);
+	tm->tm_min = (int)(rem / 60000 % 60);
+	tm->tm_sec = (int)(rem / 1000 % 60);
+	tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
+}
+
 char *hs_time_format_ms(int64_t ms, char *buf, size_t len)
 {
 	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);

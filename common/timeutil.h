@@ -22,6 +22,11 @@ char *hs_time_format_ms(int64_t ms, char *buf, size_t len);
  */
 int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms);
 
+/* Break epoch milliseconds down into a UTC struct tm (fields only;
+ * tm_wday and tm_yday set too). */
+struct tm;
+void hs_time_utc_tm(int64_t ms, struct tm *tm);
+
 /* Parse RFC 3339 or a plain integer of epoch milliseconds. */
 int hs_time_parse(const char *s, size_t n, int64_t *ms);
 

@@ -30,6 +30,7 @@
 #include "inputxform.h"
 #include "json.h"
 #include "opts.h"
+#include "timeutil.h"
 #include "sig.h"
 #include "stats.h"
 #include "banned.h"
@@ -755,7 +756,14 @@ static int event_time(const char *s, size_t n, struct tm *tm)
 	static const char shape[] = "dddd-dd-ddTdd:dd";
 	int v[6] = {0};
 	size_t i;
+	int64_t ms;
 
+	/* A full RFC 3339 time is one instant: expand it in UTC. */
+	if (hs_time_parse_rfc3339(s, n, &ms) == 0) {
+		hs_time_utc_tm(ms, tm);
+		return 0;
+	}
+	/* Otherwise (no offset) the wall-clock fields as written. */
 	if (n < sizeof shape - 1)
 		return -1;
 	for (i = 0; i < sizeof shape - 1; i++)

@@ -47,7 +47,7 @@ spool/aws.ec2/EC2_State.ndjson
 spool/day-2026-11-26-1.ndjson
 spool/day-2026-11-26-2.ndjson
 spool/day-2026-11-27-_..ndjson
-spool/day-2026-11-28-a_n_s_d.ndjson
+spool/day-2026-11-27-a_n_s_d.ndjson
 spool/day-_none-_.ndjson
 spool/day-_none-_none.ndjson
 spool/day-_none-true.ndjson
