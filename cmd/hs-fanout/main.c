@@ -697,6 +697,8 @@ int main(int argc, char **argv)
 		rc = hs_exit_worse(rc, HS_EXIT_IO);
 	if (f.sh.dlq_records)
 		rc = hs_exit_worse(rc, HS_EXIT_REJECT);
+	if (f.sh.tempfail)
+		rc = hs_exit_worse(rc, HS_EXIT_TEMPFAIL);
 out:
 	(void)started;
 	rules_free(&f.rules);

@@ -130,6 +130,12 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
                  int attempts)
 {
+	/* A target that stayed unavailable through its retry policy may
+	 * take the events later: the run ends 75 (retry later), as a tool
+	 * whose broker or store was unreachable does. */
+	if (!strcmp(exhausted, "MaximumRetryAttempts") ||
+	    !strcmp(exhausted, "MaximumEventAgeInSeconds"))
+		__atomic_store_n(&t->sh->tempfail, 1, __ATOMIC_RELAXED);
 	dead_as(t, it, "target_failed", code, message, exhausted, attempts,
 	        NULL);
 }

@@ -1,7 +1,8 @@
 # http with "concurrency": a target that always answers 503 gets every
 # event dead-lettered exactly once, each after its own 3 attempts
 # (attempts 2 retries), with the code and the exhausted condition; one
-# that refuses connections likewise.  Counts add up.
+# that refuses connections likewise.  Counts add up, and the run exits
+# 75 (retry later): the target was unavailable, not the events wrong.
 . "$HS_TESTS/cli/hs-fanout/http.sh"
 http_events 30
 http_receiver --log got --status 503 --delay 0.05 --inflight inflight
@@ -10,7 +11,7 @@ cat >rules.json <<X
   "targets":[{"uri":"http://127.0.0.1:$port/in","concurrency":4,
               "retry":{"attempts":2,"max_age":600}}]}]
 X
-expect_exit 1 hs-fanout --stats --dlq dlq.ndjson --rules rules.json in 2>err
+expect_exit 75 hs-fanout --stats --dlq dlq.ndjson --rules rules.json in 2>err
 dlq_events dlq.ndjson >dead.sorted
 expect_file_eq dead.sorted in.sorted
 expect_eq "attempts 3" "$(grep -c '"attempts":3}' dlq.ndjson)" 30
@@ -31,7 +32,7 @@ cat >rules2.json <<X
   "targets":[{"uri":"http://127.0.0.1:$(cat port2)/","concurrency":8,"batch":3,
               "retry":{"attempts":1},"timeout":1}]}]
 X
-expect_exit 1 hs-fanout --stats --dlq dlq2.ndjson --rules rules2.json in 2>err2
+expect_exit 75 hs-fanout --stats --dlq dlq2.ndjson --rules rules2.json in 2>err2
 dlq_events dlq2.ndjson >dead2.sorted
 expect_file_eq dead2.sorted in.sorted
 expect_eq "attempts 2" "$(grep -c '"attempts":2}' dlq2.ndjson)" 30

@@ -25,7 +25,7 @@ cat >rules2.json <<X2
   "targets":[{"uri":"http://127.0.0.1:$port/in",
               "retry":{"attempts":3,"max_age":60}}]}]
 X2
-expect_exit 1 hs-fanout --dlq dlq2.ndjson --rules rules2.json in 2>err
+expect_exit 75 hs-fanout --dlq dlq2.ndjson --rules rules2.json in 2>err
 [ ! -s got2 ] || fail "retried before the asked 3600 s: $(cat got2)"
 expect_eq "dead letters" "$(count_lines dlq2.ndjson)" 1
 expect_grep '"exhausted":"MaximumEventAgeInSeconds"' dlq2.ndjson
