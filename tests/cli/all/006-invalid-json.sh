@@ -19,11 +19,11 @@ json_case() {
 		same small out
 		;;
 	get)
-		# Legitimate difference: get parses only lines that mention
-		# hs-claim, so a bad line without it passes.
+		# get parses every line, with a reference or not (issue 15:
+		# it used to pass a bad line that mentions no hs-claim).
 		printf '{"pad":"%s",}\n' "$(pad1500)" >noref
-		expect_exit 0 run get <noref >out
-		same noref out
+		expect_exit 1 run get <noref >out
+		[ ! -s out ] || fail "get passed an invalid line"
 		;;
 	esac
 }
