@@ -64,6 +64,11 @@ void hs_json_doc_release(struct hs_json_doc *d)
 	d->n = d->cap = 0;
 }
 
+void hs_json_error_text(const struct hs_json_doc *d, char *buf, size_t n)
+{
+	snprintf(buf, n, "byte %zu: %s", d->err_off + 1, d->err);
+}
+
 const char *hs_json_error_reason(enum hs_json_error e)
 {
 	switch (e) {

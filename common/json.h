@@ -265,4 +265,8 @@ static inline size_t hs_utf8_put(uint32_t c, char *o)
  * "too_large"): the dead-letter reason for a parse failure. */
 const char *hs_json_error_reason(enum hs_json_error e);
 
+/* The message of d's parse failure, "byte N: what" (N from 1), into
+ * buf: the one wording every tool's dead letter and stderr line give. */
+void hs_json_error_text(const struct hs_json_doc *d, char *buf, size_t n);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "exit.h"
+#include "json.h"
 #include "sig.h"
 #include "tool.h"
 #include "banned.h"
@@ -226,6 +227,14 @@ void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
 	r.event = t->line;
 	r.event_len = t->len;
 	hs_tool_reject_rec(t, &r);
+}
+
+void hs_tool_reject_parse(struct hs_tool *t, const struct hs_json_doc *d)
+{
+	char msg[256];
+
+	hs_json_error_text(d, msg, sizeof msg);
+	hs_tool_reject(t, hs_json_error_reason(d->err_code), NULL, "%s", msg);
 }
 
 int hs_tool_finish(struct hs_tool *t, const char *extra)

@@ -33,6 +33,8 @@
 #include "out.h"
 #include "stats.h"
 
+struct hs_json_doc;
+
 struct hs_tool {
 	struct hs_opts *opts; /* not owned */
 	struct hs_lineio in;
@@ -83,6 +85,10 @@ void hs_tool_split(struct hs_tool *t, int n);
  */
 void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Dead-letter the current event for d's parse failure: the reason from
+ * hs_json_error_reason(), the message from hs_json_error_text(). */
+void hs_tool_reject_parse(struct hs_tool *t, const struct hs_json_doc *d);
 
 /* Same for an explicit record (threads, asynchronous targets). */
 void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r);

@@ -167,9 +167,11 @@ static enum verdict parse_value(struct envelope_ctx *e,
 {
 	e->value_is_json = 0;
 	if (hs_json_parse(&e->doc, m->payload, m->len) < 0) {
+		char why[200];
+
 		e->reason = hs_json_error_reason(e->doc.err_code);
-		snprintf(e->msg, sizeof(e->msg), "value byte %zu: %s",
-		         e->doc.err_off + 1, e->doc.err);
+		hs_json_error_text(&e->doc, why, sizeof why);
+		snprintf(e->msg, sizeof(e->msg), "value %s", why);
 		return V_DLQ;
 	}
 	e->value_is_json = 1;

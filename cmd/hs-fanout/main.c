@@ -391,9 +391,7 @@ static void one_event(struct fanout *f, const char *line, size_t len)
 		r = hs_pattern_match_line(f->pat, &f->m, &f->doc, line, len);
 	}
 	if (r < 0) {
-		hs_tool_reject(&f->t, hs_json_error_reason(f->doc.err_code),
-		               NULL, "byte %zu: %s", f->doc.err_off + 1,
-		               f->doc.err);
+		hs_tool_reject_parse(&f->t, &f->doc);
 		return;
 	}
 	if (f->explain_f)

@@ -263,8 +263,7 @@ void replay_event(struct replay *rp, const char *line, size_t len, int64_t ts,
 	hs_stats_in(&rp->t.stats, len + 1);
 	rp->dirty = 1;
 	if (hs_json_parse(d, line, len) < 0) {
-		snprintf(msg, sizeof(msg), "byte %zu: %s", d->err_off + 1,
-		         d->err);
+		hs_json_error_text(d, msg, sizeof msg);
 		reject(rp, hs_json_error_reason(d->err_code), msg, line, len, 0,
 		       o);
 		return;

@@ -139,9 +139,12 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 		ev->out_off = b->outs.len;
 		ev->det_len = 0;
 		if (hs_json_parse(&e->doc, line, ev->line_len) < 0) {
+			char msg[256];
+
 			ev->is_json = 0;
-			dead(b, ev, hs_json_error_reason(e->doc.err_code),
-			     "byte %zu: %s", e->doc.err_off + 1, e->doc.err);
+			hs_json_error_text(&e->doc, msg, sizeof msg);
+			dead(b, ev, hs_json_error_reason(e->doc.err_code), "%s",
+			     msg);
 			continue;
 		}
 		ev->is_json = 1;

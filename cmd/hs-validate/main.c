@@ -246,8 +246,7 @@ static void check_line(struct run *r, const char *line, size_t len)
 		return;
 	}
 	if (hs_json_parse(&r->doc, line, len) < 0) {
-		snprintf(msg, sizeof(msg), "byte %zu: %s", r->doc.err_off + 1,
-		         r->doc.err);
+		hs_json_error_text(&r->doc, msg, sizeof msg);
 		reject(r, hs_json_error_reason(r->doc.err_code),
 		       "(invalid_json)", NULL, msg);
 		return;
