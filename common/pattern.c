@@ -553,6 +553,7 @@ static int anything_but_compile(struct cc *c, uint32_t v, uint32_t cond)
 		uint32_t last =
 		    ty == HS_JSON_ARRAY ? d->nodes[v].end : d->nodes[v].end;
 		uint32_t idx = 0;
+		enum hs_json_type first_ty = hs_json_type(d, first);
 
 		if (ty == HS_JSON_ARRAY && !d->nodes[v].count)
 			return bad(c, "anything-but list is empty");
@@ -566,6 +567,13 @@ static int anything_but_compile(struct cc *c, uint32_t v, uint32_t cond)
 				hs_buf_release(&key);
 				return bad(c, "anything-but takes strings and "
 				              "numbers only");
+			}
+			/* EventBridge refuses a list of both kinds. */
+			if (et != first_ty) {
+				ptr_push_idx(c, idx);
+				hs_buf_release(&key);
+				return bad(c, "anything-but list mixes strings and "
+				              "numbers");
 			}
 			hs_buf_reset(&key);
 			hs_buf_addc(&key, et == HS_JSON_STRING ? V_STR : V_NUM);
