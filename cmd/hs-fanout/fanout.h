@@ -275,6 +275,11 @@ uint32_t fo_murmur2(const void *key, size_t len);
 int http_open(struct fo_target *t, char *errbuf, size_t errlen);
 void http_run(struct fo_target *t);
 void http_close(struct fo_target *t);
+/* Check a kafka:// URI: its topic (a legal Kafka name) into *topic
+ * (caller frees) and partition=key|source into *by_source, each when not
+ * NULL.  0, or -1 with a message. */
+int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
+              size_t errlen);
 int kafka_open(struct fo_target *t, char *errbuf, size_t errlen);
 void kafka_run(struct fo_target *t);
 void kafka_close(struct fo_target *t);

@@ -94,28 +94,62 @@ bad:
 	return NULL;
 }
 
+/* 1 if s is a name Kafka accepts for a topic (its Topic.validate()). */
+static int legal_topic(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 249 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "0123456789._-") == n;
+}
+
+int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
+              size_t errlen)
+{
+	const char *name = uri + 8, *q = strchr(name, '?');
+	size_t n = q ? (size_t)(q - name) : strlen(name);
+	char *tp = hs_xstrndup(name, n);
+
+	if (!tp[0]) {
+		free(tp);
+		return hs_seterr(errbuf, errlen, "kafka target without a topic");
+	}
+	if (!legal_topic(tp)) {
+		hs_seterr(errbuf, errlen,
+		          "'%s' is not a Kafka topic name (at most 249 of a-z "
+		          "A-Z 0-9 . _ -; a kafka:// target takes no {field} "
+		          "but {cell})",
+		          tp);
+		free(tp);
+		return -1;
+	}
+	if (q && strcmp(q, "?partition=key") && strcmp(q, "?partition=source")) {
+		free(tp);
+		return hs_seterr(errbuf, errlen,
+		                 "unknown kafka option '%s' (want "
+		                 "partition=source or partition=key)",
+		                 q + 1);
+	}
+	if (by_source)
+		*by_source = !(q && !strcmp(q, "?partition=key"));
+	if (topic)
+		*topic = tp;
+	else
+		free(tp);
+	return 0;
+}
+
 int kafka_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct kafkat *k = hs_xcalloc(1, sizeof *k);
-	const char *q = strchr(t->uri + 8, '?');
 	rd_kafka_conf_t *conf;
 	char err[512];
 
 	t->impl = k;
-	k->topic = q ? hs_xstrndup(t->uri + 8, (size_t)(q - t->uri - 8))
-	             : hs_xstrdup(t->uri + 8);
-	k->by_source = 1;
-	if (!k->topic[0])
-		return hs_seterr(errbuf, errlen,
-		                 "target '%s': kafka target without a topic",
-		                 t->id);
-	if (q && !strcmp(q, "?partition=key"))
-		k->by_source = 0;
-	else if (q && strcmp(q, "?partition=source"))
-		return hs_seterr(errbuf, errlen,
-		                 "target '%s': unknown kafka option '%s' (want "
-		                 "partition=source or partition=key)",
-		                 t->id, q + 1);
+	if (kafka_uri(t->uri, &k->topic, &k->by_source, err, sizeof err) < 0)
+		return hs_seterr(errbuf, errlen, "target '%s': %s", t->id, err);
 	conf = conf_new(t, err, sizeof err);
 	if (!conf)
 		return hs_seterr(errbuf, errlen, "target '%s': %s", t->id, err);

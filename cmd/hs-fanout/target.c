@@ -1397,10 +1397,7 @@ struct fo_target *target_new(const char *id, const char *uri,
 		t->kind = FO_HTTP;
 	} else if (has_prefix(uri, "kafka://")) {
 		t->kind = FO_KAFKA;
-		if (!uri[8])
-			r = hs_seterr(errbuf, errlen,
-			              "kafka target without a "
-			              "topic");
+		r = kafka_uri(uri, NULL, NULL, errbuf, errlen);
 	} else {
 		r = hs_seterr(errbuf, errlen,
 		              "unknown target '%s' (want -, file:, exec:, "
