@@ -30,6 +30,7 @@
 #include "inputxform.h"
 #include "json.h"
 #include "opts.h"
+#include "seqname.h"
 #include "timeutil.h"
 #include "sig.h"
 #include "stats.h"
@@ -442,12 +443,14 @@ void target_backoff(struct fo_target *t, int attempt, double floor_secs)
  * each rotated on its own byte count and age.
  */
 struct fslot {
-	char *key;        /* path template with event fields filled, or NULL */
-	char *cur;        /* path now open */
-	int fd;           /* -1: closed */
-	double opened;    /* hs_now() at open */
-	uint64_t written; /* bytes in the current file */
-	uint64_t used;    /* LRU clock */
+	char *key;         /* path template with event fields filled, or NULL */
+	char *cur;         /* path now open */
+	char *base;        /* the template expanded: member 0 of its series */
+	unsigned long seq; /* cur is member seq of base's rotated series */
+	int fd;            /* -1: closed */
+	double opened;     /* hs_now() at open */
+	uint64_t written;  /* bytes in the current file */
+	uint64_t used;     /* LRU clock */
 };
 
 /* The event fields a file path may name: {NAME} takes this pointer. */
@@ -512,26 +515,66 @@ static void make_parents(const char *path)
 	free(p);
 }
 
-static int file_open(struct fo_target *t, struct fslot *s, char *errbuf,
-                     size_t errlen)
+/*
+ * A file of size bytes is full for a next line of next bytes: a plain
+ * file once that line would take it past rotate-size (a line longer than
+ * the limit still goes whole into an empty file); a .zst file, whose
+ * frames are only sized once compressed, once it has reached the limit.
+ */
+static int size_due(const struct filet *f, uint64_t size, size_t next)
+{
+	if (!f->rotate_size)
+		return 0;
+	if (f->zst)
+		return size >= f->rotate_size;
+	return size > 0 && size + next > f->rotate_size;
+}
+
+/*
+ * Open slot s's file for a next line of next bytes.  With rotation the
+ * file is a member of a series (common/seqname.h: x.ndjson, x.1.ndjson,
+ * ...): a rotation takes the member after the current one; any other
+ * open goes on with the highest existing member, so a restart appends
+ * to the last file.  Members already full are passed over.
+ */
+static int file_open(struct fo_target *t, struct fslot *s, size_t next,
+                     int rotating, char *errbuf, size_t errlen)
 {
 	struct filet *f = t->impl;
 	struct stat st;
 	int fl = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	int rot = f->rotate_size || f->rotate_secs > 0;
+	char *base = expand_time(s->key ? s->key : f->tmpl);
+	unsigned long seq = 0;
 
-	free(s->cur);
-	s->cur = expand_time(s->key ? s->key : f->tmpl);
-	s->fd = open(s->cur, fl, 0644);
-	if (s->fd < 0 && errno == ENOENT && s->key) {
-		/* a directory named by event fields is made on first use */
-		make_parents(s->cur);
+	if (rot && rotating && s->base && !strcmp(s->base, base))
+		seq = s->seq + 1;
+	else if (rot)
+		seq = hs_seq_last(base);
+	free(s->base);
+	s->base = base;
+	for (;;) {
+		free(s->cur);
+		s->cur = hs_seq_name(base, seq);
 		s->fd = open(s->cur, fl, 0644);
+		if (s->fd < 0 && errno == ENOENT && s->key) {
+			/* a directory named by event fields is made on first
+			 * use */
+			make_parents(s->cur);
+			s->fd = open(s->cur, fl, 0644);
+		}
+		if (s->fd < 0)
+			return hs_seterr(errbuf, errlen, "cannot open '%s': %s",
+			                 s->cur, strerror(errno));
+		s->written = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+		if (!size_due(f, s->written, next))
+			break;
+		close(s->fd);
+		s->fd = -1;
+		seq++;
 	}
-	if (s->fd < 0)
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", s->cur,
-		                 strerror(errno));
+	s->seq = seq;
 	s->opened = hs_now();
-	s->written = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
 }
 
@@ -588,13 +631,36 @@ static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
 	return 0;
 }
 
-static int file_rotate_due(struct fo_target *t, struct fslot *s)
+static int file_rotate_due(struct fo_target *t, struct fslot *s, size_t next)
 {
 	struct filet *f = t->impl;
 
 	return s->cur &&
-	       ((f->rotate_size && s->written >= f->rotate_size) ||
+	       (size_due(f, s->written, next) ||
 	        (f->rotate_secs > 0 && hs_now() - s->opened >= f->rotate_secs));
+}
+
+/*
+ * The lines of batch to write at once to s: all of them, but for a plain
+ * file with rotate-size only those that fit (at least one); returns the
+ * first item left for the next file.
+ */
+static struct fo_item *file_fill(struct filet *f, struct fslot *s,
+                                 struct fo_item *batch)
+{
+	uint64_t size = s->written;
+	struct fo_item *it;
+
+	hs_buf_reset(&f->buf);
+	for (it = batch; it; it = it->next) {
+		if (it != batch && !f->zst && f->rotate_size &&
+		    size + it->len + 1 > f->rotate_size)
+			break;
+		size += it->len + 1;
+		hs_buf_add(&f->buf, it->data, it->len);
+		hs_buf_addc(&f->buf, '\n');
+	}
+	return it;
 }
 
 /* Write a list of items to slot s with t's retry policy, then finish
@@ -603,27 +669,29 @@ static void file_write(struct fo_target *t, struct fslot *s,
                        struct fo_item *batch)
 {
 	struct filet *f = t->impl;
-	struct fo_item *it;
+	struct fo_item *it, *end = NULL;
 	int attempt = 0, r = -1;
 	const char *exhausted = "MaximumRetryAttempts";
 	char msg[256], err[256];
 
-	hs_buf_reset(&f->buf);
-	for (it = batch; it; it = it->next) {
-		hs_buf_add(&f->buf, it->data, it->len);
-		hs_buf_addc(&f->buf, '\n');
-	}
+next_file:
 	while (!f->epipe) {
+		int due;
+
 		attempt++;
-		if (s->fd < 0 || file_rotate_due(t, s)) {
+		due = s->fd >= 0 && file_rotate_due(t, s, batch->len + 1);
+		if (s->fd < 0 || due) {
 			if (s->fd >= 0)
 				close(s->fd);
-			if (file_open(t, s, err, sizeof err) < 0) {
+			s->fd = -1;
+			if (file_open(t, s, batch->len + 1, due, err,
+			              sizeof err) < 0) {
 				snprintf(msg, sizeof msg, "%s", err);
 				r = -1;
 				goto failed;
 			}
 		}
+		end = file_fill(f, s, batch);
 		r = file_flush(t, s, msg, sizeof msg);
 		if (r == 0)
 			break;
@@ -637,7 +705,9 @@ static void file_write(struct fo_target *t, struct fslot *s,
 		target_set_failing(t, 1);
 		target_backoff(t, attempt, 0);
 	}
-	while (batch) {
+	if (r != 0)
+		end = NULL;
+	while (batch != end) {
 		it = batch;
 		batch = it->next;
 		if (r == 0) {
@@ -652,6 +722,11 @@ static void file_write(struct fo_target *t, struct fslot *s,
 	}
 	if (r == 0)
 		target_set_failing(t, 0);
+	if (r == 0 && batch) {
+		/* the rest goes to the next file of the series */
+		attempt = 0;
+		goto next_file;
+	}
 }
 
 /* The slot for path key: an open one, or the least recently used one
@@ -1440,7 +1515,7 @@ int target_start(struct fo_target *t, char *errbuf, size_t errlen)
 
 	/* a path naming event fields is opened per event, as they come */
 	if (t->kind == FO_FILE && !((struct filet *)t->impl)->segs)
-		r = file_open(t, &((struct filet *)t->impl)->one, errbuf,
+		r = file_open(t, &((struct filet *)t->impl)->one, 0, 0, errbuf,
 		              errlen);
 	else if (t->kind == FO_HTTP)
 		r = http_open(t, errbuf, errlen);
@@ -1491,11 +1566,13 @@ void target_free(struct fo_target *t)
 			if (t->kind == FO_FILE && f->one.fd >= 0)
 				close(f->one.fd);
 			free(f->one.cur);
+			free(f->one.base);
 			for (size_t i = 0; i < f->nslots; i++) {
 				if (f->slots[i].fd >= 0)
 					close(f->slots[i].fd);
 				free(f->slots[i].key);
 				free(f->slots[i].cur);
+				free(f->slots[i].base);
 			}
 			free(f->slots);
 			for (size_t i = 0; i < f->nsegs; i++)
