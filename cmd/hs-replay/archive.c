@@ -32,6 +32,7 @@
 #include "err.h"
 #include "exit.h"
 #include "json.h"
+#include "seqname.h"
 #include "sig.h"
 #include "stats.h"
 #include "timeutil.h"
@@ -946,6 +947,18 @@ static int archive_name(const char *name)
 	return 0;
 }
 
+/* The rotated series path belongs to (common/seqname.h), and its number
+ * in it: x.ndjson, x.1.ndjson, x.10.ndjson are 0, 1, 10 of x.ndjson. */
+static char *series_of(const char *path, unsigned long *seq)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	size_t stem, ext;
+
+	hs_seq_parse(path, &stem, &ext, seq);
+	hs_buf_addf(&b, "%.*s%s", (int)stem, path, path + ext);
+	return b.data;
+}
+
 static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
                      const struct stat *st)
 {
@@ -955,6 +968,7 @@ static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
 	f = &(*v)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->path = hs_xstrdup(path);
+	f->series = series_of(path, &f->seq);
 	f->zst = ends_with(path, ".zst");
 	f->size = (uint64_t)st->st_size;
 	f->dev = (uint64_t)st->st_dev;
@@ -967,12 +981,19 @@ static void add_file(struct arc_file **v, int *n, size_t *cap, const char *path,
 static int cmp_file(const void *a, const void *b)
 {
 	const struct arc_file *x = a, *y = b;
+	int c;
 
-	/* files with an event time first, by it; then the rest by mtime */
+	/* files with an event time first, by it; then the rest by mtime;
+	 * ties by name, the members of a rotated series by number */
 	if (x->timed_key != y->timed_key)
 		return y->timed_key - x->timed_key;
 	if (x->key_ms != y->key_ms)
 		return x->key_ms < y->key_ms ? -1 : 1;
+	c = strcmp(x->series, y->series);
+	if (c)
+		return c;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
 	return strcmp(x->path, y->path);
 }
 
@@ -1059,8 +1080,10 @@ int arc_list(char **paths, int npaths, size_t max, struct arc_file **out)
 
 void arc_files_free(struct arc_file *f, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(f[i].path);
+		free(f[i].series);
+	}
 	free(f);
 }
 

@@ -38,9 +38,11 @@ void position_release(struct position *p);
 
 /* One archive file, in replay order. */
 struct arc_file {
-	char *path;     /* owned */
-	int zst;        /* name ends in .zst */
-	int64_t key_ms; /* first usable event time, or mtime */
+	char *path;        /* owned */
+	char *series;      /* the rotated series it is in (seqname.h), owned */
+	unsigned long seq; /* its number in that series */
+	int zst;           /* name ends in .zst */
+	int64_t key_ms;    /* first usable event time, or mtime */
 	int64_t mtime_ms;
 	int timed_key; /* key_ms is an event time */
 	uint64_t size;
