@@ -3,9 +3,9 @@
  * meanings everywhere (hs(7)), and the number/size/duration parsers all
  * options go through.
  *
- * A tool puts HS_OPTS_LONG in its getopt_long table and HS_OPTS_SHORT in
- * its optstring, and hands every option it does not know itself to
- * hs_opts_common().
+ * A tool puts HS_OPTS_LONG (and HS_OPTS_LONG_ACK if it takes --ack) in
+ * its getopt_long table and HS_OPTS_SHORT in its optstring, and hands
+ * every option it does not know itself to hs_opts_common().
  */
 #ifndef HS_OPTS_H
 #define HS_OPTS_H
@@ -36,7 +36,6 @@ enum {
 	    {"max-event-size", required_argument, NULL,               \
 	     HS_OPT_MAX_EVENT_SIZE},                                  \
 	    {"max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH}, \
-	    {"ack", required_argument, NULL, HS_OPT_ACK},             \
 	    {"drain-timeout", required_argument, NULL, HS_OPT_DRAIN}, \
 	    {"unbuffered", no_argument, NULL, 'u'},                   \
 	    {"quiet", no_argument, NULL, 'q'},                        \
@@ -45,7 +44,23 @@ enum {
 		"version", no_argument, NULL, 'V'                     \
 	}
 
-/* The common options' help lines, for each tool's --help. */
+/*
+ * --ack, for the stages that follow hs-consume in a pipe (hs-consume
+ * reads the FIFO and describes --ack itself; hs-replay starts a pipe and
+ * has none): put HS_OPTS_LONG_ACK in the getopt_long table too.
+ */
+#define HS_OPTS_LONG_ACK                                   \
+	{                                                  \
+		"ack", required_argument, NULL, HS_OPT_ACK \
+	}
+
+/*
+ * The common options' help lines, for each tool's --help: HS_OPTS_HELP
+ * for every tool, with HS_OPTS_HELP_ACK before it in a stage's help.
+ */
+#define HS_OPTS_HELP_ACK                                                     \
+	"      --ack FIFO             report finished events to hs-consume " \
+	"--ack\n"
 #define HS_OPTS_HELP                                                           \
 	"      --dlq FILE             append dead-letter records to FILE\n"    \
 	"      --stats                print counts on stderr at exit\n"        \
@@ -53,8 +68,6 @@ enum {
 	"      --max-event-size SIZE  longest line accepted (default 64MiB)\n" \
 	"      --max-depth N          deepest JSON nesting accepted (default " \
 	"512)\n"                                                               \
-	"      --ack FIFO             report finished events to hs-consume "   \
-	"--ack\n"                                                              \
 	"      --drain-timeout SECS   after a stop signal, read piped input "  \
 	"on\n"                                                                 \
 	"                             until it ends, at most SECS (default "   \

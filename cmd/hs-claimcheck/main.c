@@ -72,7 +72,7 @@ static void usage(void)
 	    "nothing\n"
 	    "      --older-than DURATION  gc: remove objects older than this\n"
 	    "      --dry-run              gc: count, remove "
-	    "nothing\n" HS_OPTS_HELP
+	    "nothing\n" HS_OPTS_HELP_ACK HS_OPTS_HELP
 	    "\nExit status: 0 ok, 1 some rejected, 2 usage, 3 I/O failure,\n"
 	    "75 store unavailable (retry later).\n");
 }
@@ -332,6 +332,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    HS_OPTS_LONG,
+	    HS_OPTS_LONG_ACK,
 	    {"store", required_argument, NULL, OPT_STORE},
 	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
 	    {"path", required_argument, NULL, OPT_PATH},

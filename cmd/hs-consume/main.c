@@ -54,6 +54,10 @@ static void usage(void)
 	    "value\n"
 	    "      --timeout DURATION     exit 75 when the cluster stays "
 	    "unreachable that long\n"
+	    "      --ack FIFO             commit an offset only when the "
+	    "stages given\n"
+	    "                             --ack FIFO have finished every "
+	    "event up to it\n"
 	    "      --ack-timeout DURATION with --ack, wait that long for "
 	    "acks at exit (5s)\n" HS_OPTS_HELP
 	    "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
@@ -244,6 +248,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	    {"ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
 	    HS_OPTS_LONG,
+	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
 	const char *errstr;
 	char err[512];

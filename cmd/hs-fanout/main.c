@@ -67,7 +67,7 @@ static void usage(void)
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
 	    "      --explain[=FILE]       say which rules and fields "
-	    "matched\n" HS_OPTS_HELP
+	    "matched\n" HS_OPTS_HELP_ACK HS_OPTS_HELP
 	    "\nTargets: -, file:PATH, exec:COMMAND, http(s)://..., "
 	    "kafka://TOPIC.\n"
 	    "A file PATH may name {source}, {detail-type}, {account}, "
@@ -470,6 +470,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
 	    HS_OPTS_LONG,
+	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
 	const char *errstr;
 	int c, r;

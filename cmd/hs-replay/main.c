@@ -215,10 +215,6 @@ static int check_args(struct replay *rp, int nsrc, char **src)
 		return hs_usage_error(synopsis, "kafka:// needs -b BROKERS");
 	if (rp->from != NO_TIME && rp->to != NO_TIME && rp->to <= rp->from)
 		return hs_usage_error(synopsis, "--to must be after --from");
-	if (rp->opts.ack)
-		return hs_usage_error(synopsis,
-		                      "--ack is for stages after hs-consume; "
-		                      "hs-replay starts a pipe");
 	if (rp->reset && !rp->ckpt)
 		return hs_usage_error(synopsis, "--reset needs --checkpoint");
 	return 0;

@@ -75,7 +75,7 @@ static void usage(void)
 	    "jq\n"
 	    "      --input-paths-map JSON EventBridge InputPathsMap\n"
 	    "      --rule-name NAME       <aws.events.rule-name> (a name or an "
-	    "ARN)\n" HS_OPTS_HELP
+	    "ARN)\n" HS_OPTS_HELP_ACK HS_OPTS_HELP
 	    "\nExit status: 0 ok, 1 some events dead-lettered, 2 usage or a "
 	    "program that\ndoes not compile, 3 I/O failure.\n");
 }
@@ -192,6 +192,7 @@ static int parse(struct cli *c, int argc, char **argv)
 	    {"input-template", required_argument, NULL, OPT_TEMPLATE},
 	    {"rule-name", required_argument, NULL, OPT_RULE_NAME},
 	    HS_OPTS_LONG,
+	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
 	const char *errstr;
 	int ch, r;

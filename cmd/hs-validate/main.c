@@ -100,7 +100,7 @@ static void usage(void)
 	    "source/detail-type "
 	    "at exit\n"
 	    "      --fail-fast            stop at the first invalid "
-	    "event\n" HS_OPTS_HELP
+	    "event\n" HS_OPTS_HELP_ACK HS_OPTS_HELP
 	    "\nExit status: 0 all valid, 1 some invalid, 2 usage or bad "
 	    "schema, 3 I/O failure.\n");
 }
@@ -372,6 +372,7 @@ static int parse_args(int argc, char **argv, struct hs_opts *opts,
 	    {"unique", required_argument, NULL, OPT_UNIQUE},
 	    {"unique-window", required_argument, NULL, OPT_UNIQUE_WINDOW},
 	    HS_OPTS_LONG,
+	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
 	int c, r;
 
