@@ -57,7 +57,8 @@ void hs_time_utc_tm(int64_t ms, struct tm *tm)
 	tm->tm_hour = (int)(rem / 3600000);
 	tm->tm_min = (int)(rem / 60000 % 60);
 	tm->tm_sec = (int)(rem / 1000 % 60);
-	tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+	/* 1970-01-01 was a Thursday */
+	tm->tm_wday = (int)(((days % 7) + 11) % 7);
 	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
 }
 

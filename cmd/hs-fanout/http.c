@@ -81,8 +81,8 @@ static double retry_after_secs(const char *v, size_t n)
 
 	while (n && (*v == ' ' || *v == '\t'))
 		v++, n--;
-	while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
-	             v[n - 1] == ' ' || v[n - 1] == '\t'))
+	while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' ||
+	             v[n - 1] == '\t'))
 		n--;
 	if (n == 0 || n >= sizeof tmp)
 		return -1;

@@ -767,19 +767,20 @@ static int load_aws(struct rctx *c, uint32_t arr)
 		state = get_str(d, e, "State");
 		rc = aws_state(state);
 		if (rc < 0) {
-			hs_seterr(c->errbuf, c->errlen,
-			          "rule '%s': State '%s' is none of ENABLED, "
-			          "DISABLED, "
-			          "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-			          name, state);
+			hs_seterr(
+			    c->errbuf, c->errlen,
+			    "rule '%s': State '%s' is none of ENABLED, "
+			    "DISABLED, "
+			    "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+			    name, state);
 			free(state);
 			free(name);
 			return -1;
 		}
 		free(state);
 		pattern = get_str(d, e, "EventPattern");
-		if (rc == 0 ||
-		    (!pattern && get(d, e, "ScheduleExpression") != HS_JSON_NONE)) {
+		if (rc == 0 || (!pattern && get(d, e, "ScheduleExpression") !=
+		                                HS_JSON_NONE)) {
 			/* DISABLED rules do not run; a schedule rule has no
 			 * event to match here: both are skipped, the second
 			 * with a word at start (rules_load()). */
@@ -791,10 +792,11 @@ static int load_aws(struct rctx *c, uint32_t arr)
 		}
 		r = rule_new(c, name);
 		if (!pattern)
-			return hs_seterr(c->errbuf, c->errlen,
-			                 "rule '%s': EventPattern (a string) is "
-			                 "missing",
-			                 name);
+			return hs_seterr(
+			    c->errbuf, c->errlen,
+			    "rule '%s': EventPattern (a string) is "
+			    "missing",
+			    name);
 		rc = add_pattern(c, r, pattern, strlen(pattern));
 		free(pattern);
 		if (rc < 0)
