@@ -86,9 +86,11 @@ deps:
 	@scripts/deps
 
 # T=pattern limits the run to tests whose path contains "pattern".
+# Without T=, the tests are followed by make lint (about 3 s).
 check: deps
 	@$(MAKE) --no-print-directory test-bins
 	@HS_BUILD=$(BUILD) HS_SANITIZE=$(SANITIZE) scripts/run-tests $(T)
+	@$(if $(T),:,$(MAKE) --no-print-directory lint)
 
 # Every hs binary the tests run (through PATH) and every unit test runs
 # under valgrind; an error or a definite leak exits 99 and fails the
@@ -102,8 +104,10 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory test-bins
 	@HS_BUILD=$(BUILD) HS_EXEC_PREFIX="$(VALGRIND)" scripts/run-tests $(T)
 
-lint:
+# STYLE.md's checkable rules, then the man pages against the built tools.
+lint: $(BINS)
 	@scripts/check-style
+	@scripts/check-man $(BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(SVC_BINS)
