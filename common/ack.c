@@ -1,3 +1,9 @@
+/*
+ * ack.c: both ends of the --ack message format (ack.h): a stage opens the
+ * FIFO and writes "-" and "+" messages for the events it finishes, and
+ * hs_ack_parse() reads one back for hs-consume.  The ledger of what is
+ * outstanding is ackbook.c; hs-consume's reading loop is its acker.c.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -1,3 +1,9 @@
+/*
+ * ackbook.c: hs-consume's ledger of events handed downstream and not yet
+ * finished, and the offset each partition may commit (ackbook.h).  It
+ * neither reads the FIFO (cmd/hs-consume/acker.c) nor commits (the
+ * caller does); not thread-safe: the caller locks.
+ */
 #include <stdlib.h>
 #include <string.h>
 

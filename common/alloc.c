@@ -1,3 +1,8 @@
+/*
+ * alloc.c: the allocation wrappers (alloc.h), the only code in common/
+ * that ends the process: on out-of-memory it prints one message and exits
+ * with HS_EXIT_IO.  Everything else in common/ returns errors.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

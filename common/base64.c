@@ -1,3 +1,7 @@
+/*
+ * base64.c: RFC 4648 base64 with padding (base64.h), encoding into an
+ * hs_buf, also fed piecewise for data streamed past memory, and decoding.
+ */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,3 +1,7 @@
+/*
+ * buf.c: the growable, always NUL-terminated byte buffer (buf.h) and its
+ * formatted appends; growth dies on out-of-memory through alloc.c.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,3 +1,9 @@
+/*
+ * dlq.c: dead-letter records in the one shape every tool writes (dlq.h,
+ * hs-event(7)), to the --dlq file or as a located message on stderr.  When
+ * an event ends in a dead letter is the caller's decision, not this
+ * file's.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

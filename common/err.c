@@ -1,3 +1,8 @@
+/*
+ * err.c: the program name and the one way messages reach stderr (err.h);
+ * hs_seterr() fills a caller's errbuf instead, for code that must not
+ * print.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

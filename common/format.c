@@ -1,3 +1,8 @@
+/*
+ * format.c: JSON Schema "format" checks (format.h), used by the schema
+ * validator when formats are assertions.  It checks a string's form only;
+ * deciding when a format applies is schema.c's.
+ */
 #include <stdint.h>
 #include <string.h>
 

@@ -1,3 +1,8 @@
+/*
+ * inputxform.c: EventBridge's input transformer, InputPathsMap and
+ * InputTemplate (inputxform.h), compiled once and applied per event,
+ * shared by hs-transform and hs-fanout's targets.  It uses no jq.
+ */
 #include <stdlib.h>
 #include <string.h>
 

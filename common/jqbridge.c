@@ -1,3 +1,9 @@
+/*
+ * jqbridge.c: events to libjq values and back (jqbridge.h), built from
+ * json.c's parsed document, numbers libjq would round found and printed
+ * exactly, and libjq's error text.  Running programs is jqrun.c's; jv ownership follows the
+ * rule stated in jqbridge.h.
+ */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,8 @@
+/*
+ * kafkaconf.c: librdkafka configuration from -X, -F and -b (kafkaconf.h),
+ * with messages that name the setting.  Parsing the command line stays in
+ * each tool's main.c; this file only fills an rd_kafka_conf_t.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,8 @@
+/*
+ * lineio.c: NDJSON input in blocks, one bounded line at a time, with the
+ * idle callback and the drain after a stop signal (lineio.h).  What a line
+ * means is the caller's; output is out.c's.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,3 +1,9 @@
+/*
+ * opts.c: the options every tool shares and the parsers all options go
+ * through (opts.h): numbers, sizes, durations, usage errors, --version and
+ * closing stdout after --help.  Each tool's own options stay in its
+ * main.c.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>

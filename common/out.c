@@ -1,3 +1,8 @@
+/*
+ * out.c: block-buffered output on a file descriptor (out.h), written with
+ * write(2), with the unbuffered mode, and hs_pipe_grow() for 1 MiB pipes.  Deciding
+ * when to flush (idle input, exit) is the caller's.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

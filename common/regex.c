@@ -1,3 +1,8 @@
+/*
+ * regex.c: ECMA-262 regular expressions run by PCRE2 with bounded run
+ * time (regex.h): the dialect translation and the match and depth limits.
+ * Where a regex applies (JSON Schema, patterns) is the caller's.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/*
+ * sha256.c: SHA-256 and its lowercase hex form through OpenSSL's EVP
+ * interface (sha256.h), for content addresses.
+ */
 #include <openssl/evp.h>
 #include <string.h>
 

@@ -1,3 +1,8 @@
+/*
+ * sig.c: the signal manners every tool shares (sig.h): SIGPIPE ignored,
+ * SIGINT and SIGTERM recorded in hs_sig_stop without SA_RESTART.  What a
+ * stop means for the record loop is the tool frame's.
+ */
 #include <signal.h>
 #include <string.h>
 

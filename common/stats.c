@@ -1,3 +1,8 @@
+/*
+ * stats.c: the counters that account for the end of every event and the
+ * --stats line (stats.h).  The end-of-event policy itself (dead letters,
+ * acknowledgements, exit status) is not here.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,9 @@
+/*
+ * store.c: the content-addressed object store behind store.h, both kinds:
+ * file:DIR (temporary file, fsync, rename) and s3:// through libcurl with
+ * SigV4, with the asynchronous put/get operations.  Claim references
+ * (which key an event names) are not the store's business.
+ */
 #define _GNU_SOURCE /* sync_file_range */
 #include <curl/curl.h>
 #include <dirent.h>

@@ -1,3 +1,8 @@
+/*
+ * registry.c: hs-validate's schemas (validate.h): one --schema file or a
+ * --registry directory compiled at start, and the documents they reference
+ * loaded through --ref-map.  Validating events is main.c's.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,8 @@
+/*
+ * summary.c: hs-validate's --summary report (validate.h): failures
+ * counted by source/detail-type and keyword location, with an example
+ * each, printed at exit.
+ */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,3 +1,8 @@
+/*
+ * unique.c: hs-validate's --unique window (validate.h): the bounded set of
+ * keys seen recently, by count or by time.  Extracting the key from an
+ * event is main.c's.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
