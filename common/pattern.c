@@ -572,8 +572,9 @@ static int anything_but_compile(struct cc *c, uint32_t v, uint32_t cond)
 			if (et != first_ty) {
 				ptr_push_idx(c, idx);
 				hs_buf_release(&key);
-				return bad(c, "anything-but list mixes strings and "
-				              "numbers");
+				return bad(
+				    c, "anything-but list mixes strings and "
+				       "numbers");
 			}
 			hs_buf_reset(&key);
 			hs_buf_addc(&key, et == HS_JSON_STRING ? V_STR : V_NUM);

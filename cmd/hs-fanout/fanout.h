@@ -74,7 +74,7 @@ struct fo_shared {
 	size_t nkafka_props;
 	uint64_t dlq_records;
 	int io_failed;
-	int tempfail; /* a delivery ran out of retries: exit 75 */
+	int tempfail;       /* a delivery ran out of retries: exit 75 */
 	volatile int epipe; /* the stdout target's reader went away */
 	struct hs_ack ack; /* --ack: own descriptor on the FIFO, under ack_mu */
 	pthread_mutex_t ack_mu;
