@@ -114,7 +114,8 @@ int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
 
 	if (!tp[0]) {
 		free(tp);
-		return hs_seterr(errbuf, errlen, "kafka target without a topic");
+		return hs_seterr(errbuf, errlen,
+		                 "kafka target without a topic");
 	}
 	if (!legal_topic(tp)) {
 		hs_seterr(errbuf, errlen,
@@ -125,7 +126,8 @@ int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
 		free(tp);
 		return -1;
 	}
-	if (q && strcmp(q, "?partition=key") && strcmp(q, "?partition=source")) {
+	if (q && strcmp(q, "?partition=key") &&
+	    strcmp(q, "?partition=source")) {
 		free(tp);
 		return hs_seterr(errbuf, errlen,
 		                 "unknown kafka option '%s' (want "
