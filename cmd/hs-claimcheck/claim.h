@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "buf.h"
+#include "claimref.h"
 #include "json.h"
 #include "store.h"
 #include "tool.h"
@@ -18,7 +19,6 @@ enum claim_format { FORMAT_NATIVE = 0, FORMAT_SQS, FORMAT_CLOUDEVENTS };
 
 #define CLAIM_MAX_STORES 16
 #define CLAIM_MAX_KEEP 32
-#define CLAIM_MEDIA_TYPE "application/json"
 #define CLAIM_MAX_PARALLEL 64
 #define CLAIM_CHUNK (1u << 20) /* streamed compression piece */
 /* Small events waiting behind pending large ones, at most (bytes). */
@@ -74,6 +74,14 @@ struct claim {
 	uint64_t offloaded, restored, checked;
 	uint64_t bytes_orig, bytes_stored, reused;
 };
+
+/* The claim reference shape (claimref.h) of c->format. */
+static inline enum hs_claimref_shape claim_shape(const struct claim *c)
+{
+	return c->format == FORMAT_SQS           ? HS_CLAIMREF_SQS
+	       : c->format == FORMAT_CLOUDEVENTS ? HS_CLAIMREF_CLOUDEVENTS
+	                                         : HS_CLAIMREF_NATIVE;
+}
 
 /* put: offload large payloads; one event per call, ended on t. */
 void claim_put(struct claim *c, struct hs_tool *t, const char *line,

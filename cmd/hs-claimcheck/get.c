@@ -2,7 +2,9 @@
  * get.c: the check-out.  A reference is trusted only as far as the
  * command line allows: its store must be one given with --store, its key
  * must be the content address it claims, and the bytes fetched must hash
- * to the recorded SHA-256 before they replace the reference.
+ * to the recorded SHA-256 before they replace the reference.  The
+ * reference shapes are read by common/claimref.c; what is decided here is
+ * which stores they may name, the fetch and the verification.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
@@ -15,40 +17,11 @@
 #include "sha256.h"
 #include "banned.h"
 
-#define CLAIM_TAG "\"hs-claim\""
-#define CE_TAG "\"hsclaim\""
-#define SQS_TAG "software.amazon.payloadoffloading.PayloadS3Pointer"
-
-/* A reference, located and checked. */
+/* A reference, parsed (claimref.h) and checked against --store. */
 struct ref {
-	uint32_t node;      /* the node the original replaces */
-	struct hs_store *s; /* one of c->stores */
-	char key[256];
-	char sum[HS_SHA256_HEXLEN + 1]; /* "" when the pointer has none */
-	int64_t size;                   /* original bytes, -1 unknown */
-	uint32_t dr, hc; /* cloudevents: dataref and hsclaim values */
-	int zstd;
+	struct hs_claimref cr; /* as parsed; cr.node is what is replaced */
+	struct hs_store *s;    /* one of c->stores */
 };
-
-/* String member name of object obj into out (decoded); 0 or -1. */
-static int str_member(const struct hs_json_doc *d, uint32_t obj,
-                      const char *name, char *out, size_t outlen)
-{
-	struct hs_buf b = HS_BUF_INIT;
-	uint32_t v = hs_json_obj_get(d, obj, name, strlen(name));
-	int rc = -1;
-
-	if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_STRING)
-		return -1;
-	hs_json_str_decode(d, v, &b);
-	/* A NUL inside would cut the check short: refuse it. */
-	if (b.len < outlen && strlen(b.data) == b.len) {
-		memcpy(out, b.data, b.len + 1);
-		rc = 0;
-	}
-	hs_buf_release(&b);
-	return rc;
-}
 
 static struct hs_store *find_store(struct claim *c, const char *uri)
 {
@@ -62,213 +35,85 @@ static struct hs_store *find_store(struct claim *c, const char *uri)
 	return NULL;
 }
 
-/*
- * What every reference must satisfy once its store is known: a known
- * encoding, the key being the content address of its sha256 (no other
- * object of the store, and no path, can be named) and a size within
- * --max-event-size.  1 if so, else -1 (dead-lettered).
- */
-static int check_ref(struct hs_tool *t, struct ref *r, const char *enc)
+/* The store named exactly by a CloudEvents dataref's part before the
+ * key, which must be a plain key; NULL when none is. */
+static struct hs_store *ce_store(struct claim *c, const struct hs_claimref *cr)
 {
-	r->zstd = strcmp(enc, "zstd") == 0;
-	if (!r->zstd && strcmp(enc, "identity") != 0) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "unknown encoding '%s'", enc);
-		return -1;
-	}
-	char want[HS_SHA256_HEXLEN + 8];
-	snprintf(want, sizeof(want), "%s%s", r->sum, r->zstd ? ".zst" : "");
-	if (!hs_sha256_is_hex(r->sum, strlen(r->sum)) ||
-	    strcmp(r->key, want) != 0) {
-		hs_tool_reject(
-		    t, "claim_refused", NULL,
-		    "reference key '%.200s' is not the content address "
-		    "of sha256 '%.80s'",
-		    r->key, r->sum);
-		return -1;
-	}
-	if ((uint64_t)r->size > t->opts->max_event_size) {
-		hs_tool_reject(t, "claim_refused", NULL,
-		               "referenced payload of %lld bytes is over "
-		               "--max-event-size",
-		               (long long)r->size);
-		return -1;
-	}
-	return 1;
-}
-
-/*
- * Native reference at --path.  Returns 1 found and checked, 0 none there,
- * -1 refused (the event was dead-lettered).
- */
-static int native_ref(struct claim *c, struct hs_tool *t, struct ref *r)
-{
-	const struct hs_json_doc *d = &c->doc;
-	char store[4096], enc[32];
-	uint32_t v, h, sz;
-
-	v = hs_json_pointer(d, 0, c->path, strlen(c->path));
-	if (v == HS_JSON_NONE || hs_json_type(d, v) != HS_JSON_OBJECT)
-		return 0;
-	h = hs_json_obj_get(d, v, "hs-claim", 8);
-	if (h == HS_JSON_NONE)
-		return 0;
-	r->node = v;
-	if (hs_json_type(d, h) != HS_JSON_OBJECT ||
-	    str_member(d, h, "store", store, sizeof(store)) < 0 ||
-	    str_member(d, h, "key", r->key, sizeof(r->key)) < 0 ||
-	    str_member(d, h, "sha256", r->sum, sizeof(r->sum)) < 0 ||
-	    str_member(d, h, "encoding", enc, sizeof(enc)) < 0 ||
-	    (sz = hs_json_obj_get(d, h, "size", 4)) == HS_JSON_NONE ||
-	    hs_json_type(d, sz) != HS_JSON_NUMBER ||
-	    hs_json_int64(d, sz, &r->size) < 0 || r->size < 0) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "malformed reference at '%s'", c->path);
-		return -1;
-	}
-	if ((r->s = find_store(c, store)) == NULL) {
-		hs_tool_reject(t, "claim_refused", NULL,
-		               "reference names store '%.200s', not one given "
-		               "with --store",
-		               store);
-		return -1;
-	}
-	return check_ref(t, r, enc);
-}
-
-/* The value of "name=" in a space-separated hsclaim string, or NULL. */
-static const char *hc_field(const char *hc, const char *name, size_t *n)
-{
-	size_t nl = strlen(name);
-
-	for (const char *p = hc; *p;) {
-		const char *e = strchr(p, ' ');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
-			*n = l - nl - 1;
-			return p + nl + 1;
-		}
-		p += l;
-		while (*p == ' ')
-			p++;
-	}
+	if (!hs_store_key_ok(cr->key, strlen(cr->key)))
+		return NULL;
+	for (int i = 0; i < c->nstores; i++)
+		if (strcmp(hs_store_uri(c->stores[i]), cr->store) == 0)
+			return c->stores[i];
 	return NULL;
 }
 
 /*
- * CloudEvents: "dataref" (a store given with --store, "/", a key) and
- * "hsclaim" ("encoding=zstd sha256=HEX size=N ...").  As native_ref().
+ * The reference of c->format in c->doc, into *r, and its store: 1 found
+ * and allowed, 0 none there, -1 refused (the event was dead-lettered).
+ * A native or CloudEvents reference must name a --store, be the content
+ * address of its sha256 (hs_claimref_check()) and have a size within
+ * --max-event-size; an SQS pointer must lie in an s3:// --store (its
+ * keys, written by the Java library, are not content addresses).
  */
-static int ce_ref(struct claim *c, struct hs_tool *t, struct ref *r)
+static int find_ref(struct claim *c, struct hs_tool *t, struct ref *r)
 {
-	const struct hs_json_doc *d = &c->doc;
-	char uri[4096], hc[512], enc[32] = "", num[24] = "";
-	const char *f, *key = NULL;
-	size_t n;
-	char *end = NULL;
+	enum hs_claimref_shape sh = claim_shape(c);
+	struct hs_claimref *cr = &r->cr;
+	char err[600];
+	int rc = hs_claimref_parse(&c->doc, sh, c->path, cr, err, sizeof(err));
 
-	if (hs_json_type(d, 0) != HS_JSON_OBJECT ||
-	    (r->hc = hs_json_obj_get(d, 0, "hsclaim", 7)) == HS_JSON_NONE)
-		return 0;
-	r->dr = hs_json_obj_get(d, 0, "dataref", 7);
-	r->node = 0;
-	if (r->dr == HS_JSON_NONE ||
-	    hs_json_obj_get(d, 0, "data", 4) != HS_JSON_NONE ||
-	    str_member(d, 0, "dataref", uri, sizeof(uri)) < 0 ||
-	    str_member(d, 0, "hsclaim", hc, sizeof(hc)) < 0) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "malformed CloudEvents dataref or hsclaim");
-		return -1;
+	if (rc <= 0) {
+		if (rc < 0)
+			hs_tool_reject(t, "claim_invalid", NULL, "%s", err);
+		return rc;
 	}
-	if ((f = hc_field(hc, "encoding", &n)) != NULL && n < sizeof(enc))
-		memcpy(enc, f, n), enc[n] = '\0';
-	if ((f = hc_field(hc, "sha256", &n)) != NULL && n < sizeof(r->sum))
-		memcpy(r->sum, f, n), r->sum[n] = '\0';
-	if ((f = hc_field(hc, "size", &n)) != NULL && n < sizeof(num))
-		memcpy(num, f, n), num[n] = '\0';
-	r->size = num[0] >= '0' && num[0] <= '9' ? strtoll(num, &end, 10) : -1;
-	if (r->size < 0 || *end != '\0' || !enc[0] || !r->sum[0]) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "malformed hsclaim '%.200s'", hc);
-		return -1;
-	}
-	/* The dataref must be a --store URI, "/" and a plain key. */
-	r->s = NULL;
-	for (int i = 0; i < c->nstores && r->s == NULL; i++) {
-		const char *u = hs_store_uri(c->stores[i]);
-		size_t ul = strlen(u);
-		if (strncmp(uri, u, ul) == 0 && uri[ul] == '/' &&
-		    hs_store_key_ok(uri + ul + 1, strlen(uri + ul + 1))) {
-			r->s = c->stores[i];
-			key = uri + ul + 1;
+	switch (sh) {
+	case HS_CLAIMREF_SQS:
+		r->s = find_store(c, cr->store);
+		if (r->s == NULL || hs_store_kind(r->s) != HS_STORE_S3 ||
+		    !hs_store_key_ok(cr->key, strlen(cr->key))) {
+			hs_tool_reject(
+			    t, "claim_refused", NULL,
+			    "pointer names s3://%.100s/%.200s, not in a store "
+			    "given with --store",
+			    cr->bucket, cr->s3key);
+			return -1;
 		}
+		return 1;
+	case HS_CLAIMREF_CLOUDEVENTS:
+		if ((r->s = ce_store(c, cr)) == NULL) {
+			hs_tool_reject(t, "claim_refused", NULL,
+			               "dataref '%.200s' is not an object of a "
+			               "store given "
+			               "with --store",
+			               cr->dataref_text);
+			return -1;
+		}
+		break;
+	case HS_CLAIMREF_NATIVE:
+		if ((r->s = find_store(c, cr->store)) == NULL) {
+			hs_tool_reject(
+			    t, "claim_refused", NULL,
+			    "reference names store '%.200s', not one "
+			    "given with --store",
+			    cr->store);
+			return -1;
+		}
+		break;
 	}
-	if (r->s == NULL || strlen(key) >= sizeof(r->key)) {
-		hs_tool_reject(
-		    t, "claim_refused", NULL,
-		    "dataref '%.200s' is not an object of a store given "
-		    "with --store",
-		    uri);
+	rc = hs_claimref_check(cr, err, sizeof(err));
+	if (rc < 0) {
+		hs_tool_reject(t, rc == -1 ? "claim_invalid" : "claim_refused",
+		               NULL, "%s", err);
 		return -1;
 	}
-	memcpy(r->key, key, strlen(key) + 1);
-	return check_ref(t, r, enc);
-}
-
-/* SQS Extended Client pointer as the whole event.  As native_ref(). */
-static int sqs_ref(struct claim *c, struct hs_tool *t, struct ref *r)
-{
-	const struct hs_json_doc *d = &c->doc;
-	char bucket[256], full[1024], uri[1300];
-	uint32_t tag, obj;
-
-	if (hs_json_type(d, 0) != HS_JSON_ARRAY || d->nodes[0].count != 2)
-		return 0;
-	tag = hs_json_arr_at(d, 0, 0);
-	obj = hs_json_arr_at(d, 0, 1);
-	if (hs_json_type(d, tag) != HS_JSON_STRING ||
-	    !hs_json_str_eq(d, tag, SQS_TAG, strlen(SQS_TAG)))
-		return 0;
-	r->node = 0;
-	if (hs_json_type(d, obj) != HS_JSON_OBJECT ||
-	    str_member(d, obj, "s3BucketName", bucket, sizeof(bucket)) < 0 ||
-	    str_member(d, obj, "s3Key", full, sizeof(full)) < 0) {
-		hs_tool_reject(t, "claim_invalid", NULL,
-		               "malformed SQS pointer");
-		return -1;
-	}
-	/* The store whose bucket and prefix hold the key, key = the rest. */
-	const char *slash = strrchr(full, '/');
-	size_t plen = slash ? (size_t)(slash - full) : 0;
-	snprintf(uri, sizeof(uri), "s3://%s%s%.*s", bucket, slash ? "/" : "",
-	         (int)plen, full);
-	const char *key = slash ? slash + 1 : full;
-	if ((r->s = find_store(c, uri)) == NULL ||
-	    hs_store_kind(r->s) != HS_STORE_S3 ||
-	    !hs_store_key_ok(key, strlen(key))) {
-		hs_tool_reject(
-		    t, "claim_refused", NULL,
-		    "pointer names s3://%.100s/%.200s, not in a store "
-		    "given with --store",
-		    bucket, full);
-		return -1;
-	}
-	size_t kl = strlen(key);
-	if (kl >= sizeof(r->key)) {
+	if ((uint64_t)cr->size > t->opts->max_event_size) {
 		hs_tool_reject(t, "claim_refused", NULL,
-		               "pointer key too long");
+		               "referenced payload of %lld bytes is over "
+		               "--max-event-size",
+		               (long long)cr->size);
 		return -1;
 	}
-	memcpy(r->key, key, kl + 1);
-	/* Keys hs wrote are content addresses and can be verified; those the
-	 * Java library wrote (random UUIDs) cannot. */
-	r->sum[0] = '\0';
-	if (strlen(key) == HS_SHA256_HEXLEN + 5 &&
-	    strcmp(key + HS_SHA256_HEXLEN, ".json") == 0 &&
-	    hs_sha256_is_hex(key, HS_SHA256_HEXLEN))
-		snprintf(r->sum, sizeof(r->sum), "%.64s", key);
-	r->size = -1;
-	r->zstd = 0;
 	return 1;
 }
 
@@ -372,13 +217,13 @@ static const struct hs_buf *check_object(struct claim *c, struct hs_tool *t,
 static int exists(struct claim *c, struct hs_tool *t, const struct ref *r)
 {
 	char err[512] = "";
-	int rc = hs_store_exists(r->s, r->key, err, sizeof(err));
+	int rc = hs_store_exists(r->s, r->cr.key, err, sizeof(err));
 
 	if (rc != HS_STORE_OK) {
 		/* hs_store_exists() says nothing for a plain absence. */
 		if (!err[0])
 			snprintf(err, sizeof(err), "no object '%s' in '%s'",
-			         r->key, hs_store_uri(r->s));
+			         r->cr.key, hs_store_uri(r->s));
 		fail_fetch(c, t, rc, err);
 		return -1;
 	}
@@ -398,7 +243,7 @@ static void cut(struct claim *c, const struct ref *r, const char *line,
 
 	hs_buf_reset(out);
 	if (c->format != FORMAT_CLOUDEVENTS) {
-		const struct hs_json_node *nd = &d->nodes[r->node];
+		const struct hs_json_node *nd = &d->nodes[r->cr.node];
 
 		hs_buf_add(out, line, nd->off);
 		*split = out->len;
@@ -406,16 +251,16 @@ static void cut(struct claim *c, const struct ref *r, const char *line,
 		           len - nd->off - nd->len);
 		return;
 	}
-	const struct hs_json_node *dv = &d->nodes[r->dr],
-	                          *hv = &d->nodes[r->hc];
-	size_t a0 = d->nodes[r->dr - 1].off, a1 = dv->off + dv->len;
-	size_t b0 = d->nodes[r->hc - 1].off, b1 = hv->off + hv->len;
+	uint32_t dr = r->cr.dataref, hc = r->cr.hsclaim;
+	const struct hs_json_node *dv = &d->nodes[dr], *hv = &d->nodes[hc];
+	size_t a0 = d->nodes[dr - 1].off, a1 = dv->off + dv->len;
+	size_t b0 = d->nodes[hc - 1].off, b1 = hv->off + hv->len;
 	uint32_t prev = HS_JSON_NONE;
 
 	/* hsclaim goes with the comma before it, or, first, the one after. */
 	HS_JSON_FOREACH_MEMBER(d, 0, k)
 	{
-		if (k == r->hc - 1) {
+		if (k == hc - 1) {
 			if (prev != HS_JSON_NONE)
 				b0 = d->nodes[prev].off + d->nodes[prev].len;
 			else if (d->nodes[k + 1].end < d->nodes[0].end)
@@ -519,14 +364,14 @@ static void start(struct claim *c, struct hs_tool *t, const struct ref *r,
 	cut(c, r, line, len, &sl->out, &sl->ref_off);
 	hs_buf_reset(&sl->pre);
 	hs_buf_add(&sl->pre, line, len);
-	memcpy(sl->key, r->key, sizeof(sl->key));
-	memcpy(sl->sum, r->sum, sizeof(sl->sum));
-	sl->want = r->size;
-	sl->zstd = r->zstd;
+	memcpy(sl->key, r->cr.key, sizeof(sl->key));
+	memcpy(sl->sum, r->cr.sum, sizeof(sl->sum));
+	sl->want = r->cr.size;
+	sl->zstd = hs_claimref_zstd(&r->cr);
 	sl->file = t->in.name;
 	sl->lineno = t->in.lineno;
 	hs_buf_reset(&sl->obj);
-	sl->op = hs_store_get_start(r->s, r->key, &sl->obj);
+	sl->op = hs_store_get_start(r->s, r->cr.key, &sl->obj);
 	c->npend++;
 	while (c->npend > 0 && hs_store_op_done(c->slots[c->head].op))
 		finish_head(c, t);
@@ -537,9 +382,7 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	struct ref r;
 	int found;
 
-	const char *tag = c->format == FORMAT_SQS           ? SQS_TAG
-	                  : c->format == FORMAT_CLOUDEVENTS ? CE_TAG
-	                                                    : CLAIM_TAG;
+	const char *tag = hs_claimref_tag(claim_shape(c));
 
 	/* Every line is parsed, so invalid JSON is dead-lettered as in
 	 * every other tool even when it names no reference. */
@@ -553,10 +396,7 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 		pass(c, t, line, len);
 		return;
 	}
-	memset(&r, 0, sizeof(r));
-	found = c->format == FORMAT_SQS           ? sqs_ref(c, t, &r)
-	        : c->format == FORMAT_CLOUDEVENTS ? ce_ref(c, t, &r)
-	                                          : native_ref(c, t, &r);
+	found = find_ref(c, t, &r);
 	if (found < 0)
 		return;
 	if (found == 0) {

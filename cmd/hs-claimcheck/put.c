@@ -1,7 +1,8 @@
 /*
  * put.c: the check-in.  Small events pass byte-identical without a parse;
  * a large one has its payload compressed, stored under its SHA-256 and
- * replaced by a reference once the store has confirmed the object.
+ * replaced by a reference once the store has confirmed the object.  The
+ * reference text itself is common/claimref.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -121,70 +122,37 @@ static void keep_name(const char *ptr, struct hs_buf *out)
 	hs_buf_release(&name);
 }
 
-/* The reference object (hs-claimcheck(1), REFERENCES) into out. */
-static void write_ref(struct claim *c, const char *store, const char *key,
-                      const char *sum, size_t size, size_t stored,
-                      struct hs_buf *out)
+/*
+ * The reference to key (sum, size and stored bytes) in c->stores[0], in
+ * c->format's shape (claimref.h), into out: native with the --keep
+ * members beside it.
+ */
+static void write_ref(struct claim *c, const char *key, const char *sum,
+                      size_t size, size_t stored, struct hs_buf *out)
 {
-	hs_buf_adds(out, "{\"hs-claim\":{\"store\":");
-	hs_json_write_str(out, store, strlen(store));
-	hs_buf_addf(out,
-	            ",\"key\":\"%s\",\"sha256\":\"%s\",\"size\":%zu,"
-	            "\"stored_size\":%zu,\"encoding\":\"zstd\","
-	            "\"media_type\":\"" CLAIM_MEDIA_TYPE "\"}",
-	            key, sum, size, stored);
-	for (int i = 0; i < c->nkeep; i++) {
+	struct hs_claimref r;
+	struct hs_buf kept = HS_BUF_INIT;
+
+	memset(&r, 0, sizeof(r));
+	r.shape = claim_shape(c);
+	snprintf(r.store, sizeof(r.store), "%s", hs_store_uri(c->stores[0]));
+	snprintf(r.key, sizeof(r.key), "%s", key);
+	snprintf(r.sum, sizeof(r.sum), "%s", sum);
+	r.size = (int64_t)size;
+	r.stored_size = (int64_t)stored;
+	snprintf(r.encoding, sizeof(r.encoding), "zstd");
+	for (int i = 0; r.shape == HS_CLAIMREF_NATIVE && i < c->nkeep; i++) {
 		uint32_t v =
 		    hs_json_pointer(&c->doc, 0, c->keep[i], strlen(c->keep[i]));
 		if (v == HS_JSON_NONE)
 			continue;
-		hs_buf_addc(out, ',');
-		keep_name(c->keep[i], out);
-		hs_buf_addc(out, ':');
-		hs_buf_add(out, hs_json_raw(&c->doc, v), c->doc.nodes[v].len);
+		hs_buf_addc(&kept, ',');
+		keep_name(c->keep[i], &kept);
+		hs_buf_addc(&kept, ':');
+		hs_buf_add(&kept, hs_json_raw(&c->doc, v), c->doc.nodes[v].len);
 	}
-	hs_buf_addc(out, '}');
-}
-
-static void sqs_ref(struct hs_store *s, const char *key, struct hs_buf *out)
-{
-	/* s3://BUCKET[/PREFIX]: the pointer names the bucket and full key. */
-	const char *uri = hs_store_uri(s) + 5, *slash = strchr(uri, '/');
-	size_t bn = slash ? (size_t)(slash - uri) : strlen(uri);
-	struct hs_buf full = HS_BUF_INIT;
-
-	if (slash)
-		hs_buf_addf(&full, "%s/", slash + 1);
-	hs_buf_adds(&full, key);
-	hs_buf_adds(out,
-	            "[\"software.amazon.payloadoffloading.PayloadS3Pointer\","
-	            "{\"s3BucketName\":");
-	hs_json_write_str(out, uri, bn);
-	hs_buf_adds(out, ",\"s3Key\":");
-	hs_json_write_str(out, full.data, full.len);
-	hs_buf_adds(out, "}]");
-	hs_buf_release(&full);
-}
-
-/*
- * CloudEvents: the standard's claim-check attribute "dataref" names the
- * object (store URI, "/", key); the extension attribute "hsclaim" holds
- * what get verifies, as a string (attribute values are scalars):
- * "encoding=zstd sha256=HEX size=N stored_size=N".
- */
-static void ce_ref(struct claim *c, const char *key, const char *sum,
-                   size_t size, size_t stored, struct hs_buf *out)
-{
-	struct hs_buf uri = HS_BUF_INIT;
-
-	hs_buf_addf(&uri, "%s/%s", hs_store_uri(c->stores[0]), key);
-	hs_buf_adds(out, "\"dataref\":");
-	hs_json_write_str(out, uri.data, uri.len);
-	hs_buf_addf(out,
-	            ",\"hsclaim\":\"encoding=zstd sha256=%s size=%zu "
-	            "stored_size=%zu\"",
-	            sum, size, stored);
-	hs_buf_release(&uri);
+	hs_claimref_build(out, &r, kept.data, kept.len);
+	hs_buf_release(&kept);
 }
 
 /* The "data" member of a CloudEvents-shaped event (an object with string
@@ -310,7 +278,7 @@ static void build_line(struct claim *c, const char *line, size_t len,
 {
 	hs_buf_reset(out);
 	if (c->format == FORMAT_SQS) {
-		sqs_ref(c->stores[0], key, out);
+		write_ref(c, key, sum, n, stored, out);
 		*ref_off = 0;
 		*ref_len = out->len;
 		return;
@@ -323,14 +291,11 @@ static void build_line(struct claim *c, const char *line, size_t len,
 		hs_buf_add(out, line, koff);
 		hs_buf_reset(pre);
 		hs_buf_add(pre, line + koff, off - koff);
-		*ref_off = out->len;
-		ce_ref(c, key, sum, n, stored, out);
 	} else {
 		hs_buf_add(out, line, off);
-		*ref_off = out->len;
-		write_ref(c, hs_store_uri(c->stores[0]), key, sum, n, stored,
-		          out);
 	}
+	*ref_off = out->len;
+	write_ref(c, key, sum, n, stored, out);
 	*ref_len = out->len - *ref_off;
 	hs_buf_add(out, line + off + n, len - off - n);
 }
