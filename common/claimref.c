@@ -18,7 +18,7 @@ const char *hs_claimref_tag(enum hs_claimref_shape sh)
 {
 	switch (sh) {
 	case HS_CLAIMREF_SQS:
-		return HS_CLAIMREF_SQS_CLASS;
+		return "S3Pointer\"";
 	case HS_CLAIMREF_CLOUDEVENTS:
 		return "\"hsclaim\"";
 	case HS_CLAIMREF_NATIVE:
@@ -78,8 +78,8 @@ static int parse_native(const struct hs_json_doc *d, const char *path,
 	    (sz = hs_json_obj_get(d, h, "size", 4)) == HS_JSON_NONE ||
 	    hs_json_type(d, sz) != HS_JSON_NUMBER ||
 	    hs_json_int64(d, sz, &r->size) < 0 || r->size < 0)
-		return hs_seterr(errbuf, errlen,
-		                 "malformed reference at '%s'", path);
+		return hs_seterr(errbuf, errlen, "malformed reference at '%s'",
+		                 path);
 	return 1;
 }
 
@@ -104,8 +104,7 @@ static const char *hc_field(const char *hc, const char *name, size_t *n)
 
 /* Field name of the hsclaim string into out when present and short
  * enough; out stays as it is otherwise. */
-static void hc_copy(const char *hc, const char *name, char *out,
-                    size_t outlen)
+static void hc_copy(const char *hc, const char *name, char *out, size_t outlen)
 {
 	size_t n;
 	const char *f = hc_field(hc, name, &n);
@@ -163,8 +162,10 @@ static int parse_sqs(const struct hs_json_doc *d, struct hs_claimref *r,
 	tag = hs_json_arr_at(d, 0, 0);
 	obj = hs_json_arr_at(d, 0, 1);
 	if (hs_json_type(d, tag) != HS_JSON_STRING ||
-	    !hs_json_str_eq(d, tag, HS_CLAIMREF_SQS_CLASS,
-	                    strlen(HS_CLAIMREF_SQS_CLASS)))
+	    (!hs_json_str_eq(d, tag, HS_CLAIMREF_SQS_CLASS,
+	                     strlen(HS_CLAIMREF_SQS_CLASS)) &&
+	     !hs_json_str_eq(d, tag, HS_CLAIMREF_SQS_CLASS_V1,
+	                     strlen(HS_CLAIMREF_SQS_CLASS_V1))))
 		return 0;
 	r->node = 0;
 	if (hs_json_type(d, obj) != HS_JSON_OBJECT ||
@@ -217,8 +218,7 @@ int hs_claimref_zstd(const struct hs_claimref *r)
 	return strcmp(r->encoding, "zstd") == 0;
 }
 
-int hs_claimref_check(const struct hs_claimref *r, char *errbuf,
-                      size_t errlen)
+int hs_claimref_check(const struct hs_claimref *r, char *errbuf, size_t errlen)
 {
 	char want[HS_SHA256_HEXLEN + 8];
 	int zstd = hs_claimref_zstd(r);

@@ -16,7 +16,10 @@
  *                CloudEvents attributes are scalars)
  *   sqs          the SQS Extended Client pointer as the whole event:
  *                ["software.amazon.payloadoffloading.PayloadS3Pointer",
- *                {"s3BucketName":B,"s3Key":"PREFIX/KEY"}]
+ *                {"s3BucketName":B,"s3Key":"PREFIX/KEY"}]; parsing also
+ *                takes the class the client's version 1 wrote,
+ *                "com.amazon.sqs.javamessaging.MessageS3Pointer", with
+ *                the same members; building writes the current one
  *
  * The wire formats are hs-claimcheck(1)'s REFERENCES section; they do not
  * change without that page.
@@ -39,6 +42,8 @@ enum hs_claimref_shape {
 #define HS_CLAIMREF_MEDIA_TYPE "application/json"
 #define HS_CLAIMREF_SQS_CLASS \
 	"software.amazon.payloadoffloading.PayloadS3Pointer"
+/* The pointer class of the SQS Extended Client before version 2. */
+#define HS_CLAIMREF_SQS_CLASS_V1 "com.amazon.sqs.javamessaging.MessageS3Pointer"
 
 /*
  * One reference.  Parsing fills every field its shape carries; building
@@ -55,8 +60,8 @@ struct hs_claimref {
 	 * last '/'; sqs the s3Key after its last '/'.  "" when that does not
 	 * fit, which no store accepts as a key. */
 	char key[256];
-	char sum[65];     /* hex SHA-256 of the original, "" when none */
-	int64_t size;     /* bytes of the original, -1 unknown */
+	char sum[65];        /* hex SHA-256 of the original, "" when none */
+	int64_t size;        /* bytes of the original, -1 unknown */
 	int64_t stored_size; /* bytes of the object; build only */
 	char encoding[32];   /* "zstd" or "identity" (sqs: "identity") */
 
@@ -72,7 +77,8 @@ struct hs_claimref {
 
 /*
  * A string that every line holding a reference of shape sh contains, so
- * that lines without it can pass unparsed.  Static storage.
+ * that lines without it can pass unparsed (sqs: the end the two pointer
+ * classes share).  Static storage.
  */
 const char *hs_claimref_tag(enum hs_claimref_shape sh);
 
@@ -96,8 +102,7 @@ int hs_claimref_parse(const struct hs_json_doc *d, enum hs_claimref_shape sh,
  * encoding (reason "claim_invalid") or -2 for a key that is not the
  * content address (reason "claim_refused"), with a message in errbuf.
  */
-int hs_claimref_check(const struct hs_claimref *r, char *errbuf,
-                      size_t errlen);
+int hs_claimref_check(const struct hs_claimref *r, char *errbuf, size_t errlen);
 
 /* 1 if r's encoding is zstd (call after hs_claimref_check()), else 0. */
 int hs_claimref_zstd(const struct hs_claimref *r);

@@ -10,8 +10,8 @@
 
 #define SUM "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static int parse(const char *text, enum hs_claimref_shape sh,
-                 const char *path, struct hs_claimref *r)
+static int parse(const char *text, enum hs_claimref_shape sh, const char *path,
+                 struct hs_claimref *r)
 {
 	struct hs_json_doc d;
 	char err[256];
@@ -46,7 +46,8 @@ static void round_trip(enum hs_claimref_shape sh, const char *store,
 		hs_buf_adds(&b, "{\"data\":");
 	else if (sh == HS_CLAIMREF_CLOUDEVENTS)
 		hs_buf_adds(&b, "{\"id\":\"1\",");
-	hs_claimref_build(&b, &in, ",\"k\":1", sh == HS_CLAIMREF_NATIVE ? 6 : 0);
+	hs_claimref_build(&b, &in, ",\"k\":1",
+	                  sh == HS_CLAIMREF_NATIVE ? 6 : 0);
 	if (sh != HS_CLAIMREF_SQS)
 		hs_buf_addc(&b, '}');
 	CHECK(parse(b.data, sh, "/data", &out) == 1, "%s parses back", name);
@@ -84,12 +85,30 @@ int main(void)
 	CHECK(parse("{\"hsclaim\":\"size=x\",\"dataref\":\"a/b\"}",
 	            HS_CLAIMREF_CLOUDEVENTS, "", &r) == -1,
 	      "malformed hsclaim is -1");
-	CHECK(parse("{\"hsclaim\":\"encoding=zstd\"}",
-	            HS_CLAIMREF_CLOUDEVENTS, "", &r) == -1,
+	CHECK(parse("{\"hsclaim\":\"encoding=zstd\"}", HS_CLAIMREF_CLOUDEVENTS,
+	            "", &r) == -1,
 	      "missing dataref is -1");
 	CHECK(parse("[\"" HS_CLAIMREF_SQS_CLASS "\",{\"s3Key\":\"k\"}]",
 	            HS_CLAIMREF_SQS, "", &r) == -1,
 	      "sqs without bucket is -1");
+	CHECK(parse("[\"" HS_CLAIMREF_SQS_CLASS_V1 "\",{\"s3BucketName\":"
+	            "\"b\",\"s3Key\":\"pre/k-1\"}]",
+	            HS_CLAIMREF_SQS, "", &r) == 1 &&
+	          strcmp(r.store, "s3://b/pre") == 0 &&
+	          strcmp(r.key, "k-1") == 0,
+	      "sqs v1 pointer class parses");
+	CHECK(parse("[\"" HS_CLAIMREF_SQS_CLASS_V1 "\",{\"s3Key\":\"k\"}]",
+	            HS_CLAIMREF_SQS, "", &r) == -1,
+	      "sqs v1 without bucket is -1");
+	CHECK(parse("[\"com.example.S3Pointer\",{\"s3BucketName\":\"b\","
+	            "\"s3Key\":\"k\"}]",
+	            HS_CLAIMREF_SQS, "", &r) == 0,
+	      "another class is no pointer");
+	CHECK(strstr("[\"" HS_CLAIMREF_SQS_CLASS "\"",
+	             hs_claimref_tag(HS_CLAIMREF_SQS)) &&
+	          strstr("[\"" HS_CLAIMREF_SQS_CLASS_V1 "\"",
+	                 hs_claimref_tag(HS_CLAIMREF_SQS)),
+	      "sqs tag is in both pointer classes");
 
 	CHECK(parse("{\"data\":{\"hs-claim\":{\"store\":\"file:s\","
 	            "\"key\":\"../etc/passwd\",\"sha256\":\"" SUM "\","
