@@ -387,8 +387,7 @@ void claim_get(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 	/* Every line is parsed, so invalid JSON is dead-lettered as in
 	 * every other tool even when it names no reference. */
 	if (hs_json_parse(&c->doc, line, len) < 0) {
-		hs_tool_reject(t, hs_json_error_reason(c->doc.err_code), NULL,
-		               "byte %zu: %s", c->doc.err_off + 1, c->doc.err);
+		hs_tool_reject_parse(t, &c->doc);
 		return;
 	}
 	/* Most events carry no reference: pass them without a lookup. */

@@ -385,8 +385,7 @@ void claim_put(struct claim *c, struct hs_tool *t, const char *line, size_t len)
 		return;
 	}
 	if (hs_json_parse(&c->doc, line, len) < 0) {
-		hs_tool_reject(t, hs_json_error_reason(c->doc.err_code), NULL,
-		               "byte %zu: %s", c->doc.err_off + 1, c->doc.err);
+		hs_tool_reject_parse(t, &c->doc);
 		return;
 	}
 	if (c->format == FORMAT_SQS) {
