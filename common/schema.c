@@ -12,6 +12,7 @@
 #include "json.h"
 #include "num.h"
 #include "regex.h"
+#include "schema-int.h"
 #include "schema.h"
 #include "banned.h"
 
@@ -546,42 +547,8 @@ static void fill_res(struct sdoc *sd, uint32_t i, uint32_t res)
 		sd->res[j] = res;
 }
 
-/* Which keywords hold subschemas, and how. */
-enum { K_NONE, K_ONE, K_ARRAY, K_MAP, K_ITEMS, K_DEPS };
-
-static int kw_kind(const struct hs_json_doc *d, uint32_t k, int dl)
-{
-	static const char *one[] = {"additionalProperties",
-	                            "propertyNames",
-	                            "contains",
-	                            "not",
-	                            "if",
-	                            "then",
-	                            "else",
-	                            "unevaluatedProperties",
-	                            "unevaluatedItems",
-	                            "additionalItems"};
-	static const char *arr[] = {"allOf", "anyOf", "oneOf", "prefixItems"};
-	static const char *map[] = {"properties", "patternProperties", "$defs",
-	                            "definitions", "dependentSchemas"};
-
-	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
-		if (key_is(d, k, one[i]))
-			return K_ONE;
-	for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++)
-		if (key_is(d, k, arr[i]))
-			return K_ARRAY;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (key_is(d, k, map[i]))
-			return K_MAP;
-	if (key_is(d, k, "items"))
-		return K_ITEMS;
-	if (key_is(d, k, "dependencies"))
-		return K_DEPS;
-	(void)dl;
-	return K_NONE;
-}
-
+static const struct hs_schema_kw *kw_of(const struct hs_json_doc *d,
+                                        uint32_t k);
 static int walk(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t res,
                 int depth);
 
@@ -593,16 +560,20 @@ static int walk_children(struct hs_schema *s, uint32_t di, uint32_t i,
 	HS_JSON_FOREACH_MEMBER(d, i, k)
 	{
 		uint32_t v = k + 1;
+		const struct hs_schema_kw *kw;
 		int kind;
 
 		d = DOC(s, di); /* a nested walk may load and move documents */
-		kind = kw_kind(d, k, s->res[res].dialect);
+		kw = kw_of(d, k);
+		kind = kw ? kw->sub : HS_SCHEMA_SUB_NONE;
 		enum hs_json_type t = hs_json_type(d, v);
 
-		if (kind == K_ONE || (kind == K_ITEMS && t != HS_JSON_ARRAY)) {
+		if (kind == HS_SCHEMA_SUB_ONE ||
+		    (kind == HS_SCHEMA_SUB_ITEMS && t != HS_JSON_ARRAY)) {
 			if (walk(s, di, v, res, depth + 1) < 0)
 				return -1;
-		} else if (kind == K_ARRAY || kind == K_ITEMS) {
+		} else if (kind == HS_SCHEMA_SUB_ARRAY ||
+		           kind == HS_SCHEMA_SUB_ITEMS) {
 			if (t != HS_JSON_ARRAY)
 				continue;
 			HS_JSON_FOREACH_ELEM(DOC(s, di), v, e)
@@ -610,7 +581,8 @@ static int walk_children(struct hs_schema *s, uint32_t di, uint32_t i,
 				if (walk(s, di, e, res, depth + 1) < 0)
 					return -1;
 			}
-		} else if (kind == K_MAP || kind == K_DEPS) {
+		} else if (kind == HS_SCHEMA_SUB_MAP ||
+		           kind == HS_SCHEMA_SUB_DEPS) {
 			if (t != HS_JSON_OBJECT)
 				continue;
 			HS_JSON_FOREACH_MEMBER(DOC(s, di), v, m)
@@ -1164,260 +1136,387 @@ static int edge_deps(struct hs_schema *s, uint32_t di, uint32_t v, uint32_t id)
 	return 0;
 }
 
-#define SET_EDGE(field, call)         \
-	do {                          \
-		uint32_t e_ = (call); \
-		if (e_ == NONE)       \
-			goto bad;     \
-		N(s, id)->field = e_; \
-	} while (0)
+/* ---- keywords: one row each in kws[], looked up by name ---- */
 
-/* Compile keyword k (value k + 1) of object schema i into node id. */
-static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t id,
-                      uint32_t k, uint32_t *additems)
+struct hs_schema_kwarg {
+	struct hs_schema *s;
+	uint32_t di, i, id, v; /* document, schema object, node, value */
+	int dl;
+	enum hs_json_type t; /* of v */
+	uint32_t *additems;  /* pairs draft 7/2019 items and additionalItems */
+};
+
+#define KWFN(name)                                     \
+	static int name(const struct hs_schema_kw *kw, \
+	                const struct hs_schema_kwarg *a)
+
+/* The struct snode member kw->off names (nodes may have moved). */
+static void *field(const struct hs_schema_kw *kw,
+                   const struct hs_schema_kwarg *a)
 {
-	const struct hs_json_doc *d = DOC(s, di);
-	uint32_t v = k + 1;
-	int dl = N(s, id)->dialect;
-	enum hs_json_type t = hs_json_type(d, v);
-	const char *kw;
-	struct hs_buf b = HS_BUF_INIT;
-	struct range rg = {0, 0};
-	char eb[300];
-
-	if (!hs_json_str_plain(d, k, &kw, &(size_t){0}))
-		return 0; /* keywords have no escapes; unknown ones are ok */
-	kw = key_str(d, k, &b);
-	/* from here on kw is a C string owned by b */
-	if (!strcmp(kw, "$ref")) {
-		uint32_t e;
-
-		if (ref_edge(s, di, i, v, "$ref", &e, NULL) < 0)
-			goto bad;
-		N(s, id)->e_ref = e;
-	} else if (!strcmp(kw, "$dynamicRef") && dl == D2020) {
-		char *dyn = NULL;
-		uint32_t e;
-
-		if (ref_edge(s, di, i, v, "$dynamicRef", &e, &dyn) < 0)
-			goto bad;
-		N(s, id)->e_dynref = e;
-		N(s, id)->dynname = dyn;
-	} else if (!strcmp(kw, "$recursiveRef") && dl == D2019) {
-		char *dyn = NULL;
-		uint32_t e, tgt;
-
-		if (ref_edge(s, di, i, v, "$recursiveRef", &e, NULL) < 0)
-			goto bad;
-		tgt = s->edges[e].node;
-		N(s, id)->e_dynref = e;
-		if (get(s, N(s, tgt)->doc, N(s, tgt)->at, "$recursiveAnchor") !=
-		    NONE)
-			dyn = hs_xstrdup("");
-		N(s, id)->dynname = dyn;
-	} else if (!strcmp(kw, "type")) {
-		uint32_t bits = 0;
-
-		if (t == HS_JSON_ARRAY) {
-			HS_JSON_FOREACH_ELEM(d, v, e)
-			{
-				if (type_bits(s, d, e, &bits) < 0)
-					goto bad;
-			}
-		} else if (type_bits(s, d, v, &bits) < 0) {
-			goto bad;
-		}
-		N(s, id)->types = bits;
-	} else if (!strcmp(kw, "enum")) {
-		if (t != HS_JSON_ARRAY) {
-			fail(s, "enum must be an array");
-			goto bad;
-		}
-		N(s, id)->enumv = v;
-	} else if (!strcmp(kw, "const")) {
-		N(s, id)->constv = v;
-	} else if (!strcmp(kw, "multipleOf")) {
-		if (number(s, di, v, kw, &N(s, id)->multipleof) < 0)
-			goto bad;
-		if (hs_num_cmp(N(s, id)->multipleof.p, N(s, id)->multipleof.n,
-		               "0", 1) <= 0) {
-			fail(s, "multipleOf must be greater than 0");
-			goto bad;
-		}
-	} else if (!strcmp(kw, "maximum")) {
-		if (number(s, di, v, kw, &N(s, id)->maximum) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "exclusiveMaximum")) {
-		if (number(s, di, v, kw, &N(s, id)->exmaximum) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "minimum")) {
-		if (number(s, di, v, kw, &N(s, id)->minimum) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "exclusiveMinimum")) {
-		if (number(s, di, v, kw, &N(s, id)->exminimum) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "maxLength")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->maxlen) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "minLength")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->minlen) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "maxItems")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->maxitems) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "minItems")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->minitems) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "maxProperties")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->maxprops) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "minProperties")) {
-		if (nonneg(s, di, v, kw, &N(s, id)->minprops) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "maxContains") && dl != D7) {
-		if (nonneg(s, di, v, kw, &N(s, id)->maxcontains) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "minContains") && dl != D7) {
-		if (nonneg(s, di, v, kw, &N(s, id)->mincontains) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "uniqueItems")) {
-		N(s, id)->unique = t == HS_JSON_TRUE;
-	} else if (!strcmp(kw, "pattern")) {
-		struct hs_buf p = HS_BUF_INIT;
-
-		if (t != HS_JSON_STRING) {
-			fail(s, "pattern must be a string");
-			goto bad;
-		}
-		hs_json_str_decode(d, v, &p);
-		N(s, id)->pattern = hs_regex_new(p.data, p.len, eb, sizeof(eb));
-		hs_buf_release(&p);
-		if (!N(s, id)->pattern) {
-			fail(s, "pattern: %s", eb);
-			goto bad;
-		}
-	} else if (!strcmp(kw, "format")) {
-		if (t == HS_JSON_STRING)
-			N(s, id)->format = str_dup(d, v);
-	} else if (!strcmp(kw, "required")) {
-		struct range *req = &N(s, id)->required;
-		uint32_t j = 0;
-
-		if (t != HS_JSON_ARRAY) {
-			fail(s, "required must be an array of strings");
-			goto bad;
-		}
-		req->n = d->nodes[v].count;
-		req->start = new_edges(s, req->n);
-		HS_JSON_FOREACH_ELEM(d, v, e)
-		{
-			struct edge *ed = &s->edges[req->start + j++];
-
-			if (hs_json_type(d, e) != HS_JSON_STRING) {
-				fail(s, "required must be an array of strings");
-				goto bad;
-			}
-			ed->name = str_dup(d, e);
-			ed->namelen = strlen(ed->name);
-			ed->json = e;
-		}
-	} else if (!strcmp(kw, "dependentRequired") && dl != D7) {
-		if (edge_map(s, di, v, kw, &rg, 'q') < 0)
-			goto bad;
-		N(s, id)->depreq = rg;
-	} else if (!strcmp(kw, "dependentSchemas") && dl != D7) {
-		if (edge_map(s, di, v, kw, &rg, 's') < 0)
-			goto bad;
-		N(s, id)->depschemas = rg;
-	} else if (!strcmp(kw, "dependencies") && dl == D7) {
-		if (edge_deps(s, di, v, id) < 0)
-			goto bad;
-	} else if (!strcmp(kw, "properties")) {
-		if (edge_map(s, di, v, kw, &rg, 's') < 0)
-			goto bad;
-		N(s, id)->props = rg;
-	} else if (!strcmp(kw, "patternProperties")) {
-		if (edge_map(s, di, v, kw, &rg, 'r') < 0)
-			goto bad;
-		N(s, id)->pprops = rg;
-	} else if (!strcmp(kw, "additionalProperties")) {
-		SET_EDGE(e_addprops, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "propertyNames")) {
-		SET_EDGE(e_propnames, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "contains")) {
-		SET_EDGE(e_contains, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "not")) {
-		SET_EDGE(e_not, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "if")) {
-		SET_EDGE(e_if, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "then")) {
-		SET_EDGE(e_then, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "else")) {
-		SET_EDGE(e_else, edge_to(s, di, v, kw));
-	} else if (!strcmp(kw, "unevaluatedProperties") && dl != D7) {
-		SET_EDGE(e_uprops, edge_to(s, di, v, kw));
-		N(s, id)->has_uneval = 1;
-	} else if (!strcmp(kw, "unevaluatedItems") && dl != D7) {
-		SET_EDGE(e_uitems, edge_to(s, di, v, kw));
-		N(s, id)->has_uneval = 1;
-	} else if (!strcmp(kw, "allOf")) {
-		if (edge_array(s, di, v, kw, &rg) < 0)
-			goto bad;
-		N(s, id)->allof = rg;
-	} else if (!strcmp(kw, "anyOf")) {
-		if (edge_array(s, di, v, kw, &rg) < 0)
-			goto bad;
-		N(s, id)->anyof = rg;
-	} else if (!strcmp(kw, "oneOf")) {
-		if (edge_array(s, di, v, kw, &rg) < 0)
-			goto bad;
-		N(s, id)->oneof = rg;
-	} else if (!strcmp(kw, "prefixItems") && dl == D2020) {
-		if (edge_array(s, di, v, kw, &rg) < 0)
-			goto bad;
-		N(s, id)->prefix = rg;
-	} else if (!strcmp(kw, "items")) {
-		if (t == HS_JSON_ARRAY && dl != D2020) {
-			if (edge_array(s, di, v, kw, &rg) < 0)
-				goto bad;
-			N(s, id)->prefix = rg;
-			if (*additems != NONE)
-				SET_EDGE(e_items, edge_to(s, di, *additems,
-				                          "additionalItems"));
-			*additems = NONE - 1; /* items array seen */
-		} else if (t != HS_JSON_ARRAY) {
-			SET_EDGE(e_items, edge_to(s, di, v, kw));
-		}
-	} else if (!strcmp(kw, "additionalItems") && dl != D2020) {
-		if (*additems == NONE - 1)
-			SET_EDGE(e_items, edge_to(s, di, v, kw));
-		else
-			*additems = v;
-	}
-	hs_buf_release(&b);
-	return 0;
-bad:
-	hs_buf_release(&b);
-	return -1;
+	return (char *)N(a->s, a->id) + kw->off;
 }
 
-static int is_validation_kw(const char *kw)
+static int set_edge(const struct hs_schema_kwarg *a, size_t off, uint32_t v,
+                    const char *rel)
 {
-	static const char *tab[] = {"type",          "enum",
-	                            "const",         "multipleOf",
-	                            "maximum",       "exclusiveMaximum",
-	                            "minimum",       "exclusiveMinimum",
-	                            "maxLength",     "minLength",
-	                            "pattern",       "maxItems",
-	                            "minItems",      "uniqueItems",
-	                            "maxContains",   "minContains",
-	                            "maxProperties", "minProperties",
-	                            "required",      "dependentRequired"};
+	uint32_t e = edge_to(a->s, a->di, v, rel);
 
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (!strcmp(kw, tab[i]))
-			return 1;
+	if (e == NONE)
+		return -1;
+	*(uint32_t *)(void *)((char *)N(a->s, a->id) + off) = e;
 	return 0;
+}
+
+KWFN(c_ref)
+{
+	uint32_t e;
+
+	if (ref_edge(a->s, a->di, a->i, a->v, kw->name, &e, NULL) < 0)
+		return -1;
+	N(a->s, a->id)->e_ref = e;
+	return 0;
+}
+
+KWFN(c_dynref)
+{
+	char *dyn = NULL;
+	uint32_t e;
+
+	if (ref_edge(a->s, a->di, a->i, a->v, kw->name, &e, &dyn) < 0)
+		return -1;
+	N(a->s, a->id)->e_dynref = e;
+	N(a->s, a->id)->dynname = dyn;
+	return 0;
+}
+
+KWFN(c_recref)
+{
+	struct hs_schema *s = a->s;
+	char *dyn = NULL;
+	uint32_t e, tgt;
+
+	if (ref_edge(s, a->di, a->i, a->v, kw->name, &e, NULL) < 0)
+		return -1;
+	tgt = s->edges[e].node;
+	N(s, a->id)->e_dynref = e;
+	if (get(s, N(s, tgt)->doc, N(s, tgt)->at, "$recursiveAnchor") != NONE)
+		dyn = hs_xstrdup("");
+	N(s, a->id)->dynname = dyn;
+	return 0;
+}
+
+KWFN(c_type)
+{
+	const struct hs_json_doc *d = DOC(a->s, a->di);
+	uint32_t bits = 0;
+
+	(void)kw;
+	if (a->t == HS_JSON_ARRAY) {
+		HS_JSON_FOREACH_ELEM(d, a->v, e)
+		{
+			if (type_bits(a->s, d, e, &bits) < 0)
+				return -1;
+		}
+	} else if (type_bits(a->s, d, a->v, &bits) < 0) {
+		return -1;
+	}
+	N(a->s, a->id)->types = bits;
+	return 0;
+}
+
+KWFN(c_enum)
+{
+	(void)kw;
+	if (a->t != HS_JSON_ARRAY)
+		return fail(a->s, "enum must be an array");
+	N(a->s, a->id)->enumv = a->v;
+	return 0;
+}
+
+KWFN(c_const)
+{
+	(void)kw;
+	N(a->s, a->id)->constv = a->v;
+	return 0;
+}
+
+KWFN(c_number)
+{
+	return number(a->s, a->di, a->v, kw->name, field(kw, a));
+}
+
+KWFN(c_multipleof)
+{
+	const struct lit *m = &N(a->s, a->id)->multipleof;
+
+	if (number(a->s, a->di, a->v, kw->name, field(kw, a)) < 0)
+		return -1;
+	if (hs_num_cmp(m->p, m->n, "0", 1) <= 0)
+		return fail(a->s, "multipleOf must be greater than 0");
+	return 0;
+}
+
+KWFN(c_nonneg)
+{
+	return nonneg(a->s, a->di, a->v, kw->name, field(kw, a));
+}
+
+KWFN(c_unique)
+{
+	(void)kw;
+	N(a->s, a->id)->unique = a->t == HS_JSON_TRUE;
+	return 0;
+}
+
+KWFN(c_pattern)
+{
+	struct hs_buf p = HS_BUF_INIT;
+	struct hs_regex *re;
+	char eb[300];
+
+	(void)kw;
+	if (a->t != HS_JSON_STRING)
+		return fail(a->s, "pattern must be a string");
+	hs_json_str_decode(DOC(a->s, a->di), a->v, &p);
+	re = hs_regex_new(p.data, p.len, eb, sizeof(eb));
+	hs_buf_release(&p);
+	N(a->s, a->id)->pattern = re;
+	if (!re)
+		return fail(a->s, "pattern: %s", eb);
+	return 0;
+}
+
+KWFN(c_format)
+{
+	(void)kw;
+	if (a->t == HS_JSON_STRING)
+		N(a->s, a->id)->format = str_dup(DOC(a->s, a->di), a->v);
+	return 0;
+}
+
+KWFN(c_required)
+{
+	struct hs_schema *s = a->s;
+	const struct hs_json_doc *d = DOC(s, a->di);
+	struct range *req = &N(s, a->id)->required;
+	uint32_t j = 0;
+
+	(void)kw;
+	if (a->t != HS_JSON_ARRAY)
+		return fail(s, "required must be an array of strings");
+	req->n = d->nodes[a->v].count;
+	req->start = new_edges(s, req->n);
+	HS_JSON_FOREACH_ELEM(d, a->v, e)
+	{
+		struct edge *ed = &s->edges[req->start + j++];
+
+		if (hs_json_type(d, e) != HS_JSON_STRING)
+			return fail(s, "required must be an array of strings");
+		ed->name = str_dup(d, e);
+		ed->namelen = strlen(ed->name);
+		ed->json = e;
+	}
+	return 0;
+}
+
+KWFN(c_map)
+{
+	struct range rg = {0, 0};
+
+	if (edge_map(a->s, a->di, a->v, kw->name, &rg, kw->mode) < 0)
+		return -1;
+	*(struct range *)field(kw, a) = rg;
+	return 0;
+}
+
+KWFN(c_array)
+{
+	struct range rg = {0, 0};
+
+	if (edge_array(a->s, a->di, a->v, kw->name, &rg) < 0)
+		return -1;
+	*(struct range *)field(kw, a) = rg;
+	return 0;
+}
+
+KWFN(c_deps)
+{
+	(void)kw;
+	return edge_deps(a->s, a->di, a->v, a->id);
+}
+
+KWFN(c_edge)
+{
+	return set_edge(a, kw->off, a->v, kw->name);
+}
+
+KWFN(c_uneval)
+{
+	if (set_edge(a, kw->off, a->v, kw->name) < 0)
+		return -1;
+	N(a->s, a->id)->has_uneval = 1;
+	return 0;
+}
+
+/* Before draft 2020-12 an "items" array pairs with "additionalItems". */
+KWFN(c_items)
+{
+	size_t off = offsetof(struct snode, e_items);
+
+	if (a->t == HS_JSON_ARRAY && a->dl != D2020) {
+		struct range rg = {0, 0};
+
+		if (edge_array(a->s, a->di, a->v, kw->name, &rg) < 0)
+			return -1;
+		N(a->s, a->id)->prefix = rg;
+		if (*a->additems != NONE &&
+		    set_edge(a, off, *a->additems, "additionalItems") < 0)
+			return -1;
+		*a->additems = NONE - 1; /* items array seen */
+	} else if (a->t != HS_JSON_ARRAY) {
+		return set_edge(a, off, a->v, kw->name);
+	}
+	return 0;
+}
+
+KWFN(c_additems)
+{
+	if (*a->additems == NONE - 1)
+		return set_edge(a, kw->off, a->v, kw->name);
+	*a->additems = a->v;
+	return 0;
+}
+
+#define DR(d) HS_SCHEMA_DR##d
+#define SUB(k) HS_SCHEMA_SUB_##k
+#define AT(m) offsetof(struct snode, m)
+
+/* Sorted by name: test-schema checks it. */
+const struct hs_schema_kw hs_schema_kws[] = {
+    /* name, drafts, subschemas, validation vocabulary, mode, field, handler */
+    {"$defs", 0, SUB(MAP), 0, 0, 0, NULL},
+    {"$dynamicRef", DR(2020), SUB(NONE), 0, 0, 0, c_dynref},
+    {"$recursiveRef", DR(2019), SUB(NONE), 0, 0, 0, c_recref},
+    {"$ref", DR(ALL), SUB(NONE), 0, 0, 0, c_ref},
+    {"additionalItems", DR(2019) | DR(7), SUB(ONE), 0, 0, AT(e_items),
+     c_additems},
+    {"additionalProperties", DR(ALL), SUB(ONE), 0, 0, AT(e_addprops), c_edge},
+    {"allOf", DR(ALL), SUB(ARRAY), 0, 0, AT(allof), c_array},
+    {"anyOf", DR(ALL), SUB(ARRAY), 0, 0, AT(anyof), c_array},
+    {"const", DR(ALL), SUB(NONE), 1, 0, 0, c_const},
+    {"contains", DR(ALL), SUB(ONE), 0, 0, AT(e_contains), c_edge},
+    {"definitions", 0, SUB(MAP), 0, 0, 0, NULL},
+    {"dependencies", DR(7), SUB(DEPS), 0, 0, 0, c_deps},
+    {"dependentRequired", DR(2019ON), SUB(NONE), 1, 'q', AT(depreq), c_map},
+    {"dependentSchemas", DR(2019ON), SUB(MAP), 0, 's', AT(depschemas), c_map},
+    {"else", DR(ALL), SUB(ONE), 0, 0, AT(e_else), c_edge},
+    {"enum", DR(ALL), SUB(NONE), 1, 0, 0, c_enum},
+    {"exclusiveMaximum", DR(ALL), SUB(NONE), 1, 0, AT(exmaximum), c_number},
+    {"exclusiveMinimum", DR(ALL), SUB(NONE), 1, 0, AT(exminimum), c_number},
+    {"format", DR(ALL), SUB(NONE), 0, 0, 0, c_format},
+    {"if", DR(ALL), SUB(ONE), 0, 0, AT(e_if), c_edge},
+    {"items", DR(ALL), SUB(ITEMS), 0, 0, 0, c_items},
+    {"maxContains", DR(2019ON), SUB(NONE), 1, 0, AT(maxcontains), c_nonneg},
+    {"maxItems", DR(ALL), SUB(NONE), 1, 0, AT(maxitems), c_nonneg},
+    {"maxLength", DR(ALL), SUB(NONE), 1, 0, AT(maxlen), c_nonneg},
+    {"maxProperties", DR(ALL), SUB(NONE), 1, 0, AT(maxprops), c_nonneg},
+    {"maximum", DR(ALL), SUB(NONE), 1, 0, AT(maximum), c_number},
+    {"minContains", DR(2019ON), SUB(NONE), 1, 0, AT(mincontains), c_nonneg},
+    {"minItems", DR(ALL), SUB(NONE), 1, 0, AT(minitems), c_nonneg},
+    {"minLength", DR(ALL), SUB(NONE), 1, 0, AT(minlen), c_nonneg},
+    {"minProperties", DR(ALL), SUB(NONE), 1, 0, AT(minprops), c_nonneg},
+    {"minimum", DR(ALL), SUB(NONE), 1, 0, AT(minimum), c_number},
+    {"multipleOf", DR(ALL), SUB(NONE), 1, 0, AT(multipleof), c_multipleof},
+    {"not", DR(ALL), SUB(ONE), 0, 0, AT(e_not), c_edge},
+    {"oneOf", DR(ALL), SUB(ARRAY), 0, 0, AT(oneof), c_array},
+    {"pattern", DR(ALL), SUB(NONE), 1, 0, 0, c_pattern},
+    {"patternProperties", DR(ALL), SUB(MAP), 0, 'r', AT(pprops), c_map},
+    {"prefixItems", DR(2020), SUB(ARRAY), 0, 0, AT(prefix), c_array},
+    {"properties", DR(ALL), SUB(MAP), 0, 's', AT(props), c_map},
+    {"propertyNames", DR(ALL), SUB(ONE), 0, 0, AT(e_propnames), c_edge},
+    {"required", DR(ALL), SUB(NONE), 1, 0, 0, c_required},
+    {"then", DR(ALL), SUB(ONE), 0, 0, AT(e_then), c_edge},
+    {"type", DR(ALL), SUB(NONE), 1, 0, 0, c_type},
+    {"unevaluatedItems", DR(2019ON), SUB(ONE), 0, 0, AT(e_uitems), c_uneval},
+    {"unevaluatedProperties", DR(2019ON), SUB(ONE), 0, 0, AT(e_uprops),
+     c_uneval},
+    {"uniqueItems", DR(ALL), SUB(NONE), 1, 0, 0, c_unique},
+};
+
+const size_t hs_schema_nkws = sizeof(hs_schema_kws) / sizeof(hs_schema_kws[0]);
+
+#undef DR
+#undef SUB
+#undef AT
+
+struct kwkey {
+	const char *p;
+	size_t n;
+};
+
+/* Byte order, as strcmp; a key with a NUL in it matches no row. */
+static int kw_cmp(const void *key, const void *row)
+{
+	const struct kwkey *k = key;
+	const char *name = ((const struct hs_schema_kw *)row)->name;
+	size_t n = strlen(name);
+	int c = memcmp(k->p, name, k->n < n ? k->n : n);
+
+	return c ? c : (k->n > n) - (k->n < n);
+}
+
+const struct hs_schema_kw *hs_schema_kw_find(const char *name, size_t len)
+{
+	struct kwkey k = {name, len};
+
+	if (!name)
+		return NULL;
+	return bsearch(&k, hs_schema_kws, hs_schema_nkws,
+	               sizeof(hs_schema_kws[0]), kw_cmp);
+}
+
+/* The row for member key k (decoded), or NULL. */
+static const struct hs_schema_kw *kw_of(const struct hs_json_doc *d, uint32_t k)
+{
+	struct hs_buf b = HS_BUF_INIT;
+	const struct hs_schema_kw *kw;
+	const char *p;
+	size_t n;
+
+	if (hs_json_str_plain(d, k, &p, &n))
+		return hs_schema_kw_find(p, n);
+	hs_json_str_decode(d, k, &b);
+	kw = hs_schema_kw_find(b.data, b.len);
+	hs_buf_release(&b);
+	return kw;
+}
+
+/*
+ * Compile keyword k (value k + 1, row kw or NULL) of object schema i into
+ * node id.  Keywords have no escapes; unknown ones, and ones of other
+ * drafts, are ignored.
+ */
+static int compile_kw(struct hs_schema *s, uint32_t di, uint32_t i, uint32_t id,
+                      uint32_t k, const struct hs_schema_kw *kw,
+                      uint32_t *additems)
+{
+	const struct hs_json_doc *d = DOC(s, di);
+	const char *p;
+	size_t n;
+	struct hs_schema_kwarg a = {s,
+	                            di,
+	                            i,
+	                            id,
+	                            k + 1,
+	                            N(s, id)->dialect,
+	                            hs_json_type(d, k + 1),
+	                            additems};
+
+	if (!hs_json_str_plain(d, k, &p, &n) || !kw || !kw->compile ||
+	    !(kw->drafts & (1u << a.dl)))
+		return 0;
+	return kw->compile(kw, &a);
 }
 
 /*
@@ -1430,6 +1529,7 @@ static uint32_t compile(struct hs_schema *s, uint32_t di, uint32_t i)
 	struct sdoc *sd = &s->docs[di];
 	const struct hs_json_doc *d = &sd->doc;
 	struct snode *n;
+	const struct hs_schema_kw *kw;
 	uint32_t id, res, additems = NONE;
 	enum hs_json_type t = hs_json_type(d, i);
 	struct hs_buf b = HS_BUF_INIT;
@@ -1467,7 +1567,8 @@ static uint32_t compile(struct hs_schema *s, uint32_t di, uint32_t i)
 	if (n->dialect == D7 && get(s, di, i, "$ref") != NONE) {
 		uint32_t k = get(s, di, i, "$ref") - 1;
 
-		if (compile_kw(s, di, i, id, k, &additems) < 0)
+		if (compile_kw(s, di, i, id, k, hs_schema_kw_find("$ref", 4),
+		               &additems) < 0)
 			return NONE;
 		return id;
 	}
@@ -1477,9 +1578,10 @@ static uint32_t compile(struct hs_schema *s, uint32_t di, uint32_t i)
 		/* with a keyword given twice the last wins, as for events */
 		if (hs_json_obj_get(DOC(s, di), i, b.data, b.len) != k + 1)
 			continue;
-		if (N(s, id)->novalid && is_validation_kw(b.data))
+		kw = hs_schema_kw_find(b.data, b.len);
+		if (!kw || (N(s, id)->novalid && kw->valid))
 			continue;
-		if (compile_kw(s, di, i, id, k, &additems) < 0) {
+		if (compile_kw(s, di, i, id, k, kw, &additems) < 0) {
 			hs_buf_release(&b);
 			return NONE;
 		}

@@ -12,6 +12,7 @@
 #include "format.h"
 #include "json.h"
 #include "regex.h"
+#include "schema-int.h"
 #include "schema.h"
 #include "banned.h"
 
@@ -63,11 +64,47 @@ static int run(const char *schema, const char *text,
 	return rc;
 }
 
+/* The keyword table is sorted (bsearch needs it) and finds each row. */
+static void keyword_table(void)
+{
+	size_t i, bad = 0;
+
+	for (i = 1; i < hs_schema_nkws; i++)
+		if (strcmp(hs_schema_kws[i - 1].name, hs_schema_kws[i].name) >=
+		    0) {
+			printf("# '%s' is not before '%s'\n",
+			       hs_schema_kws[i - 1].name,
+			       hs_schema_kws[i].name);
+			bad++;
+		}
+	CHECK(bad == 0, "the keyword table is sorted by name");
+	for (i = 0, bad = 0; i < hs_schema_nkws; i++) {
+		const char *n = hs_schema_kws[i].name;
+
+		if (hs_schema_kw_find(n, strlen(n)) != &hs_schema_kws[i])
+			bad++;
+	}
+	CHECK(bad == 0, "every keyword is found by name");
+	CHECK(!hs_schema_kw_find("max", 3) && !hs_schema_kw_find("not\0x", 5) &&
+	          !hs_schema_kw_find("", 0),
+	      "a prefix, a name with a NUL, the empty name are no keywords");
+}
+
 int main(void)
 {
 	struct hs_schema_result r;
 	char eb[256];
 	struct hs_schema *s;
+
+	keyword_table();
+	CHECK(run("{\"m\\u0061ximum\":1}", "5", NULL) == 1,
+	      "an escaped keyword name is no keyword");
+	CHECK(run("{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+	          "\"prefixItems\":[false]}",
+	          "[1]", NULL) == 1,
+	      "prefixItems is no draft-07 keyword");
+	CHECK(run("{\"prefixItems\":[false]}", "[1]", NULL) == 0,
+	      "but is a draft 2020-12 one");
 
 	CHECK(run("{\"maximum\":18446744073709551615}", "18446744073709551615",
 	          NULL) == 1,
