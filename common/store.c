@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "err.h"
+#include "out.h"
 #include "sha256.h"
 #include "store.h"
 
@@ -399,21 +400,6 @@ static int sync_dir(const char *dir)
 	return r;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int file_put(struct hs_store *s, const char *key, const void *data,
                     size_t n, int *existed, char *errbuf, size_t errlen)
 {
@@ -443,7 +429,8 @@ static int file_put(struct hs_store *s, const char *key, const void *data,
 		          strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, data, n) < 0 || (!s->o.no_fsync && fsync(fd) < 0)) {
+	if (hs_write_all(fd, data, n) < 0 ||
+	    (!s->o.no_fsync && fsync(fd) < 0)) {
 		hs_seterr(errbuf, errlen, "cannot write '%s': %s", tmp.data,
 		          strerror(errno));
 		goto out;
@@ -548,7 +535,7 @@ int hs_store_writer_write(struct hs_store_writer *w, const void *p, size_t n,
 {
 	if (w->fd < 0)
 		return hs_seterr(errbuf, errlen, "no object being written");
-	if (write_all(w->fd, p, n) < 0) {
+	if (hs_write_all(w->fd, p, n) < 0) {
 		hs_seterr(errbuf, errlen, "cannot write '%s': %s", w->tmp.data,
 		          strerror(errno));
 		hs_store_writer_abort(w);

@@ -30,6 +30,7 @@
 #include "inputxform.h"
 #include "json.h"
 #include "opts.h"
+#include "out.h"
 #include "seqname.h"
 #include "timeutil.h"
 #include "sig.h"
@@ -578,22 +579,6 @@ static int file_open(struct fo_target *t, struct fslot *s, size_t next,
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write the pending lines: one zstd frame per flush for .zst files. */
 static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
                       size_t msglen)
@@ -617,7 +602,7 @@ static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
 		p = f->frame.data;
 		n = z;
 	}
-	if (write_all(s->fd, p, n) < 0) {
+	if (hs_write_all(s->fd, p, n) < 0) {
 		if (errno == EPIPE && s->fd == 1) {
 			f->epipe = 1;
 			t->sh->epipe = 1;
