@@ -1,3 +1,15 @@
+/*
+ * timeutil.c: the one reader and writer of RFC 3339 text in hs, and the
+ * UTC calendar arithmetic behind them (civil date <-> days, epoch
+ * milliseconds -> struct tm) so no tool needs gmtime_r(), timegm() or
+ * strptime().  It owns: hs_time_parse_rfc3339 (strict, offset required),
+ * hs_time_parse_lenient (also wall-clock times without offset or seconds,
+ * for hs-fanout's {time:FMT}), hs_time_parse (RFC 3339 or epoch ms),
+ * hs_time_format_ms (the "2026-12-04T00:45:22.437Z" form of dead letters
+ * and records) and hs_time_utc_tm.  It does not own strftime() layouts,
+ * time zones other than UTC offsets, leap-second tables or monotonic
+ * clocks (stats.c and the tools read CLOCK_MONOTONIC themselves).
+ */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -148,6 +160,46 @@ int hs_time_parse_rfc3339(const char *s, size_t n, int64_t *ms)
 	*ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) *
 	          1000 +
 	      frac + off;
+	return 0;
+}
+
+int hs_time_parse_lenient(const char *s, size_t n, struct tm *tm)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	int v[6] = {0};
+	size_t i;
+	int64_t ms;
+
+	/* A full RFC 3339 time is one instant: expand it in UTC. */
+	if (hs_time_parse_rfc3339(s, n, &ms) == 0) {
+		hs_time_utc_tm(ms, tm);
+		return 0;
+	}
+	/* Otherwise (no offset) the wall-clock fields as written. */
+	if (n < sizeof shape - 1)
+		return -1;
+	for (i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9')
+		                    : (s[i] != shape[i] &&
+		                       !(shape[i] == 'T' && s[i] == ' ')))
+			return -1;
+	digits(s, n, 0, 4, &v[0]);
+	digits(s, n, 5, 2, &v[1]);
+	digits(s, n, 8, 2, &v[2]);
+	digits(s, n, 11, 2, &v[3]);
+	digits(s, n, 14, 2, &v[4]);
+	if (n >= 19 && s[16] == ':')
+		(void)digits(s, n, 17, 2, &v[5]); /* v[5] stays 0 if not */
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return -1;
+	memset(tm, 0, sizeof *tm);
+	tm->tm_year = v[0] - 1900;
+	tm->tm_mon = v[1] - 1;
+	tm->tm_mday = v[2];
+	tm->tm_hour = v[3];
+	tm->tm_min = v[4];
+	tm->tm_sec = v[5];
 	return 0;
 }
 

@@ -1,3 +1,12 @@
+/*
+ * tool.c: the frame every filter shares (tool.h): taking input lines one by one
+ * (oversize lines become dead letters), buffered stdout with the quiet
+ * rule for a reader that left, the end of each event (pass, filter,
+ * split, reject, acknowledgement) and its counters, and the exit status
+ * with its precedence at hs_tool_finish().  It does not own line
+ * reading (lineio.c), output buffers (out.c), dead-letter records (dlq.c),
+ * counters (stats.c), signals (sig.c) or any tool's decision on an event.
+ */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>

@@ -492,12 +492,11 @@ struct filet {
 static char *expand_time(const char *tmpl)
 {
 	char out[4096];
-	time_t now = time(NULL);
 	struct tm tm;
 
 	if (!strchr(tmpl, '%'))
 		return hs_xstrdup(tmpl);
-	gmtime_r(&now, &tm);
+	hs_time_utc_tm(hs_time_now_ms(), &tm);
 	if (!strftime(out, sizeof out, tmpl, &tm))
 		return hs_xstrdup(tmpl);
 	return hs_xstrdup(out);
@@ -816,49 +815,6 @@ static void put_safe(struct hs_buf *out, const char *s, size_t n)
 	}
 }
 
-/* "2026-11-26T06:09:52Z" (seconds and zone optional) into tm. */
-static int event_time(const char *s, size_t n, struct tm *tm)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd";
-	int v[6] = {0};
-	size_t i;
-	int64_t ms;
-
-	/* A full RFC 3339 time is one instant: expand it in UTC. */
-	if (hs_time_parse_rfc3339(s, n, &ms) == 0) {
-		hs_time_utc_tm(ms, tm);
-		return 0;
-	}
-	/* Otherwise (no offset) the wall-clock fields as written. */
-	if (n < sizeof shape - 1)
-		return -1;
-	for (i = 0; i < sizeof shape - 1; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9')
-		                    : (s[i] != shape[i] &&
-		                       !(shape[i] == 'T' && s[i] == ' ')))
-			return -1;
-	for (i = 0; i < 4; i++)
-		v[0] = v[0] * 10 + (s[i] - '0');
-	v[1] = (s[5] - '0') * 10 + (s[6] - '0');
-	v[2] = (s[8] - '0') * 10 + (s[9] - '0');
-	v[3] = (s[11] - '0') * 10 + (s[12] - '0');
-	v[4] = (s[14] - '0') * 10 + (s[15] - '0');
-	if (n >= 19 && s[16] == ':' && s[17] >= '0' && s[17] <= '9' &&
-	    s[18] >= '0' && s[18] <= '9')
-		v[5] = (s[17] - '0') * 10 + (s[18] - '0');
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
-	    v[4] > 59 || v[5] > 60)
-		return -1;
-	memset(tm, 0, sizeof *tm);
-	tm->tm_year = v[0] - 1900;
-	tm->tm_mon = v[1] - 1;
-	tm->tm_mday = v[2];
-	tm->tm_hour = v[3];
-	tm->tm_min = v[4];
-	tm->tm_sec = v[5];
-	return 0;
-}
-
 int target_reads_event(const struct fo_target *t)
 {
 	const struct filet *f = t->impl;
@@ -899,7 +855,7 @@ char *target_item_path(struct fo_target *t, const struct hs_json_doc *d)
 			char out[256];
 			size_t w = 0;
 
-			if (event_time(v.data, v.len, &tm) == 0)
+			if (hs_time_parse_lenient(v.data, v.len, &tm) == 0)
 				w = strftime(out, sizeof out, g->text, &tm);
 			hs_buf_reset(&v);
 			hs_buf_add(&v, out, w);
