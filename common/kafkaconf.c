@@ -1,13 +1,15 @@
 /*
  * kafkaconf.c: librdkafka configuration from -X, -F and -b (kafkaconf.h),
- * with messages that name the setting.  Parsing the command line stays in
- * each tool's main.c; this file only fills an rd_kafka_conf_t.
+ * with messages that name the setting, and the option group's collection
+ * and its one precedence.  Each tool's main.c still runs getopt and hands
+ * -b/-F/-X here; this file never prints.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "err.h"
 #include "kafkaconf.h"
 #include "banned.h"
@@ -112,21 +114,61 @@ int hs_kafkaconf_brokers(rd_kafka_conf_t *conf, const char *brokers,
 	return 0;
 }
 
-rd_kafka_conf_t *hs_kafkaconf_new(const char *path, const char *brokers,
-                                  char *const *props, int nprops, char *errbuf,
+int hs_kafka_opt(struct hs_kafka_opts *k, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'b':
+		k->brokers = arg;
+		return 1;
+	case 'F':
+		k->files = hs_xrealloc(k->files, (size_t)(k->nfiles + 1) *
+		                                     sizeof(*k->files));
+		k->files[k->nfiles++] = arg;
+		return 1;
+	case 'X':
+		k->props = hs_xrealloc(k->props, (size_t)(k->nprops + 1) *
+		                                     sizeof(*k->props));
+		k->props[k->nprops++] = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int hs_kafka_given(const struct hs_kafka_opts *k)
+{
+	return k->brokers || k->nfiles || k->nprops;
+}
+
+void hs_kafka_opts_free(struct hs_kafka_opts *k)
+{
+	free(k->files);
+	free(k->props);
+	memset(k, 0, sizeof(*k));
+}
+
+int hs_kafkaconf_apply(rd_kafka_conf_t *conf, const struct hs_kafka_opts *k,
+                       char *errbuf, size_t errlen)
+{
+	for (int i = 0; i < k->nfiles; i++)
+		if (hs_kafkaconf_file(conf, k->files[i], errbuf, errlen) < 0)
+			return -1;
+	if (k->brokers &&
+	    hs_kafkaconf_brokers(conf, k->brokers, errbuf, errlen) < 0)
+		return -1;
+	for (int i = 0; i < k->nprops; i++)
+		if (hs_kafkaconf_set(conf, k->props[i], errbuf, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+rd_kafka_conf_t *hs_kafkaconf_new(const struct hs_kafka_opts *k, char *errbuf,
                                   size_t errlen)
 {
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
-	if (path && hs_kafkaconf_file(conf, path, errbuf, errlen) < 0)
-		goto bad;
-	if (brokers && hs_kafkaconf_brokers(conf, brokers, errbuf, errlen) < 0)
-		goto bad;
-	for (int i = 0; i < nprops; i++)
-		if (hs_kafkaconf_set(conf, props[i], errbuf, errlen) < 0)
-			goto bad;
+	if (hs_kafkaconf_apply(conf, k, errbuf, errlen) < 0) {
+		rd_kafka_conf_destroy(conf);
+		return NULL;
+	}
 	return conf;
-bad:
-	rd_kafka_conf_destroy(conf);
-	return NULL;
 }

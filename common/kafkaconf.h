@@ -36,15 +36,61 @@ int hs_kafkaconf_brokers(rd_kafka_conf_t *conf, const char *brokers,
                          char *errbuf, size_t errlen);
 
 /*
- * A new configuration from the usual options, applied in the order that
- * lets the more specific win: the properties file (path, may be NULL),
- * then the bootstrap servers (brokers, may be NULL), then props[0..nprops)
- * in order.  Returns the configuration (the caller passes it to
- * rd_kafka_new(), which takes it, or frees it with
+ * The Kafka option group, the same in every tool that talks to Kafka:
+ * -b/--brokers LIST, -F/--config FILE (repeatable) and -X/--property
+ * KEY=VALUE (repeatable).  A tool adds HS_KAFKA_SHORT to its getopt
+ * string, HS_KAFKA_LONG to its long options and HS_KAFKA_HELP to its
+ * --help, and hands each option to hs_kafka_opt().
+ */
+struct hs_kafka_opts {
+	const char **files; /* -F, in command-line order */
+	int nfiles;
+	const char *brokers; /* -b (the last one given), or NULL */
+	const char **props;  /* -X "key=value", in command-line order */
+	int nprops;
+};
+
+#define HS_KAFKA_SHORT "F:X:b:"
+#define HS_KAFKA_LONG                                    \
+	{"brokers", required_argument, NULL, 'b'},       \
+	    {"config", required_argument, NULL, 'F'},    \
+	{                                                \
+		"property", required_argument, NULL, 'X' \
+	}
+#define HS_KAFKA_HELP                                              \
+	"  -b, --brokers LIST         Kafka bootstrap servers "    \
+	"(host:port,...)\n"                                        \
+	"  -F, --config FILE          librdkafka properties file " \
+	"(repeatable)\n"                                           \
+	"  -X, --property KEY=VALUE   librdkafka property (repeatable)\n"
+
+/*
+ * Take option ch ('b', 'F' or 'X') with its argument, which must outlive
+ * k.  Returns 1 when ch is one of them, else 0.
+ */
+int hs_kafka_opt(struct hs_kafka_opts *k, int ch, const char *arg);
+
+/* 1 when any of -b, -F, -X was given. */
+int hs_kafka_given(const struct hs_kafka_opts *k);
+
+/* Free what hs_kafka_opt() allocated; k may then be reused. */
+void hs_kafka_opts_free(struct hs_kafka_opts *k);
+
+/*
+ * Apply the option group to conf with the one precedence every tool
+ * documents: the -F files in order, then -b (bootstrap.servers), then the
+ * -X properties in command-line order, so the later setting wins and an
+ * -X bootstrap.servers overrides -b.  Returns 0, or -1 with errbuf set.
+ */
+int hs_kafkaconf_apply(rd_kafka_conf_t *conf, const struct hs_kafka_opts *k,
+                       char *errbuf, size_t errlen);
+
+/*
+ * A new configuration with hs_kafkaconf_apply() done.  Returns it (the
+ * caller passes it to rd_kafka_new(), which takes it, or frees it with
  * rd_kafka_conf_destroy()), or NULL with errbuf set.
  */
-rd_kafka_conf_t *hs_kafkaconf_new(const char *path, const char *brokers,
-                                  char *const *props, int nprops, char *errbuf,
+rd_kafka_conf_t *hs_kafkaconf_new(const struct hs_kafka_opts *k, char *errbuf,
                                   size_t errlen);
 
 #endif

@@ -25,7 +25,7 @@
 static const char synopsis[] =
     "usage: hs-consume [-ehqu] -b BROKERS -t TOPIC [-t TOPIC ...] [-G GROUP]\n"
     "                  [-p PARTITION ...] [-o OFFSET] [-c COUNT]\n"
-    "                  [-X KEY=VALUE ...] [-F FILE] [--envelope MODE]\n"
+    "                  [-F FILE ...] [-X KEY=VALUE ...] [--envelope MODE]\n"
     "                  [--timeout DURATION] [--ack FIFO [--ack-timeout "
     "DURATION]]\n"
     "                  [--dlq FILE] [--stats]\n";
@@ -35,33 +35,29 @@ enum { OPT_ENVELOPE = HS_OPT_FIRST_TOOL, OPT_ACK_TIMEOUT, OPT_TIMEOUT };
 static void usage(void)
 {
 	printf("%s", synopsis);
-	printf(
-	    "\nRead Kafka topics and write one event per line.\n\n"
-	    "Options:\n"
-	    "  -b, --brokers LIST         bootstrap servers (host:port,...)\n"
-	    "  -t, --topic TOPIC          topic to read; ^REGEX with -G\n"
-	    "  -G, --group GROUP          consumer group: balanced, offsets "
-	    "committed\n"
-	    "  -p, --partition N          read only partition N (no -G)\n"
-	    "  -o, --offset OFFSET        beginning, end, stored, N, -N, "
-	    "s@TIME, e@TIME\n"
-	    "  -c, --count N              stop after N records\n"
-	    "  -e, --exit-at-end          stop when every partition is at "
-	    "its end\n"
-	    "  -X, --property KEY=VALUE   librdkafka property\n"
-	    "  -F, --config FILE          librdkafka properties file\n"
-	    "      --envelope MODE        event (default), record or "
-	    "value\n"
-	    "      --timeout DURATION     exit 75 when the cluster stays "
-	    "unreachable that long\n"
-	    "      --ack FIFO             commit an offset only when the "
-	    "stages given\n"
-	    "                             --ack FIFO have finished every "
-	    "event up to it\n"
-	    "      --ack-timeout DURATION with --ack, wait that long for "
-	    "acks at exit (5s)\n" HS_OPTS_HELP
-	    "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
-	    "3 I/O failure,\n75 Kafka unreachable.\n");
+	printf("\nRead Kafka topics and write one event per line.\n\n"
+	       "Options:\n"
+	       "  -t, --topic TOPIC          topic to read; ^REGEX with -G\n"
+	       "  -G, --group GROUP          consumer group: balanced, offsets "
+	       "committed\n"
+	       "  -p, --partition N          read only partition N (no -G)\n"
+	       "  -o, --offset OFFSET        beginning, end, stored, N, -N, "
+	       "s@TIME, e@TIME\n"
+	       "  -c, --count N              stop after N records\n"
+	       "  -e, --exit-at-end          stop when every partition is at "
+	       "its end\n" HS_KAFKA_HELP
+	       "      --envelope MODE        event (default), record or "
+	       "value\n"
+	       "      --timeout DURATION     exit 75 when the cluster stays "
+	       "unreachable that long\n"
+	       "      --ack FIFO             commit an offset only when the "
+	       "stages given\n"
+	       "                             --ack FIFO have finished every "
+	       "event up to it\n"
+	       "      --ack-timeout DURATION with --ack, wait that long for "
+	       "acks at exit (5s)\n" HS_OPTS_HELP
+	       "\nExit status: 0 ok, 1 some records dead-lettered, 2 usage, "
+	       "3 I/O failure,\n75 Kafka unreachable.\n");
 }
 
 struct args {
@@ -69,7 +65,7 @@ struct args {
 	int ntopics;
 	int32_t *parts;
 	int nparts;
-	const char *brokers;
+	struct hs_kafka_opts kafka; /* -b, -F, -X */
 	const char *group;
 	long long count;
 	enum envelope envelope;
@@ -232,18 +228,16 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 }
 
 static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
-                      struct consumer *c, rd_kafka_conf_t *conf)
+                      struct consumer *c)
 {
 	static const struct option longopts[] = {
-	    {"brokers", required_argument, NULL, 'b'},
 	    {"count", required_argument, NULL, 'c'},
 	    {"exit-at-end", no_argument, NULL, 'e'},
-	    {"config", required_argument, NULL, 'F'},
 	    {"group", required_argument, NULL, 'G'},
 	    {"offset", required_argument, NULL, 'o'},
 	    {"partition", required_argument, NULL, 'p'},
 	    {"topic", required_argument, NULL, 't'},
-	    {"property", required_argument, NULL, 'X'},
+	    HS_KAFKA_LONG,
 	    {"envelope", required_argument, NULL, OPT_ENVELOPE},
 	    {"ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -255,24 +249,14 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	int ch, r;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":F:G:X:b:c:eo:p:t:" HS_OPTS_SHORT,
+	while ((ch = getopt_long(argc, argv,
+	                         ":G:c:eo:p:t:" HS_KAFKA_SHORT HS_OPTS_SHORT,
 	                         longopts, NULL)) != -1) {
+		if (hs_kafka_opt(&a->kafka, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'F':
-			if (hs_kafkaconf_file(conf, optarg, err, sizeof(err)) <
-			    0)
-				return hs_usage_error(synopsis, "%s", err);
-			break;
 		case 'G':
 			a->group = optarg;
-			break;
-		case 'X':
-			if (hs_kafkaconf_set(conf, optarg, err, sizeof(err)) <
-			    0)
-				return hs_usage_error(synopsis, "%s", err);
-			break;
-		case 'b':
-			a->brokers = optarg;
 			break;
 		case 'c':
 			a->count = hs_strtonum(optarg, 1, INT64_MAX, &errstr);
@@ -349,8 +333,7 @@ static int check_args(int argc, struct args *a, const struct hs_opts *o,
 		return hs_usage_error(synopsis, "unexpected argument");
 	if (a->ntopics == 0)
 		return hs_usage_error(synopsis, "no topic (-t)");
-	if (a->brokers && rd_kafka_conf_set(conf, "bootstrap.servers",
-	                                    a->brokers, err, sizeof(err)))
+	if (hs_kafkaconf_apply(conf, &a->kafka, err, sizeof(err)) < 0)
 		return hs_usage_error(synopsis, "%s", err);
 	if (rd_kafka_conf_get(conf, "bootstrap.servers", NULL, &n) !=
 	        RD_KAFKA_CONF_OK ||
@@ -414,7 +397,7 @@ int main(int argc, char **argv)
 	hs_opts_init(&opts);
 	conf = rd_kafka_conf_new();
 	a.topics = hs_xcalloc((size_t)argc + 1, sizeof(*a.topics));
-	rc = parse_args(argc, argv, &a, &opts, &c, conf);
+	rc = parse_args(argc, argv, &a, &opts, &c);
 	if (rc < 0 && !opts.help && !opts.version)
 		rc = check_args(argc, &a, &opts, &c, conf);
 	if (rc >= 0 || opts.help || opts.version) {
@@ -425,6 +408,7 @@ int main(int argc, char **argv)
 		rd_kafka_conf_destroy(conf);
 		free(a.topics);
 		free(a.parts);
+		hs_kafka_opts_free(&a.kafka);
 		return rc < 0 ? hs_opts_stdout_done() : rc;
 	}
 	c.quiet = opts.quiet;
@@ -471,5 +455,6 @@ out:
 	envelope_release(&e);
 	free(a.topics);
 	free(a.parts);
+	hs_kafka_opts_free(&a.kafka);
 	return rc;
 }

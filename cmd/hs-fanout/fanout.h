@@ -17,6 +17,7 @@
 
 #include "ack.h"
 #include "dlq.h"
+#include "kafkaconf.h"
 
 struct hs_inputxform;
 struct hs_pattern;
@@ -65,13 +66,10 @@ struct fo_shared {
 	struct hs_dlq dlq; /* own descriptor on --dlq (O_APPEND) */
 	pthread_mutex_t dlq_mu;
 	int quiet;
-	double drain_secs;         /* --drain-timeout */
-	double drain_deadline;     /* 0: none; else hs_now() limit */
-	volatile int stopping;     /* SIGTERM: dead-letter at the deadline */
-	const char *kafka_file;    /* -F, or NULL */
-	const char *kafka_brokers; /* -b, or NULL */
-	char **kafka_props;        /* "k=v" from -X, in order */
-	size_t nkafka_props;
+	double drain_secs;          /* --drain-timeout */
+	double drain_deadline;      /* 0: none; else hs_now() limit */
+	volatile int stopping;      /* SIGTERM: dead-letter at the deadline */
+	struct hs_kafka_opts kafka; /* -b, -F, -X for kafka:// targets */
 	uint64_t dlq_records;
 	int io_failed;
 	int tempfail;       /* a delivery ran out of retries: exit 75 */

@@ -79,15 +79,8 @@ static rd_kafka_conf_t *conf_new(struct fo_target *t, char *err, size_t errlen)
 	if (rd_kafka_conf_set(conf, "message.timeout.ms", tmo, err, errlen) !=
 	    RD_KAFKA_CONF_OK)
 		goto bad;
-	if (sh->kafka_file &&
-	    hs_kafkaconf_file(conf, sh->kafka_file, err, errlen) < 0)
+	if (hs_kafkaconf_apply(conf, &sh->kafka, err, errlen) < 0)
 		goto bad;
-	if (sh->kafka_brokers &&
-	    hs_kafkaconf_brokers(conf, sh->kafka_brokers, err, errlen) < 0)
-		goto bad;
-	for (size_t i = 0; i < sh->nkafka_props; i++)
-		if (hs_kafkaconf_set(conf, sh->kafka_props[i], err, errlen) < 0)
-			goto bad;
 	return conf;
 bad:
 	rd_kafka_conf_destroy(conf);

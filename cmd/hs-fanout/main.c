@@ -30,7 +30,7 @@ static const char synopsis[] =
     "usage: hs-fanout [-hqu] [--invert] [--explain[=FILE]] [--dlq FILE]\n"
     "                 [--stats] [--max-event-size SIZE] --pattern JSON|@FILE\n"
     "                 [FILE ...]\n"
-    "       hs-fanout [-hqu] [-b BROKERS] [-F FILE] [-X NAME=VALUE]\n"
+    "       hs-fanout [-hqu] [-b BROKERS] [-F FILE ...] [-X KEY=VALUE ...]\n"
     "                 [--allow-lossy-numbers] [--arn-map FILE]\n"
     "                 [--cells N --cell-key POINTER]\n"
     "                 [--drain-timeout SECS] [--explain[=FILE]] [--dlq FILE]\n"
@@ -61,9 +61,7 @@ static void usage(void)
 	    "targets\n"
 	    "      --allow-lossy-numbers  jq targets: pass numbers libjq "
 	    "cannot hold\n"
-	    "  -b, --brokers LIST         Kafka bootstrap servers\n"
-	    "  -F, --config FILE          librdkafka properties file\n"
-	    "  -X, --property NAME=VALUE  librdkafka producer property\n"
+	    "Kafka options (kafka:// targets):\n" HS_KAFKA_HELP
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
 	    "      --explain[=FILE]       say which rules and fields "
@@ -97,9 +95,6 @@ struct fanout {
 	size_t npend, pendcap;
 	struct fo_jqrun *jqrun;
 	int allow_lossy;
-	const char *kafka_file, *brokers;
-	char **props;
-	size_t nprops;
 	int curl;
 };
 
@@ -462,9 +457,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"invert", no_argument, NULL, OPT_INVERT},
 	    {"rules", required_argument, NULL, OPT_RULES},
 	    {"arn-map", required_argument, NULL, OPT_ARN_MAP},
-	    {"brokers", required_argument, NULL, 'b'},
-	    {"property", required_argument, NULL, 'X'},
-	    {"config", required_argument, NULL, 'F'},
+	    HS_KAFKA_LONG,
 	    {"cells", required_argument, NULL, OPT_CELLS},
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
@@ -476,8 +469,10 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT "F:X:b:",
+	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
 	                        longopts, NULL)) != -1) {
+		if (hs_kafka_opt(&f->sh.kafka, c, optarg))
+			continue;
 		switch (c) {
 		case OPT_PATTERN:
 			f->pattern_arg = optarg;
@@ -490,17 +485,6 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 			continue;
 		case OPT_ARN_MAP:
 			f->arn_map = optarg;
-			continue;
-		case 'F':
-			f->kafka_file = optarg;
-			continue;
-		case 'X':
-			f->props = hs_xrealloc(f->props, (f->nprops + 1) *
-			                                     sizeof *f->props);
-			f->props[f->nprops++] = hs_xstrdup(optarg);
-			continue;
-		case 'b':
-			f->brokers = optarg;
 			continue;
 		case OPT_CELLS:
 			f->ncells =
@@ -548,8 +532,8 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		return hs_usage_error(synopsis,
 		                      "--cell-key takes a JSON pointer such as "
 		                      "/detail/id");
-	if (f->pattern_arg && (f->arn_map || f->nprops || f->brokers ||
-	                       f->kafka_file || f->allow_lossy))
+	if (f->pattern_arg &&
+	    (f->arn_map || hs_kafka_given(&f->sh.kafka) || f->allow_lossy))
 		return hs_usage_error(synopsis,
 		                      "--arn-map, --allow-lossy-numbers, "
 		                      "-b, -F and -X go with --rules");
@@ -587,10 +571,6 @@ static int setup(struct fanout *f, struct hs_opts *o)
 	} else {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		f->curl = 1;
-		f->sh.kafka_file = f->kafka_file;
-		f->sh.kafka_brokers = f->brokers;
-		f->sh.kafka_props = f->props;
-		f->sh.nkafka_props = f->nprops;
 		if (rules_load(&f->rules, f->rules_path, f->arn_map, f->pat,
 		               f->ncells ? f->ncells : 1, &f->sh, err,
 		               sizeof err) < 0) {
@@ -716,9 +696,7 @@ out:
 	fo_jqrun_free(f.jqrun);
 	hs_dlq_close(&f.sh.dlq);
 	hs_ack_close(&f.sh.ack);
-	for (size_t i = 0; i < f.nprops; i++)
-		free(f.props[i]);
-	free(f.props);
+	hs_kafka_opts_free(&f.sh.kafka);
 	pthread_mutex_destroy(&f.sh.dlq_mu);
 	pthread_mutex_destroy(&f.sh.ack_mu);
 	free(f.sh.staged);

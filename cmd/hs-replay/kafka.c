@@ -39,9 +39,7 @@ static rd_kafka_t *kafka_connect(struct replay *rp, char *errbuf, size_t errlen)
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk;
 
-	/* -F first, then -b, then -X: later settings win */
-	conf = hs_kafkaconf_new(rp->conf_file, rp->brokers, rp->props,
-	                        rp->nprops, errbuf, errlen);
+	conf = hs_kafkaconf_new(&rp->kafka, errbuf, errlen);
 	if (!conf)
 		return NULL;
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errbuf, errlen);

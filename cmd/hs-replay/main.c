@@ -23,9 +23,9 @@ static const char synopsis[] =
     "include|skip]\n"
     "                 [--pattern JSON|@FILE] [--name NAME] [--rate N/s]\n"
     "                 [--speed X] [--checkpoint FILE] [--reset] [--progress]\n"
-    "                 [-b BROKERS] [-X KEY=VALUE] [-F FILE] [--dlq FILE]\n"
-    "                 [--stats] [--max-event-size SIZE] [--drain-timeout "
-    "SECS]\n"
+    "                 [-b BROKERS] [-F FILE ...] [-X KEY=VALUE ...]\n"
+    "                 [--dlq FILE] [--stats] [--max-event-size SIZE]\n"
+    "                 [--drain-timeout SECS]\n"
     "                 SOURCE ...\n";
 
 enum {
@@ -69,11 +69,8 @@ static void usage(void)
 	    "over\n"
 	    "      --progress             progress line on stderr even when "
 	    "not a terminal\n"
-	    "  -b, --brokers LIST         Kafka bootstrap servers "
-	    "(kafka://TOPIC)\n"
-	    "  -X KEY=VALUE               a librdkafka property (repeatable)\n"
-	    "  -F FILE                    a librdkafka properties "
-	    "file\n" HS_OPTS_HELP "\nExit status: 0 ok, 1 some events rejected "
+	    "Kafka options (a kafka://TOPIC source):\n" HS_KAFKA_HELP
+	        HS_OPTS_HELP "\nExit status: 0 ok, 1 some events rejected "
 	    "or damaged data, 2 usage,\n"
 	    "3 I/O failure, 4 another run holds the checkpoint, 75 Kafka "
 	    "unreachable.\n");
@@ -103,18 +100,9 @@ static int tool_option(struct replay *rp, int c, const char *arg)
 {
 	char *end;
 
+	if (hs_kafka_opt(&rp->kafka, c, arg))
+		return 0;
 	switch (c) {
-	case 'b':
-		rp->brokers = arg;
-		return 0;
-	case 'F':
-		rp->conf_file = arg;
-		return 0;
-	case 'X':
-		rp->props = hs_xrealloc(rp->props, (size_t)(rp->nprops + 1) *
-		                                       sizeof(*rp->props));
-		rp->props[rp->nprops++] = (char *)arg;
-		return 0;
 	case OPT_CHECKPOINT:
 		rp->ckpt = arg;
 		return 0;
@@ -164,7 +152,7 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    HS_OPTS_LONG,
-	    {"brokers", required_argument, NULL, 'b'},
+	    HS_KAFKA_LONG,
 	    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
 	    {"from", required_argument, NULL, OPT_FROM},
 	    {"name", required_argument, NULL, OPT_NAME},
@@ -179,7 +167,7 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT "F:X:b:",
+	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
 	                        longopts, NULL)) != -1) {
 		r = hs_opts_common(&rp->opts, c, optarg);
 		if (r < 0)
@@ -208,10 +196,10 @@ static int check_args(struct replay *rp, int nsrc, char **src)
 	if (kafka && (nsrc > 1 || !src[0][8]))
 		return hs_usage_error(synopsis,
 		                      "a kafka://TOPIC source stands alone");
-	if (!kafka && (rp->brokers || rp->nprops || rp->conf_file))
+	if (!kafka && hs_kafka_given(&rp->kafka))
 		return hs_usage_error(
 		    synopsis, "-b, -X and -F need a kafka://TOPIC source");
-	if (kafka && !rp->brokers && !rp->conf_file && !rp->nprops)
+	if (kafka && !hs_kafka_given(&rp->kafka))
 		return hs_usage_error(synopsis, "kafka:// needs -b BROKERS");
 	if (rp->from != NO_TIME && rp->to != NO_TIME && rp->to <= rp->from)
 		return hs_usage_error(synopsis, "--to must be after --from");
@@ -308,6 +296,6 @@ out_args:
 	hs_buf_release(&rp.line);
 	hs_buf_release(&rp.pattern_text);
 	position_release(&rp.pos);
-	free(rp.props);
+	hs_kafka_opts_free(&rp.kafka);
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "kafkaconf.h"
 #include "tool.h"
 
 #define NO_TIME INT64_MIN
@@ -171,10 +172,7 @@ struct replay {
 	void *pattern;              /* struct hs_pattern *, or NULL */
 	struct hs_buf pattern_text; /* its JSON, kept for the checkpoint */
 	/* Kafka */
-	const char *brokers;
-	char **props; /* -X values, not owned */
-	int nprops;
-	const char *conf_file;
+	struct hs_kafka_opts kafka; /* -b, -F, -X */
 
 	struct hs_json_doc doc;
 	struct hs_buf line; /* an event with --name applied */

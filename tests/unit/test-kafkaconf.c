@@ -128,15 +128,20 @@ static void test_file(void)
 static void test_new(void)
 {
 	char path[32], err[512];
-	char *props[] = {"client.id=from-x", "socket.timeout.ms=999"};
-	char *bad[] = {"client.id=ok", "nonsense"};
+	const char *props[] = {"client.id=from-x", "socket.timeout.ms=999"};
+	const char *bad[] = {"client.id=ok", "nonsense"};
+	const char *xb[] = {"bootstrap.servers=from-x:3"};
+	const char *files[1] = {path};
+	struct hs_kafka_opts k = {files, 1, "cli:2", props, 2};
+	struct hs_kafka_opts kbad = {NULL, 0, NULL, bad, 2};
+	struct hs_kafka_opts kxb = {NULL, 0, "cli:2", xb, 1};
 	rd_kafka_conf_t *conf;
 
 	CHECK(write_file(path, "client.id=from-file\n"
 	                       "bootstrap.servers=file:1\n"
 	                       "queued.min.messages=5\n") == 0,
 	      "wrote a properties file");
-	conf = hs_kafkaconf_new(path, "cli:2", props, 2, err, sizeof(err));
+	conf = hs_kafkaconf_new(&k, err, sizeof(err));
 	CHECK(conf != NULL, "configuration made");
 	if (conf) {
 		CHECK(strcmp(get(conf, "client.id"), "from-x") == 0,
@@ -149,7 +154,12 @@ static void test_new(void)
 		      "-X applied");
 		rd_kafka_conf_destroy(conf);
 	}
-	conf = hs_kafkaconf_new(NULL, NULL, bad, 2, err, sizeof(err));
+	conf = hs_kafkaconf_new(&kxb, err, sizeof(err));
+	CHECK(conf && strcmp(get(conf, "bootstrap.servers"), "from-x:3") == 0,
+	      "-X bootstrap.servers wins over -b");
+	if (conf)
+		rd_kafka_conf_destroy(conf);
+	conf = hs_kafkaconf_new(&kbad, err, sizeof(err));
 	CHECK(conf == NULL &&
 	          strcmp(err, "property 'nonsense' is not key=value") == 0,
 	      "a bad -X fails the whole configuration: %s", err);
