@@ -121,6 +121,15 @@ int hs_parse_duration(const char *s, double *secs)
 	return 0;
 }
 
+int hs_opt_once(const char **slot, const char *arg, const char *name,
+                const char *synopsis)
+{
+	if (*slot)
+		return hs_usage_error(synopsis, "--%s may be given once", name);
+	*slot = arg;
+	return 0;
+}
+
 int hs_usage_error(const char *synopsis, const char *fmt, ...)
 {
 	va_list ap;

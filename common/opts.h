@@ -119,6 +119,16 @@ int hs_parse_size(const char *s, uint64_t *out);
 int hs_parse_duration(const char *s, double *secs);
 
 /*
+ * The one rule for an option that takes one value: *slot takes arg the
+ * first time; a second --NAME is a usage error ("--NAME may be given
+ * once"), never a silent last-wins.  Returns 0 or HS_EXIT_USAGE (the
+ * message and synopsis printed).  Options documented as repeatable
+ * (-F, -X, --keep, --store, ...) do not use this.
+ */
+int hs_opt_once(const char **slot, const char *arg, const char *name,
+                const char *synopsis);
+
+/*
  * Print "PROG: MESSAGE", the synopsis and "PROG: try 'PROG --help'" on
  * stderr.  Returns HS_EXIT_USAGE.
  */

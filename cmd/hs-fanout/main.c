@@ -475,16 +475,22 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 			continue;
 		switch (c) {
 		case OPT_PATTERN:
-			f->pattern_arg = optarg;
+			if (hs_opt_once(&f->pattern_arg, optarg, "pattern",
+			                synopsis))
+				return HS_EXIT_USAGE;
 			continue;
 		case OPT_INVERT:
 			f->invert = 1;
 			continue;
 		case OPT_RULES:
-			f->rules_path = optarg;
+			if (hs_opt_once(&f->rules_path, optarg, "rules",
+			                synopsis))
+				return HS_EXIT_USAGE;
 			continue;
 		case OPT_ARN_MAP:
-			f->arn_map = optarg;
+			if (hs_opt_once(&f->arn_map, optarg, "arn-map",
+			                synopsis))
+				return HS_EXIT_USAGE;
 			continue;
 		case OPT_CELLS:
 			f->ncells =
@@ -495,7 +501,9 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 				                      optarg, errstr);
 			continue;
 		case OPT_CELL_KEY:
-			f->cell_key = optarg;
+			if (hs_opt_once(&f->cell_key, optarg, "cell-key",
+			                synopsis))
+				return HS_EXIT_USAGE;
 			continue;
 		case OPT_EXPLAIN:
 			f->explain = 1;

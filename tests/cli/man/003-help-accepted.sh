@@ -3,7 +3,8 @@
 # refuse it.  Refused means the first message on stderr says "unknown
 # option" (opts.c's hs_opts_bad), or names the option alone: neither the
 # value given nor "bad/invalid --OPTION" (a value complaint, "bad --rate
-# '0'") nor another option (a combination, "--reset needs --checkpoint").  A tool with subcommands
+# '0'", or "--OPTION may be given once") nor another option (a
+# combination, "--reset needs --checkpoint").  A tool with subcommands
 # accepts an option when one of them does.  The value given is the first
 # choice the help offers (include|skip), else 0; the number of values is
 # what the help shows after the option (--arg NAME VALUE takes two).
@@ -68,7 +69,7 @@ refused() {
 	first=$(head -n1 "$3")
 	case $first in *"unknown option"* | *"unrecognized option"*) return 0 ;; esac
 	case $first in *"--$1"*) ;; *) return 1 ;; esac
-	case $first in *"'$2'"* | *"bad --$1"* | *"invalid --$1"*) return 1 ;; esac
+	case $first in *"'$2'"* | *"bad --$1"* | *"invalid --$1"* | *"--$1 may be given once"*) return 1 ;; esac
 	rest=$(printf '%s\n' "$first" | sed "s/--$1\([^a-z0-9-]\|\$\)/ \1/g")
 	if printf '%s\n' "$rest" | grep -Eq '(^|[^A-Za-z0-9-])--?[A-Za-z]'; then
 		return 1
