@@ -1,8 +1,6 @@
 #!/bin/sh
 # hs-consume: two processes in one group split the partitions; together
 # they deliver every record exactly once (no rebalance while producing).
-# hs-test: serial (a fixed wait for the group to settle, which under the
-# load of other tests ran out before both members had joined: 0 records)
 . "$HS_TESTS/cli/lib.sh"
 need kcat jq
 kafka_start --topic g:6 || fail "no mock cluster"
@@ -12,16 +10,29 @@ pa=$!
 hs-consume -b "$BROKERS" -t g -G grp -u >b 2>b.err &
 pb=$!
 hs_on_exit "kill $pa $pb"
-sleep 6 # both join and the group settles
+# The group has settled with both members once each has read a probe: the
+# member that joined last reads only after the two-member assignment.
+probe() {
+	for p in 0 1 2 3 4 5; do
+		echo '{"probe":1}' | kcat -P -b "$BROKERS" -t g -p $p || return 1
+	done
+	[ -s a ] && [ -s b ]
+}
+wait_for 60 probe || fail "the group did not settle: $(count_lines a) + $(count_lines b) probes"
 
 awk 'BEGIN { for (i = 1; i <= 2000; i++) printf "k%d:{\"n\":%d}\n", i, i }' |
 	kcat -P -b "$BROKERS" -t g -K: || fail produce
-total() { [ $(($(count_lines a) + $(count_lines b))) -ge 2000 ]; }
-wait_for 30 total || fail "only $(count_lines a) + $(count_lines b) records"
+real() { grep -vc '"probe"' "$1"; }
+total() { [ $(($(real a) + $(real b))) -ge 2000 ]; }
+wait_for 30 total || fail "only $(real a) + $(real b) records"
 sleep 0.5
 kill -TERM $pa $pb
 wait $pa; expect_eq "exit a" $? 143
 wait $pb; expect_eq "exit b" $? 143
+grep -v '"probe"' a >a.real
+grep -v '"probe"' b >b.real
+mv a.real a
+mv b.real b
 
 [ "$(count_lines a)" -gt 0 ] || fail "consumer a got nothing"
 [ "$(count_lines b)" -gt 0 ] || fail "consumer b got nothing"
