@@ -16,6 +16,7 @@
 #   need_shared            skip unless ../shared is there
 #   need CMD...            skip unless each command exists
 #   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds
+#   wait_lines SECS FILE N wait_for FILE to hold at least N lines
 
 set -u
 # Byte-exact messages and sort order: no locale may change them.
@@ -104,6 +105,14 @@ wait_for() {
 		[ "$(date +%s)" -lt "$_deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+_has_lines() {
+	[ -f "$1" ] && [ "$(count_lines "$1")" -ge "$2" ]
+}
+
+wait_lines() {
+	wait_for "$1" _has_lines "$2" "$3"
 }
 
 for _lib in "$HS_TESTS"/lib/*.sh; do

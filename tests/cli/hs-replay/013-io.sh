@@ -12,7 +12,7 @@ expect_eq "head" "$(count_lines out)" 1
 [ -s err ] && fail "| head -n1 was not quiet: $(cat err)"
 hs-replay --rate 2000/s a.ndjson >out 2>err &
 pid=$!
-sleep 0.5
+wait_lines 10 out 101 || fail "only $(count_lines out) events written"
 kill -TERM $pid
 rc=0
 wait $pid || rc=$?
