@@ -112,7 +112,9 @@ pid=$!
 exec 4>fifo2
 printf '%s\n' '{"source":"s1","n":1}' '{"source":"s2","n":2}' >&4
 wait_for 10 sh -c '[ $(ls rot | wc -l) = 2 ]' || fail "first burst: $(ls rot)"
-sleep 1.1
+# the next burst comes in a later second than the first burst's files
+last=$(ls rot | sed 's/.*-\([0-9]*\)\.ndjson$/\1/' | sort -n | tail -n 1)
+wait_for 5 sh -c "[ \$(date +%s) -gt $last ]" || fail "the clock stands at $last"
 printf '%s\n' '{"source":"s1","n":3}' '{"source":"s2","n":4}' >&4
 exec 4>&-
 wait $pid || fail "rotation: exit $?: $(cat err3)"
