@@ -8,8 +8,9 @@ gen 0 3000 10 >a.ndjson
 hs-replay --rate 1000/s --checkpoint ck a.ndjson >out1 &
 pid=$!
 hs_on_exit "kill $pid"
-wait_for 5 test -e ck.lock || fail "no lock file"
-sleep 0.2
+# It writes events, so it is past taking the lock.
+wait_lines 5 out1 1 || fail "the first run wrote nothing"
+test -e ck.lock || fail "no lock file"
 expect_exit 4 hs-replay --checkpoint ck a.ndjson >out2 2>err
 expect_grep "hs-replay: checkpoint 'ck' is in use by another run" err
 [ -s out2 ] && fail "the refused run wrote events"
