@@ -19,9 +19,13 @@ e2e_publish first || fail "publish first half"
 wait_for 30 sh -c "[ \$(zstd -dcq p/archive/*.zst 2>/dev/null | wc -l) -gt 100 ]" ||
 	fail "pipeline delivered nothing: $(cat p/*.err)"
 kafka_ctl down 2 || fail "down"
+n0=$(archived)
 e2e_publish second &
 pub=$!
-sleep 3 # the outage itself: the publisher and the pipeline run through it
+# The outage lasts until the pipeline has archived 100 more events with
+# broker 2 down: it runs through it on the partitions the others lead.
+wait_for 60 sh -c "[ \$(zstd -dcq p/archive/*.zst 2>/dev/null | wc -l) -ge $((n0 + 100)) ]" ||
+	fail "nothing archived during the outage: $(archived) of $n0 + 100"
 kafka_ctl up 2 || fail "up"
 wait $pub || fail "publish second half"
 all() { [ "$(archived)" -ge "$(count_lines want.archive)" ]; }
