@@ -1136,8 +1136,7 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 	if (arc_open(&r, f, rp->opts.max_event_size, pos, 1) < 0) {
 		hs_err("%s", r.errbuf);
 		arc_close(&r);
-		if (rp->t.rc < HS_EXIT_IO)
-			rp->t.rc = HS_EXIT_IO;
+		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
 		return 0; /* go on with the next file */
 	}
 	r.moving = span_moving;
@@ -1171,8 +1170,7 @@ static int replay_file(struct replay *rp, const struct arc_file *f,
 		case ARC_DAMAGE:
 			hs_err("%s", r.errbuf);
 			rp->damaged++;
-			if (rp->t.rc < HS_EXIT_REJECT)
-				rp->t.rc = HS_EXIT_REJECT;
+			rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_REJECT);
 			if (len) {
 				snprintf(msg, sizeof(msg),
 				         "line cut by damaged data (%s)",
