@@ -18,7 +18,10 @@
 #   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds
 #   wait_lines SECS FILE N wait_for FILE to hold at least N lines
 
-set -u
+# -e: a command that fails outside a check ends the test with its status,
+# so a failure no check looked at cannot pass unseen.  A command expected
+# to fail is run as `cmd && rc=0 || rc=$?` or through expect_exit.
+set -eu
 # Byte-exact messages and sort order: no locale may change them.
 LC_ALL=C
 export LC_ALL

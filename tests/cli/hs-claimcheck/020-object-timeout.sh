@@ -12,8 +12,8 @@ hs-claimcheck put --store file:store --object-timeout 5s <in >out 2>err ||
 hs-claimcheck put --store file:store --timeout 5s <in >out2 2>err ||
 	fail "put --timeout"
 echo "hs-claimcheck: --timeout is deprecated: use --object-timeout" >want
-same want err
-same out out2
+expect_file_eq want err
+expect_file_eq out out2
 expect_exit 2 hs-claimcheck put --store file:store --object-timeout 0 \
 	<in >/dev/null 2>err
 grep -q "bad --object-timeout '0'" err || fail "bad value: $(cat err)"

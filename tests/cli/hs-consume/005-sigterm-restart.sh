@@ -22,7 +22,7 @@ pc=$!
 hs_on_exit "kill $pc $producer"
 wait_for 20 test -s run1 || fail "nothing consumed"
 kill -TERM $pc
-wait $pc; expect_eq "exit on SIGTERM" $? 143
+wait $pc && _st=0 || _st=$?; expect_eq "exit on SIGTERM" "$_st" 143
 wait $producer || fail "producer failed"
 n1=$(count_lines run1)
 [ "$n1" -gt 0 ] && [ "$n1" -lt 3000 ] || fail "run1 read $n1: not mid-stream"

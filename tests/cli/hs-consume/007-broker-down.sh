@@ -23,5 +23,5 @@ wait $pp || fail "producer failed"
 all() { [ "$(count_lines out)" -ge 2000 ]; }
 wait_for 30 all || fail "only $(count_lines out) of 2000"
 kill -TERM $pc
-wait $pc
+wait $pc && _st=0 || _st=$?; expect_eq "exit on SIGTERM" "$_st" 143
 expect_eq "distinct" "$(jq -r .n out | sort -u | wc -l | tr -d ' ')" 2000

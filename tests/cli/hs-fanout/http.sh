@@ -20,7 +20,7 @@ http_receiver() {
 
 http_receiver_stop() {
 	kill "$rpid"
-	wait "$rpid" 2>/dev/null
+	wait "$rpid" 2>/dev/null || :
 }
 
 http_events() {
