@@ -21,9 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zstd.h>
-
 #include "alloc.h"
+#include "archive.h"
 #include "buf.h"
 #include "err.h"
 #include "fanout.h"
@@ -484,8 +483,7 @@ struct filet {
 	struct fslot *slots;
 	size_t nslots, max_open;
 	uint64_t clock;
-	struct hs_buf buf;   /* pending lines */
-	struct hs_buf frame; /* compressed frame */
+	struct hs_arc_writer w; /* pending lines (common/archive.h) */
 	int epipe;
 };
 
@@ -578,40 +576,23 @@ static int file_open(struct fo_target *t, struct fslot *s, size_t next,
 	return 0;
 }
 
-/* Write the pending lines: one zstd frame per flush for .zst files. */
+/* Write the pending lines: one zstd frame per flush for .zst files
+ * (common/archive.h, which also says what a crash leaves). */
 static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
                       size_t msglen)
 {
 	struct filet *f = t->impl;
-	const char *p = f->buf.data;
-	size_t n = f->buf.len;
+	long long n = hs_arc_writer_flush_to(
+	    &f->w, s->fd, s->cur ? s->cur : "<stdout>", msg, msglen);
 
-	if (!n)
-		return 0;
-	if (f->zst) {
-		size_t bound = ZSTD_compressBound(n), z;
-
-		hs_buf_reset(&f->frame);
-		hs_buf_grow(&f->frame, bound);
-		z = ZSTD_compress(f->frame.data, bound, p, n, 3);
-		if (ZSTD_isError(z)) {
-			snprintf(msg, msglen, "zstd: %s", ZSTD_getErrorName(z));
-			return -1;
-		}
-		p = f->frame.data;
-		n = z;
-	}
-	if (hs_write_all(s->fd, p, n) < 0) {
+	if (n < 0) {
 		if (errno == EPIPE && s->fd == 1) {
 			f->epipe = 1;
 			t->sh->epipe = 1;
 		}
-		snprintf(msg, msglen, "write '%s': %s",
-		         s->cur ? s->cur : "<stdout>", strerror(errno));
 		return -1;
 	}
-	s->written += n;
-	hs_buf_reset(&f->buf);
+	s->written += (uint64_t)n;
 	return 0;
 }
 
@@ -635,14 +616,13 @@ static struct fo_item *file_fill(struct filet *f, struct fslot *s,
 	uint64_t size = s->written;
 	struct fo_item *it;
 
-	hs_buf_reset(&f->buf);
+	hs_arc_writer_discard(&f->w);
 	for (it = batch; it; it = it->next) {
 		if (it != batch && !f->zst && f->rotate_size &&
 		    size + it->len + 1 > f->rotate_size)
 			break;
 		size += it->len + 1;
-		hs_buf_add(&f->buf, it->data, it->len);
-		hs_buf_addc(&f->buf, '\n');
+		hs_arc_writer_add(&f->w, it->data, it->len);
 	}
 	return it;
 }
@@ -1327,11 +1307,10 @@ static int file_parse(struct fo_target *t, const char *spec, char *errbuf,
 	f->one.fd = -1;
 	f->max_open = MAX_OPEN;
 	f->tmpl = hs_xstrndup(spec, plen);
-	hs_buf_init(&f->buf);
-	hs_buf_init(&f->frame);
+	hs_arc_writer_init(&f->w, 0);
 	if (!plen)
 		return hs_seterr(errbuf, errlen, "file target without a path");
-	f->zst = plen > 4 && !strcmp(f->tmpl + plen - 4, ".zst");
+	f->zst = f->w.zst = plen > 4 && !strcmp(f->tmpl + plen - 4, ".zst");
 	while (q && *q) {
 		char kv[256];
 		const char *e = strchr(q + 1, '&');
@@ -1391,8 +1370,7 @@ struct fo_target *target_new(const char *id, const char *uri,
 		t->impl = f;
 		f->one.fd = 1;
 		f->tmpl = hs_xstrdup("<stdout>");
-		hs_buf_init(&f->buf);
-		hs_buf_init(&f->frame);
+		hs_arc_writer_init(&f->w, 0);
 		t->attempts = 1;
 	} else if (has_prefix(uri, "file:")) {
 		t->kind = FO_FILE;
@@ -1520,8 +1498,7 @@ void target_free(struct fo_target *t)
 				free(f->segs[i].text);
 			free(f->segs);
 			free(f->tmpl);
-			hs_buf_release(&f->buf);
-			hs_buf_release(&f->frame);
+			hs_arc_writer_release(&f->w);
 			free(f);
 		}
 		break;
