@@ -184,10 +184,13 @@ static void b64_chunk(void *ctx, const char *p, size_t n)
 /*
  * Like hs_dlq_write_oversize(), which streams from a struct hs_lineio:
  * the record has the shape of hs_dlq_write()'s (hs-event(7)), and the
- * line goes whole into "event_base64" as arc_rest() reads it.
+ * line goes whole into "event_base64" as rest() streams it.
  */
-long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
-                                 const struct origin *o)
+long long replay_reject_oversize(
+    struct replay *rp,
+    long long (*rest)(void *src, void (*fn)(void *ctx, const char *p, size_t n),
+                      void *ctx),
+    void *src, const struct origin *o)
 {
 	struct hs_dlq *q = &rp->t.dlq;
 	struct hs_buf b = HS_BUF_INIT;
@@ -200,7 +203,7 @@ long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
 	         rp->opts.max_event_size);
 	if (q->fd < 0) {
 		/* one line on stderr (none with -q), as for any reject */
-		total = arc_rest(r, NULL, NULL);
+		total = rest(src, NULL, NULL);
 		hs_stats_in(&rp->t.stats, total > 0 ? (uint64_t)total : 0);
 		reject(rp, "too_large", msg, NULL, 0, 0, o);
 		return total;
@@ -215,7 +218,7 @@ long long replay_reject_oversize(struct replay *rp, struct arc_reader *r,
 	hs_buf_addf(&b, ",\"line\":%" PRIu64 "},\"event_base64\":\"", o->line);
 	/* one record may take several writes: O_APPEND keeps each whole,
 	 * and oversize records are rare */
-	total = arc_rest(r, b64_chunk, &bo);
+	total = rest(src, b64_chunk, &bo);
 	hs_base64_finish(&bo.st, &b);
 	hs_buf_adds(&b, "\"}\n");
 	if (!bo.err && hs_write_all(q->fd, b.data, b.len) < 0)
