@@ -29,7 +29,8 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* The time of the first line with a usable "time" member, or HS_ARC_NO_TIME. */
+/* The time of the first line with a usable "time" member, or
+ * HS_ARC_NO_TIME. */
 static int64_t first_time(struct hs_arc_file *f, size_t max)
 {
 	struct hs_arc_reader r;

@@ -94,7 +94,7 @@ static int replay_file(struct replay *rp, const struct hs_arc_file *f,
 	r.idle = replay_idle;
 	r.idle_ctx = rp;
 	r.drain_secs = rp->opts.drain_timeout;
-	/* a stop signal ends reading in hs_arc_next() (replay.h) */
+	/* a stop signal ends reading in hs_arc_next() (archive.h) */
 	while (!rp->t.failed &&
 	       (k = hs_arc_next(&r, &line, &len)) != HS_ARC_END) {
 		long long rest;
