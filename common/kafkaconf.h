@@ -45,7 +45,7 @@ int hs_kafkaconf_brokers(rd_kafka_conf_t *conf, const char *brokers,
 struct hs_kafka_opts {
 	const char **files; /* -F, in command-line order */
 	int nfiles;
-	const char *brokers; /* -b (the last one given), or NULL */
+	const char *brokers; /* -b (given once), or NULL */
 	const char **props;  /* -X "key=value", in command-line order */
 	int nprops;
 };

@@ -121,13 +121,40 @@ int hs_parse_duration(const char *s, double *secs)
 	return 0;
 }
 
-int hs_opt_once(const char **slot, const char *arg, const char *name,
-                const char *synopsis)
+/* The option hs_getopt() last refused as repeated, for hs_opts_bad(). */
+static char repeated_name[64];
+
+static void name_of(int c, const struct option *longopts, char *buf, size_t n)
 {
-	if (*slot)
-		return hs_usage_error(synopsis, "--%s may be given once", name);
-	*slot = arg;
-	return 0;
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (o->val == c && !o->flag) {
+			snprintf(buf, n, "--%s", o->name);
+			return;
+		}
+	snprintf(buf, n, "-%c", c);
+}
+
+int hs_getopt(int argc, char **argv, const char *optstring,
+              const struct option *longopts, const int *repeatable)
+{
+	static int seen[64];
+	static int nseen;
+	int c = getopt_long(argc, argv, optstring, longopts, NULL);
+
+	if (c == -1 || c == '?' || c == ':' || !optarg)
+		return c;
+	for (const int *r = repeatable; r && *r; r++)
+		if (*r == c)
+			return c;
+	for (int i = 0; i < nseen; i++)
+		if (seen[i] == c) {
+			name_of(c, longopts, repeated_name,
+			        sizeof(repeated_name));
+			return HS_OPT_REPEATED;
+		}
+	if (nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+		seen[nseen++] = c;
+	return c;
 }
 
 int hs_usage_error(const char *synopsis, const char *fmt, ...)
@@ -146,6 +173,9 @@ int hs_opts_bad(const char *synopsis, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
+	if (c == HS_OPT_REPEATED)
+		return hs_usage_error(synopsis, "%s may be given once",
+		                      repeated_name);
 	if (c == ':')
 		return hs_usage_error(synopsis, "option '%s' needs a value",
 		                      arg);

@@ -22,7 +22,8 @@ enum {
 	HS_OPT_ACK,
 	HS_OPT_MAX_DEPTH,
 	HS_OPT_DRAIN,
-	HS_OPT_FIRST_TOOL /* tools number their own long-only options from here */
+	HS_OPT_FIRST_TOOL, /* tools number their own long-only options from here */
+	HS_OPT_REPEATED = 0x0fff /* hs_getopt(): a value option given twice */
 };
 
 /* Tools write their optstring as ":" HS_OPTS_SHORT "their letters". */
@@ -119,14 +120,16 @@ int hs_parse_size(const char *s, uint64_t *out);
 int hs_parse_duration(const char *s, double *secs);
 
 /*
- * The one rule for an option that takes one value: *slot takes arg the
- * first time; a second --NAME is a usage error ("--NAME may be given
- * once"), never a silent last-wins.  Returns 0 or HS_EXIT_USAGE (the
- * message and synopsis printed).  Options documented as repeatable
- * (-F, -X, --keep, --store, ...) do not use this.
+ * getopt_long() with the one rule for an option that takes a value: it
+ * may be given once, unless its code is in repeatable (a list ending in
+ * 0: -F, -X, --keep, --store, ...).  A second one returns HS_OPT_REPEATED,
+ * which the tool hands to hs_opts_bad() like any other bad option
+ * ("--NAME may be given once"), never a silent last-wins.  Options
+ * without a value (--stats, -q) may repeat and mean the same.  Tools set
+ * opterr = 0 and start optstring with ':' as for getopt_long().
  */
-int hs_opt_once(const char **slot, const char *arg, const char *name,
-                const char *synopsis);
+int hs_getopt(int argc, char **argv, const char *optstring,
+              const struct option *longopts, const int *repeatable);
 
 /*
  * Print "PROG: MESSAGE", the synopsis and "PROG: try 'PROG --help'" on
@@ -136,8 +139,9 @@ int hs_usage_error(const char *synopsis, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
- * For getopt_long's '?' or ':' result: report the unknown option or the
- * missing value as a usage error.  Tools set opterr = 0 and start their
+ * For getopt_long's '?' or ':' result, or hs_getopt()'s HS_OPT_REPEATED:
+ * report the unknown option, the missing value or the repeat as a usage
+ * error.  Tools set opterr = 0 and start their
  * optstring with ':' so getopt prints nothing itself.  Returns
  * HS_EXIT_USAGE.
  */

@@ -349,6 +349,8 @@ int main(int argc, char **argv)
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"parallel", required_argument, NULL, OPT_PARALLEL},
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {OPT_STORE, OPT_KEEP, 0};
 	struct claim c = {.threshold = 256 << 10,
 	                  .path = "/detail",
 	                  .level = 1,
@@ -366,8 +368,8 @@ int main(int argc, char **argv)
 		argc--, argv++;
 	}
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":" HS_OPTS_SHORT, longopts,
-	                         NULL)) != -1) {
+	while ((ch = hs_getopt(argc, argv, ":" HS_OPTS_SHORT, longopts,
+	                       repeatable)) != -1) {
 		r = hs_opts_common(&opts, ch, optarg);
 		if (r < 0)
 			return HS_EXIT_USAGE;

@@ -244,14 +244,16 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	    HS_OPTS_LONG,
 	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {'t', 'p', 'F', 'X', 'o', 0};
 	const char *errstr;
 	char err[512];
 	int ch, r;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv,
-	                         ":G:c:eo:p:t:" HS_KAFKA_SHORT HS_OPTS_SHORT,
-	                         longopts, NULL)) != -1) {
+	while ((ch = hs_getopt(argc, argv,
+	                       ":G:c:eo:p:t:" HS_KAFKA_SHORT HS_OPTS_SHORT,
+	                       longopts, repeatable)) != -1) {
 		if (hs_kafka_opt(&a->kafka, ch, optarg))
 			continue;
 		switch (ch) {
@@ -268,12 +270,21 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 		case 'e':
 			c->exit_at_end = 1;
 			break;
-		case 'o':
+		case 'o': {
+			/* -o twice: one start and one e@ end, never two of
+			 * either (hs-consume(1)) */
+			int end = strncmp(optarg, "e@", 2) == 0;
+
+			if (end ? c->end_ts >= 0 : a->have_start)
+				return hs_usage_error(
+				    synopsis,
+				    "-o takes one start and one e@ end");
 			if (parse_offset(c, optarg, err, sizeof(err)) < 0)
 				return hs_usage_error(synopsis, "%s", err);
-			if (strncmp(optarg, "e@", 2) != 0)
+			if (!end)
 				a->have_start = 1;
 			break;
+		}
 		case 'p':
 			a->parts =
 			    hs_xrealloc(a->parts, (size_t)(a->nparts + 1) *

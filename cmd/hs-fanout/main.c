@@ -465,32 +465,28 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    HS_OPTS_LONG,
 	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {'F', 'X', 0};
 	const char *errstr;
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
-	                        longopts, NULL)) != -1) {
+	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
+	                      longopts, repeatable)) != -1) {
 		if (hs_kafka_opt(&f->sh.kafka, c, optarg))
 			continue;
 		switch (c) {
 		case OPT_PATTERN:
-			if (hs_opt_once(&f->pattern_arg, optarg, "pattern",
-			                synopsis))
-				return HS_EXIT_USAGE;
+			f->pattern_arg = optarg;
 			continue;
 		case OPT_INVERT:
 			f->invert = 1;
 			continue;
 		case OPT_RULES:
-			if (hs_opt_once(&f->rules_path, optarg, "rules",
-			                synopsis))
-				return HS_EXIT_USAGE;
+			f->rules_path = optarg;
 			continue;
 		case OPT_ARN_MAP:
-			if (hs_opt_once(&f->arn_map, optarg, "arn-map",
-			                synopsis))
-				return HS_EXIT_USAGE;
+			f->arn_map = optarg;
 			continue;
 		case OPT_CELLS:
 			f->ncells =
@@ -501,9 +497,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 				                      optarg, errstr);
 			continue;
 		case OPT_CELL_KEY:
-			if (hs_opt_once(&f->cell_key, optarg, "cell-key",
-			                synopsis))
-				return HS_EXIT_USAGE;
+			f->cell_key = optarg;
 			continue;
 		case OPT_EXPLAIN:
 			f->explain = 1;

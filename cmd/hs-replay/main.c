@@ -164,11 +164,13 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 	    {"to", required_argument, NULL, OPT_TO},
 	    {"untimed", required_argument, NULL, OPT_UNTIMED},
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {'F', 'X', 0};
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
-	                        longopts, NULL)) != -1) {
+	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
+	                      longopts, repeatable)) != -1) {
 		r = hs_opts_common(&rp->opts, c, optarg);
 		if (r < 0)
 			return HS_EXIT_USAGE;

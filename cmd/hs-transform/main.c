@@ -194,12 +194,14 @@ static int parse(struct cli *c, int argc, char **argv)
 	    HS_OPTS_LONG,
 	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {'L', 0};
 	const char *errstr;
 	int ch, r;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":" HS_OPTS_SHORT "L:f:j:",
-	                         longopts, NULL)) != -1) {
+	while ((ch = hs_getopt(argc, argv, ":" HS_OPTS_SHORT "L:f:j:", longopts,
+	                       repeatable)) != -1) {
 		switch (ch) {
 		case 'L':
 			c->conf.libdirs =

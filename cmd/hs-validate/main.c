@@ -374,11 +374,13 @@ static int parse_args(int argc, char **argv, struct hs_opts *opts,
 	    HS_OPTS_LONG,
 	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
+	/* documented as repeatable; any other option with a value once */
+	static const int repeatable[] = {OPT_REF_MAP, 0};
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" HS_OPTS_SHORT, longopts,
-	                        NULL)) != -1) {
+	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT, longopts,
+	                      repeatable)) != -1) {
 		r = tool_opt(cf, c, optarg);
 		if (r > 0)
 			return r;
