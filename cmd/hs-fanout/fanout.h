@@ -5,7 +5,8 @@
  * matching (rule, target) pair to target_put(); every target owns a
  * bounded queue and one worker thread (a bulkhead), delivers with its
  * retry policy and dead-letters what it cannot deliver.  rules.c reads
- * the rules file (hs shape or the AWS CLI's) into struct fo_rule.
+ * the rules file (hs shape or the AWS CLI's) into struct fo_rule.  The
+ * kinds of target and what they may call are in target.h, not here.
  */
 #ifndef HS_FANOUT_H
 #define HS_FANOUT_H
@@ -24,8 +25,7 @@ struct hs_pattern;
 struct hs_json_doc;
 struct fo_jq;
 struct fo_jqrun;
-
-enum fo_kind { FO_STDOUT, FO_FILE, FO_EXEC, FO_HTTP, FO_KAFKA };
+struct target_ops;
 
 /*
  * With --ack: one event's completion count, shared by the items it was
@@ -82,9 +82,9 @@ struct fo_shared {
 };
 
 struct fo_target {
-	char *id;  /* Id (AWS) or the URI */
-	char *uri; /* after {cell} expansion */
-	enum fo_kind kind;
+	char *id;                     /* Id (AWS) or the URI */
+	char *uri;                    /* after {cell} expansion */
+	const struct target_ops *ops; /* its kind (target.h) */
 	/* input shaping: at most one */
 	char *input;      /* constant Input (JSON text) */
 	char *input_path; /* JSON pointer from InputPath */
@@ -203,15 +203,6 @@ void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
  */
 void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished);
 
-/* Free an item that t delivered or dead-lettered (releases its event
- * reference as finished), or one that is dropped unfinished. */
-void target_item_done(struct fo_target *t, struct fo_item *it);
-void target_item_drop(struct fo_target *t, struct fo_item *it);
-
-/* Dead-letter one item for t (thread-safe). */
-void target_dead(struct fo_target *t, const struct fo_item *it,
-                 const char *code, const char *message, const char *exhausted,
-                 int attempts);
 /*
  * Dead-letter an event the reading thread could not make a payload of
  * for t (reason "jq_error", "lossy_number"), counted as queued and dead;
@@ -234,6 +225,10 @@ int target_reads_event(const struct fo_target *t);
  * NULL for any other target.
  */
 char *target_item_path(struct fo_target *t, const struct hs_json_doc *d);
+/* 1 if t writes to stdout (its copies are finished by the next stage). */
+int target_is_stdout(const struct fo_target *t);
+/* 1 if t takes headers and query parameters (http and https). */
+int target_http_params(const struct fo_target *t);
 
 /*
  * jqtarget.c: a target's jq program through common/jqrun.h (natively
@@ -268,39 +263,5 @@ int fo_out_of_time(struct fo_shared *sh);
 
 /* Kafka's default partitioner: murmur2(key) & 0x7fffffff. */
 uint32_t fo_murmur2(const void *key, size_t len);
-
-/* The per-kind delivery functions (target.c, http.c, kafka.c). */
-int http_open(struct fo_target *t, char *errbuf, size_t errlen);
-void http_run(struct fo_target *t);
-void http_close(struct fo_target *t);
-/* Check a kafka:// URI: its topic (a legal Kafka name) into *topic
- * (caller frees) and partition=key|source into *by_source, each when not
- * NULL.  0, or -1 with a message. */
-int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
-              size_t errlen);
-int kafka_open(struct fo_target *t, char *errbuf, size_t errlen);
-void kafka_run(struct fo_target *t);
-void kafka_close(struct fo_target *t);
-
-/* Worker helpers shared by the kinds: pop up to max items (waits), NULL
- * at the end; sleep up to secs unless closing with a passed deadline. */
-struct fo_item *target_pop(struct fo_target *t, size_t max, size_t *n);
-/* The same waiting at most secs: NULL with *closed 0 when time ran out. */
-struct fo_item *target_pop_timed(struct fo_target *t, size_t max, size_t *n,
-                                 double secs, int *closed);
-/*
- * The wait before retry number attempt (1, 2, ...): exponential from
- * 0.1 s, capped at 10 s, with equal jitter (half fixed, half random), at
- * least floor_secs (a Retry-After).  target_backoff() sleeps it, cut
- * short by the drain deadline.
- */
-double target_backoff_secs(int attempt, double floor_secs);
-/*
- * Mark t failing (on: a full queue then dead-letters new items instead of
- * holding the reading thread) or healthy again.
- */
-void target_set_failing(struct fo_target *t, int on);
-void target_backoff(struct fo_target *t, int attempt, double floor_secs);
-void target_done(struct fo_target *t, uint64_t delivered);
 
 #endif

@@ -30,8 +30,8 @@
 #include "alloc.h"
 #include "buf.h"
 #include "err.h"
-#include "fanout.h"
 #include "stats.h"
+#include "target.h"
 #include "banned.h"
 
 enum { SLOT_FREE, SLOT_WAIT, SLOT_BUSY };
@@ -197,7 +197,7 @@ static char *query_url(const struct fo_target *t, CURL *c)
 	return hs_buf_detach(&b, &n);
 }
 
-int http_open(struct fo_target *t, char *errbuf, size_t errlen)
+static int http_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct httpt *h = hs_xcalloc(1, sizeof *h);
 	const char *auth = getenv("HS_HTTP_AUTHORIZATION");
@@ -490,7 +490,7 @@ static int wait_ms(double secs, int cap)
 	return ms < cap ? (ms > 0 ? (int)ms : 0) : cap;
 }
 
-void http_run(struct fo_target *t)
+static void http_run(struct fo_target *t)
 {
 	struct httpt *h = t->impl;
 	int closed = 0;
@@ -534,7 +534,7 @@ void http_run(struct fo_target *t)
 	}
 }
 
-void http_close(struct fo_target *t)
+static void http_close(struct fo_target *t)
 {
 	struct httpt *h = t->impl;
 
@@ -564,3 +564,11 @@ void http_close(struct fo_target *t)
 	free(h);
 	t->impl = NULL;
 }
+
+const struct target_ops fo_http_ops = {
+    .name = "http",
+    .open = http_open,
+    .run = http_run,
+    .close = http_close,
+    .flags = FO_OPS_HTTP_PARAMS,
+};

@@ -20,11 +20,46 @@
 #include "base64.h"
 #include "buf.h"
 #include "err.h"
-#include "fanout.h"
 #include "json.h"
 #include "kafkaconf.h"
 #include "stats.h"
+#include "target.h"
 #include "banned.h"
+
+uint32_t fo_murmur2(const void *key, size_t len)
+{
+	const unsigned char *d = key;
+	const uint32_t m = 0x5bd1e995;
+	uint32_t h = 0x9747b28c ^ (uint32_t)len;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4) {
+		uint32_t k = (uint32_t)d[i] | (uint32_t)d[i + 1] << 8 |
+		             (uint32_t)d[i + 2] << 16 |
+		             (uint32_t)d[i + 3] << 24;
+
+		k *= m;
+		k ^= k >> 24;
+		k *= m;
+		h *= m;
+		h ^= k;
+	}
+	switch (len & 3) {
+	case 3:
+		h ^= (uint32_t)d[i + 2] << 16;
+		/* fall through */
+	case 2:
+		h ^= (uint32_t)d[i + 1] << 8;
+		/* fall through */
+	case 1:
+		h ^= d[i];
+		h *= m;
+	}
+	h ^= h >> 13;
+	h *= m;
+	h ^= h >> 15;
+	return h & 0x7fffffff;
+}
 
 struct kafkat {
 	rd_kafka_t *rk;
@@ -98,8 +133,8 @@ static int legal_topic(const char *s)
 	                 "0123456789._-") == n;
 }
 
-int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
-              size_t errlen)
+static int kafka_uri(const char *uri, char **topic, int *by_source,
+                     char *errbuf, size_t errlen)
 {
 	const char *name = uri + 8, *q = strchr(name, '?');
 	size_t n = q ? (size_t)(q - name) : strlen(name);
@@ -136,7 +171,7 @@ int kafka_uri(const char *uri, char **topic, int *by_source, char *errbuf,
 	return 0;
 }
 
-int kafka_open(struct fo_target *t, char *errbuf, size_t errlen)
+static int kafka_open(struct fo_target *t, char *errbuf, size_t errlen)
 {
 	struct kafkat *k = hs_xcalloc(1, sizeof *k);
 	rd_kafka_conf_t *conf;
@@ -309,7 +344,7 @@ static int produce(struct fo_target *t, struct fo_item *it,
 	return 0;
 }
 
-void kafka_run(struct fo_target *t)
+static void kafka_run(struct fo_target *t)
 {
 	struct kafkat *k = t->impl;
 	struct hs_json_doc d;
@@ -341,7 +376,7 @@ void kafka_run(struct fo_target *t)
 	rd_kafka_poll(k->rk, 0);
 }
 
-void kafka_close(struct fo_target *t)
+static void kafka_close(struct fo_target *t)
 {
 	struct kafkat *k = t->impl;
 
@@ -355,3 +390,18 @@ void kafka_close(struct fo_target *t)
 	free(k);
 	t->impl = NULL;
 }
+
+static int kafka_new(struct fo_target *t, const char *uri, char *errbuf,
+                     size_t errlen)
+{
+	(void)t;
+	return kafka_uri(uri, NULL, NULL, errbuf, errlen);
+}
+
+const struct target_ops fo_kafka_ops = {
+    .name = "kafka",
+    .parse = kafka_new,
+    .open = kafka_open,
+    .run = kafka_run,
+    .close = kafka_close,
+};

@@ -322,7 +322,7 @@ static void route(struct fanout *f, const char *line, size_t len)
 		             (uint32_t)f->ncells);
 	payloads(f, cell, line, len);
 	for (size_t i = 0; i < f->npend; i++) {
-		if (f->pend[i].t->kind == FO_STDOUT && !f->pend[i].reason)
+		if (target_is_stdout(f->pend[i].t) && !f->pend[i].reason)
 			nstdout++;
 		else
 			nother++;
@@ -336,7 +336,7 @@ static void route(struct fanout *f, const char *line, size_t len)
 	for (size_t i = 0; i < f->npend; i++) {
 		struct pend *pd = &f->pend[i];
 
-		if (pd->t->kind != FO_STDOUT || pd->reason)
+		if (!target_is_stdout(pd->t) || pd->reason)
 			pd->it->ev = ev;
 		if (pd->reason)
 			target_reject(pd->t, pd->it, pd->reason,

@@ -428,7 +428,7 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 		cells[i] = t;
 		t->jq = jq;
 		t->jq_owner = i == 0;
-		if ((s->has_headers || s->has_query) && t->kind != FO_HTTP)
+		if ((s->has_headers || s->has_query) && !target_http_params(t))
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "rule '%s': target '%s': headers and "
 			                 "query parameters are for http(s) "
