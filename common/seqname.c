@@ -1,6 +1,6 @@
 /*
  * seqname.c: the naming rule of rotated file series (see seqname.h).
- * Owns only string work on names; hs-fanout's target.c opens the files
+ * Owns only string work on names; hs-fanout's target-file.c opens the files
  * and hs-replay's archive.c orders them.
  */
 #include <dirent.h>

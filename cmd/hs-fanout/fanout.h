@@ -257,11 +257,11 @@ int fo_jq_eval(struct fo_jq *q, struct fo_jqrun *r, const char **out,
 
 /*
  * 1 once a stop signal came and the drain time after it has passed: the
- * workers then stop retrying and dead-letter what is left.
+ * workers then stop retrying and dead-letter what is left (queue.c).
  */
 int fo_out_of_time(struct fo_shared *sh);
 
-/* Kafka's default partitioner: murmur2(key) & 0x7fffffff. */
+/* Kafka's default partitioner: murmur2(key) & 0x7fffffff (kafka.c). */
 uint32_t fo_murmur2(const void *key, size_t len);
 
 #endif
