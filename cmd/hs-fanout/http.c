@@ -398,13 +398,9 @@ static void settle(struct fo_target *t, struct slot *sl, int r)
 		target_set_failing(t, 1);
 		if (r == -2)
 			exhausted = "not_retryable";
-		else if (sl->attempt >= t->attempts)
-			exhausted = "MaximumRetryAttempts";
-		else if (hs_now() - sl->batch->t0 + sl->retry_after >=
-		         t->max_age)
-			exhausted = "MaximumEventAgeInSeconds";
-		else if (fo_out_of_time(t->sh))
-			exhausted = "shutdown";
+		else
+			exhausted = target_exhausted(
+			    t, sl->attempt, sl->batch->t0, sl->retry_after);
 		if (!exhausted) {
 			sl->state = SLOT_WAIT;
 			h->waiting++;

@@ -252,6 +252,18 @@ static int out_of_time(struct fo_target *t)
 	return fo_out_of_time(t->sh);
 }
 
+const char *target_exhausted(struct fo_target *t, int attempt, double t0,
+                             double wait)
+{
+	if (attempt >= t->attempts)
+		return "MaximumRetryAttempts";
+	if (hs_now() - t0 + wait >= t->max_age)
+		return "MaximumEventAgeInSeconds";
+	if (out_of_time(t))
+		return "shutdown";
+	return NULL;
+}
+
 double target_backoff_secs(int attempt, double floor_secs)
 {
 	double cap = 0.05 * (double)(1u << (attempt < 10 ? attempt : 10));

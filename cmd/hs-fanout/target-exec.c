@@ -352,12 +352,7 @@ static void exec_run(struct fo_target *t)
 			if (r == 0)
 				break;
 			target_set_failing(t, 1);
-			if (attempt >= t->attempts)
-				exhausted = "MaximumRetryAttempts";
-			else if (hs_now() - it->t0 >= t->max_age)
-				exhausted = "MaximumEventAgeInSeconds";
-			else if (fo_out_of_time(t->sh))
-				exhausted = "shutdown";
+			exhausted = target_exhausted(t, attempt, it->t0, 0);
 			if (exhausted)
 				break;
 			target_backoff(t, attempt, 0);

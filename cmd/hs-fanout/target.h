@@ -93,6 +93,15 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 double target_backoff_secs(int attempt, double floor_secs);
 void target_backoff(struct fo_target *t, int attempt, double floor_secs);
 /*
+ * The retry policy after a retryable failure of attempt number attempt
+ * of an item (or batch) queued at t0, the next try at least wait seconds
+ * away: why to stop ("MaximumRetryAttempts", "MaximumEventAgeInSeconds",
+ * "shutdown" past the drain deadline), or NULL to retry.  A kind
+ * dead-letters a failure it knows is not retryable without asking.
+ */
+const char *target_exhausted(struct fo_target *t, int attempt, double t0,
+                             double wait);
+/*
  * Mark t failing (on: a full queue then dead-letters new items instead of
  * holding the reading thread) or healthy again.
  */
