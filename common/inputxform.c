@@ -39,15 +39,17 @@ static const struct {
 enum ctx { CTX_JSON, CTX_STRING, CTX_TEXT };
 
 struct step {
-	char *key; /* owned; NULL for an index step */
+	char *key; /* owned; NULL for an index or wildcard step */
 	size_t keylen;
 	uint32_t idx;
+	int wild; /* ".*" or "[*]": every member or element */
 };
 
 struct var {
 	char *name;         /* owned */
 	struct step *steps; /* owned */
 	size_t nsteps;
+	int wild; /* some step is a wildcard: the value is an array */
 };
 
 /* The template as literal pieces, each followed by one placeholder. */
@@ -87,7 +89,8 @@ int hs_inputxform_is_json(const struct hs_inputxform *x)
 	return x->json;
 }
 
-/* "$", "$.a.b-c", "$.list[0].x": EventBridge's dot notation. */
+/* "$", "$.a.b-c", "$.list[0].x", "$.items[*].id": EventBridge's dot
+ * notation with array indexes and wildcards. */
 static int compile_path(struct var *v, const char *p, char *errbuf,
                         size_t errlen)
 {
@@ -99,14 +102,21 @@ static int compile_path(struct var *v, const char *p, char *errbuf,
 		                 "path '%s' of '%s' does not start with '$'", p,
 		                 v->name);
 	while (*s) {
-		struct step st = {NULL, 0, 0};
+		struct step st = {NULL, 0, 0, 0};
 
-		if (*s == '.') {
+		if (s[0] == '.' && s[1] == '*' &&
+		    (!s[2] || s[2] == '.' || s[2] == '[')) {
+			st.wild = 1;
+			s += 2;
+		} else if (s[0] == '[' && s[1] == '*' && s[2] == ']') {
+			st.wild = 1;
+			s += 3;
+		} else if (*s == '.') {
 			const char *b = ++s;
 
 			while (*s && *s != '.' && *s != '[')
 				s++;
-			if (s == b || (s - b == 1 && *b == '*'))
+			if (s == b || memchr(b, '*', (size_t)(s - b)))
 				goto bad;
 			st.key = hs_xstrndup(b, (size_t)(s - b));
 			st.keylen = (size_t)(s - b);
@@ -126,25 +136,43 @@ static int compile_path(struct var *v, const char *p, char *errbuf,
 		v->steps =
 		    hs_xgrow(v->steps, sizeof(*v->steps), v->nsteps + 1, &cap);
 		v->steps[v->nsteps++] = st;
+		v->wild |= st.wild;
 	}
 	return 0;
 bad:
 	return hs_seterr(errbuf, errlen,
-	                 "path '%s' of '%s': only '$', '.member' and '[index]' "
-	                 "steps are supported",
+	                 "path '%s' of '%s': only '$', '.member', '[index]', "
+	                 "'.*' and '[*]' steps are supported",
 	                 p, v->name);
 }
 
+/* The API's key pattern: [A-Za-z0-9_-]+. */
 static int valid_name(const char *s)
 {
 	if (!*s)
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
-		      *s == '.'))
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
 			return 0;
 	return 1;
+}
+
+/* "AWS." in any case: the API's reserved prefix. */
+static int aws_prefix(const char *s)
+{
+	return (s[0] | 0x20) == 'a' && (s[1] | 0x20) == 'w' &&
+	       (s[2] | 0x20) == 's' && s[3] == '.';
+}
+
+/* Characters (code points) of UTF-8 text s[0..n), as the API counts. */
+static size_t chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
 }
 
 static int compile_map(struct hs_inputxform *x, const char *json, char *errbuf,
@@ -168,7 +196,7 @@ static int compile_map(struct hs_inputxform *x, const char *json, char *errbuf,
 	}
 	if (d.nodes[0].count > HS_INPUTXFORM_MAX_PATHS) {
 		hs_seterr(errbuf, errlen,
-		          "input paths map has %u entries (at most %d)",
+		          "input paths map has %u keys (at most %d)",
 		          d.nodes[0].count, HS_INPUTXFORM_MAX_PATHS);
 		goto out;
 	}
@@ -178,14 +206,25 @@ static int compile_map(struct hs_inputxform *x, const char *json, char *errbuf,
 
 		hs_buf_reset(&name);
 		hs_json_str_decode(&d, k, &name);
-		if (!valid_name(name.data)) {
-			hs_seterr(errbuf, errlen, "invalid variable name '%s'",
+		if (aws_prefix(name.data)) {
+			hs_seterr(errbuf, errlen,
+			          "input paths map key '%.64s' is reserved "
+			          "(keys cannot start with 'AWS.')",
 			          name.data);
 			goto out;
 		}
-		if (strncmp(name.data, "aws.", 4) == 0) {
+		if (chars(name.data, name.len) > HS_INPUTXFORM_MAX_KEY) {
 			hs_seterr(errbuf, errlen,
-			          "variable name '%s' is reserved (aws.*)",
+			          "input paths map key '%.32s...' is %zu "
+			          "characters (at most %d)",
+			          name.data, chars(name.data, name.len),
+			          HS_INPUTXFORM_MAX_KEY);
+			goto out;
+		}
+		if (!valid_name(name.data)) {
+			hs_seterr(errbuf, errlen,
+			          "invalid input paths map key '%.64s' (only "
+			          "A-Z, a-z, 0-9, '_' and '-')",
 			          name.data);
 			goto out;
 		}
@@ -196,6 +235,13 @@ static int compile_map(struct hs_inputxform *x, const char *json, char *errbuf,
 		}
 		hs_buf_reset(&path);
 		hs_json_str_decode(&d, k + 1, &path);
+		if (chars(path.data, path.len) > HS_INPUTXFORM_MAX_PATH) {
+			hs_seterr(errbuf, errlen,
+			          "path of '%s' is %zu characters (at most %d)",
+			          name.data, chars(path.data, path.len),
+			          HS_INPUTXFORM_MAX_PATH);
+			goto out;
+		}
 		x->vars =
 		    hs_xgrow(x->vars, sizeof(*x->vars), x->nvars + 1, &cap);
 		v = &x->vars[x->nvars++];
@@ -239,7 +285,16 @@ static void add_seg(struct hs_inputxform *x, size_t off, int ref, enum ctx c)
 	g->ctx = c;
 }
 
-static void compile_template(struct hs_inputxform *x, const char *t)
+/* 1 when the next non-blank character from s is ':' (an object key). */
+static int before_colon(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return *s == ':';
+}
+
+static int compile_template(struct hs_inputxform *x, const char *t,
+                            char *errbuf, size_t errlen)
 {
 	const char *s = t;
 	size_t start = 0;
@@ -260,6 +315,12 @@ static void compile_template(struct hs_inputxform *x, const char *t)
 				e++;
 			ref = *e == '>' ? lookup(x, s + 1, (size_t)(e - s - 1))
 			                : REF_NONE;
+			if (ref != REF_NONE && x->json && !in_str &&
+			    before_colon(e + 1))
+				return hs_seterr(errbuf, errlen,
+				                 "input template: placeholder "
+				                 "<%.*s> is an object key",
+				                 (int)(e - s - 1), s + 1);
 			if (ref != REF_NONE) {
 				add_seg(x, start, ref,
 				        !x->json ? CTX_TEXT
@@ -286,6 +347,7 @@ static void compile_template(struct hs_inputxform *x, const char *t)
 		hs_buf_addc(&x->lit, *s++);
 	}
 	add_seg(x, start, REF_NONE, CTX_TEXT);
+	return 0;
 }
 
 struct hs_inputxform *hs_inputxform_compile(const char *paths_map_json,
@@ -299,10 +361,19 @@ struct hs_inputxform *hs_inputxform_compile(const char *paths_map_json,
 		hs_seterr(errbuf, errlen, "input template is empty");
 		goto fail;
 	}
+	if (chars(template_text, strlen(template_text)) >
+	    HS_INPUTXFORM_MAX_TEMPLATE) {
+		hs_seterr(errbuf, errlen,
+		          "input template is %zu characters (at most %d)",
+		          chars(template_text, strlen(template_text)),
+		          HS_INPUTXFORM_MAX_TEMPLATE);
+		goto fail;
+	}
 	if (paths_map_json && *paths_map_json &&
 	    compile_map(x, paths_map_json, errbuf, errlen) < 0)
 		goto fail;
-	compile_template(x, template_text);
+	if (compile_template(x, template_text, errbuf, errlen) < 0)
+		goto fail;
 	return x;
 fail:
 	hs_inputxform_free(x);
@@ -319,6 +390,41 @@ static uint32_t resolve(const struct var *v, const struct hs_json_doc *d)
 		                                      v->steps[i].keylen)
 		                    : hs_json_arr_at(d, n, v->steps[i].idx);
 	return n;
+}
+
+/*
+ * Every match of wildcard variable v below node n, from step i on, as
+ * JSON texts appended to out with commas between (*count so far).
+ */
+static void collect(const struct var *v, size_t i, const struct hs_json_doc *d,
+                    uint32_t n, struct hs_buf *out, size_t *count)
+{
+	for (; i < v->nsteps && n != HS_JSON_NONE; i++) {
+		const struct step *st = &v->steps[i];
+		enum hs_json_type t = hs_json_type(d, n);
+
+		if (st->wild) {
+			if (t == HS_JSON_OBJECT) {
+				HS_JSON_FOREACH_MEMBER(d, n, k)
+				{
+					collect(v, i + 1, d, k + 1, out, count);
+				}
+			} else if (t == HS_JSON_ARRAY) {
+				HS_JSON_FOREACH_ELEM(d, n, e)
+				{
+					collect(v, i + 1, d, e, out, count);
+				}
+			}
+			return;
+		}
+		n = st->key ? hs_json_obj_get(d, n, st->key, st->keylen)
+		            : hs_json_arr_at(d, n, st->idx);
+	}
+	if (n == HS_JSON_NONE)
+		return;
+	if ((*count)++)
+		hs_buf_addc(out, ',');
+	hs_buf_add(out, hs_json_raw(d, n), d->nodes[n].len);
 }
 
 /* Text s[0..n) as a JSON string: quoted, or escaped content in a string. */
@@ -360,6 +466,57 @@ static void put_node(struct hs_buf *out, enum ctx c,
 	}
 }
 
+/* JSON text j[0..n) built here (not a node): as put_node() spells it. */
+static void put_json(struct hs_buf *out, enum ctx c, const char *j, size_t n)
+{
+	if (c == CTX_STRING)
+		put_text(out, c, j, n);
+	else
+		hs_buf_add(out, j, n);
+}
+
+/* A wildcard variable's value: the JSON array of its matches. */
+static void put_matches(struct hs_buf *out, enum ctx c, const struct var *v,
+                        const struct hs_json_doc *d)
+{
+	struct hs_buf tmp = HS_BUF_INIT;
+	size_t count = 0;
+
+	hs_buf_addc(&tmp, '[');
+	collect(v, 0, d, 0, &tmp, &count);
+	hs_buf_addc(&tmp, ']');
+	put_json(out, c, tmp.data, tmp.len);
+	hs_buf_release(&tmp);
+}
+
+/* <aws.events.event>: the event's members but "detail", as EventBridge. */
+static void put_event(struct hs_buf *out, enum ctx c,
+                      const struct hs_json_doc *d)
+{
+	struct hs_buf tmp = HS_BUF_INIT;
+	int first = 1;
+
+	if (hs_json_type(d, 0) != HS_JSON_OBJECT) {
+		put_node(out, c, d, 0);
+		return;
+	}
+	hs_buf_addc(&tmp, '{');
+	HS_JSON_FOREACH_MEMBER(d, 0, k)
+	{
+		if (hs_json_str_eq(d, k, "detail", 6))
+			continue;
+		if (!first)
+			hs_buf_addc(&tmp, ',');
+		first = 0;
+		hs_buf_add(&tmp, hs_json_raw(d, k), d->nodes[k].len);
+		hs_buf_addc(&tmp, ':');
+		hs_buf_add(&tmp, hs_json_raw(d, k + 1), d->nodes[k + 1].len);
+	}
+	hs_buf_addc(&tmp, '}');
+	put_json(out, c, tmp.data, tmp.len);
+	hs_buf_release(&tmp);
+}
+
 /* A string member of the event's root, or "" when absent. */
 static void member_text(const struct hs_json_doc *d, const char *key,
                         struct hs_buf *out)
@@ -379,10 +536,10 @@ static void put_reserved(struct hs_buf *out, const struct seg *g,
 
 	switch (g->ref) {
 	case REF_EVENT:
-		put_node(out, g->ctx, d, 0);
+		put_event(out, g->ctx, d);
 		return;
 	case REF_EVENT_JSON:
-		put_text(out, g->ctx, hs_json_raw(d, 0), d->nodes[0].len);
+		put_node(out, g->ctx, d, 0);
 		return;
 	case REF_RULE_NAME:
 		/* Given an ARN, the name is what follows "rule/". */
@@ -422,7 +579,9 @@ int hs_inputxform_apply(const struct hs_inputxform *x,
 		const struct seg *g = &x->segs[i];
 
 		hs_buf_add(out, x->lit.data + g->off, g->len);
-		if (g->ref >= 0)
+		if (g->ref >= 0 && x->vars[g->ref].wild)
+			put_matches(out, g->ctx, &x->vars[g->ref], ev);
+		else if (g->ref >= 0)
 			put_node(out, g->ctx, ev,
 			         resolve(&x->vars[g->ref], ev));
 		else if (g->ref != REF_NONE)

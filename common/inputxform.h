@@ -3,13 +3,19 @@
  * InputTemplate), independent of jq, so hs-transform and hs-fanout's
  * targets share one implementation.
  *
- * InputPathsMap is a JSON object of up to 100 name -> path pairs; a path
- * is "$" or "$" followed by ".member" and "[index]" steps ("$.detail.id",
- * "$.resources[0]", "$.detail.instance-id").  InputTemplate is text with
- * <name> placeholders, plus the reserved <aws.events.event> (the event),
- * <aws.events.event.json> (the event as a string), <aws.events.rule-name>,
+ * InputPathsMap is a JSON object of up to 100 name -> path pairs, as the
+ * API (InputTransformer) limits it: a name is [A-Za-z0-9_-]+ of at most 256
+ * characters, not starting with "AWS." (any case); a path has at most 256
+ * characters and is "$" followed by ".member", "[index]" and wildcard
+ * (".*", "[*]") steps ("$.detail.id", "$.resources[0]",
+ * "$.detail.items[*].id").  A path with a wildcard gives the JSON array of
+ * every match, in document order ([] when nothing matches).
+ * InputTemplate (1 to 8192 characters) is text with <name> placeholders,
+ * plus the reserved <aws.events.event> (the event without its "detail"),
+ * <aws.events.event.json> (the whole event, as JSON), <aws.events.rule-name>,
  * <aws.events.rule-arn> and <aws.events.event.ingestion-time>.  A <...>
- * that names nothing defined stays as it is.
+ * that names nothing defined stays as it is.  In a JSON template a
+ * placeholder cannot be an object key.
  *
  * Quoting follows EventBridge:
  *  - outside a JSON string literal of the template, a value is inserted as
@@ -35,14 +41,17 @@ struct hs_buf;
 struct hs_json_doc;
 struct hs_inputxform;
 
-#define HS_INPUTXFORM_MAX_PATHS 100
+#define HS_INPUTXFORM_MAX_PATHS 100     /* keys in InputPathsMap */
+#define HS_INPUTXFORM_MAX_KEY 256       /* characters of a key */
+#define HS_INPUTXFORM_MAX_PATH 256      /* characters of a path */
+#define HS_INPUTXFORM_MAX_TEMPLATE 8192 /* characters of InputTemplate */
 
 /*
  * Compile a transformer.  paths_map_json may be NULL or "" (no variables).
  * Returns a new object (free with hs_inputxform_free()), or NULL with
  * errbuf set: paths map not a JSON object of strings, a reserved or
- * invalid name, a path that is not "$..." dot/index notation, more than
- * HS_INPUTXFORM_MAX_PATHS entries, an empty template.
+ * invalid name, a path that is not "$..." dot/index/wildcard notation, a
+ * limit above passed, an empty template, a placeholder as an object key.
  */
 struct hs_inputxform *hs_inputxform_compile(const char *paths_map_json,
                                             const char *template_text,

@@ -63,6 +63,20 @@ static int apply(const char *map, const char *tmpl, const char *ev,
 		      out.data);                                       \
 	} while (0)
 
+/* The template filled for ev gives exactly want. */
+#define FILL_CASE(what, map, tmpl, ev, want)                           \
+	do {                                                           \
+		apply(map, tmpl, ev, "r", &out);                       \
+		CHECK(strcmp(out.data, want) == 0, "%s: got %s", what, \
+		      out.data);                                       \
+	} while (0)
+
+/* Compiling map and template fails with a message holding needle. */
+#define REFUSED(what, map, tmpl, needle)               \
+	CHECK(apply(map, tmpl, "{}", "r", &out) < 0 && \
+	          strstr(out.data, needle),            \
+	      "%s: %s", what, out.data)
+
 int main(void)
 {
 	struct hs_buf out = HS_BUF_INIT;
@@ -103,12 +117,13 @@ int main(void)
 		    "\"ruleName\":\"example\",\"originalEvent\":");
 		hs_buf_adds(&want, event); /* the event's own text, unchanged */
 		hs_buf_adds(&want, "}");
+		/* The guide's example: the whole event, as a JSON object. */
 		DOC_CASE(
 		    "including reserved variables in JSON",
 		    "{\n  \"instance\" : <instance>,\n  \"state\": <state>,\n"
 		    "  \"ruleArn\" : <aws.events.rule-arn>,\n"
 		    "  \"ruleName\" : <aws.events.rule-name>,\n"
-		    "  \"originalEvent\" : <aws.events.event>\n}",
+		    "  \"originalEvent\" : <aws.events.event.json>\n}",
 		    want.data);
 		hs_buf_release(&want);
 	}
@@ -195,9 +210,8 @@ int main(void)
 		    out.data);
 		apply(map, "{\"e\":<aws.events.event.json>}", "{\"a\":\"x\"}",
 		      "r", &out);
-		CHECK(strcmp(out.data, "{\"e\":\"{\\\"a\\\":\\\"x\\\"}\"}") ==
-		          0,
-		      "event.json is a string: %s", out.data);
+		CHECK(strcmp(out.data, "{\"e\":{\"a\":\"x\"}}") == 0,
+		      "event.json is the event as JSON: %s", out.data);
 		apply(map, "{\"t\":<aws.events.event.ingestion-time>}", "{}",
 		      "r", &out);
 		CHECK(strlen(out.data) ==
@@ -213,23 +227,120 @@ int main(void)
 		      "no paths map: %s", out.data);
 	}
 
+	/* The guide's predefined variables: <aws.events.event> is the event
+	 * without "detail", <aws.events.event.json> the whole event. */
+	{
+		const char *ev = "{\"version\":\"0\",\"detail\":{\"a\":1},"
+		                 "\"source\":\"s\",\"resources\":[1, 2]}";
+
+		FILL_CASE("aws.events.event has no detail", NULL,
+		          "{\"e\":<aws.events.event>}", ev,
+		          "{\"e\":{\"version\":\"0\",\"source\":"
+		          "\"s\",\"resources\":[1, 2]}}");
+		FILL_CASE("aws.events.event.json has detail", NULL,
+		          "{\"e\":<aws.events.event.json>}", ev,
+		          "{\"e\":{\"version\":\"0\",\"detail\":{"
+		          "\"a\":1},\"source\":\"s\",\"resources\":"
+		          "[1, 2]}}");
+		FILL_CASE("aws.events.event in a string is escaped", NULL,
+		          "\"<aws.events.event>\"", "{\"a\":\"x\"}",
+		          "\"{\\\"a\\\":\\\"x\\\"}\"");
+	}
+
+	/* Wildcards (the guide lists them as supported): the JSON array of
+	 * every match, in document order. */
+	{
+		const char *ev =
+		    "{\"detail\":{\"items\":[{\"id\":\"a\"},{\"x\":1},"
+		    "{\"id\":2}],\"o\":{\"p\":[1],\"q\":[2, 3]}}}";
+		const char *map = "{\"ids\":\"$.detail.items[*].id\","
+		                  "\"all\":\"$.detail.o.*[*]\","
+		                  "\"vals\":\"$.detail.o.*\","
+		                  "\"none\":\"$.detail.nothing[*]\"}";
+
+		FILL_CASE("wildcards give arrays of matches", map,
+		          "{\"ids\":<ids>,\"all\":<all>,\"vals\":<vals>,"
+		          "\"none\":<none>}",
+		          ev,
+		          "{\"ids\":[\"a\",2],\"all\":[1,2,3],"
+		          "\"vals\":[[1],[2, 3]],\"none\":[]}");
+		FILL_CASE("wildcard in a string is escaped JSON", map,
+		          "\"ids: <ids>\"", ev, "\"ids: [\\\"a\\\",2]\"");
+		REFUSED("deep scan refused", "{\"a\":\"$..id\"}", "x", "'[*]'");
+		CHECK(apply("{\"a\":\"$.a*\"}", "x", "{}", "r", &out) < 0,
+		      "partial wildcard refused: %s", out.data);
+	}
+
+	/* A placeholder as an object key (API reference: refused). */
+	REFUSED("placeholder as a key refused", "{\"instance\":\"$.i\"}",
+	        "{<instance>: \"x\"}", "<instance> is an object key");
+	REFUSED("reserved placeholder as a key refused", NULL,
+	        "{ <aws.events.rule-name> \n : 1}", "object key");
+	CHECK(apply(NULL, "{\"a\": \"<aws.events.rule-name>: x\"}", "{}", "r",
+	            &out) == 0,
+	      "a colon after a placeholder in a string is text: %s", out.data);
+
+	/* The API's limits (InputTransformer). */
+	{
+		struct hs_buf big = HS_BUF_INIT, m = HS_BUF_INIT;
+
+		REFUSED("AWS. prefix refused", "{\"AWS.x\":\"$\"}", "x",
+		        "'AWS.'");
+		REFUSED("dot in a key refused", "{\"a.b\":\"$\"}", "x",
+		        "invalid input paths map key 'a.b'");
+		CHECK(apply("{\"a_b-C9\":\"$\"}", "<a_b-C9>", "{}", "r",
+		            &out) == 0 &&
+		          strcmp(out.data, "{}") == 0,
+		      "key charset A-Za-z0-9_-: %s", out.data);
+		for (int i = 0; i < 257; i++)
+			hs_buf_addc(&big, 'k');
+		hs_buf_adds(&m, "{\"");
+		hs_buf_add(&m, big.data, 256);
+		hs_buf_adds(&m, "\":\"$\"}");
+		CHECK(apply(m.data, "x", "{}", "r", &out) == 0,
+		      "256-character key accepted: %s", out.data);
+		hs_buf_reset(&m);
+		hs_buf_adds(&m, "{\"");
+		hs_buf_add(&m, big.data, 257);
+		hs_buf_adds(&m, "\":\"$\"}");
+		REFUSED("257-character key refused", m.data, "x",
+		        "257 characters (at most 256)");
+		hs_buf_reset(&m);
+		hs_buf_adds(&m, "{\"k\":\"$.");
+		hs_buf_add(&m, big.data, 255);
+		hs_buf_adds(&m, "\"}");
+		REFUSED("257-character path refused", m.data, "x",
+		        "path of 'k' is 257 characters "
+		        "(at most 256)");
+		hs_buf_reset(&m);
+		hs_buf_adds(&m, "{");
+		for (int i = 0; i <= 100; i++)
+			hs_buf_addf(&m, "%s\"k%d\":\"$\"", i ? "," : "", i);
+		hs_buf_adds(&m, "}");
+		REFUSED("101 keys refused", m.data, "x",
+		        "101 keys (at most 100)");
+		hs_buf_reset(&big);
+		for (int i = 0; i < 8192; i++)
+			hs_buf_addc(&big, 'x');
+		CHECK(apply(NULL, big.data, "{}", "r", &out) == 0,
+		      "8192-character template accepted");
+		hs_buf_addc(&big, 'x');
+		REFUSED("8193-character template refused", NULL, big.data,
+		        "8193 characters (at most 8192)");
+		hs_buf_release(&big);
+		hs_buf_release(&m);
+	}
+
 	/* Compile errors. */
-	CHECK(apply("[1]", "x", "{}", "r", &out) < 0 &&
-	          strstr(out.data, "not a JSON object"),
-	      "paths map must be an object: %s", out.data);
-	CHECK(apply("{\"a\":\"detail.x\"}", "x", "{}", "r", &out) < 0 &&
-	          strstr(out.data, "'$'"),
-	      "path must start with $: %s", out.data);
-	CHECK(apply("{\"aws.events.x\":\"$\"}", "x", "{}", "r", &out) < 0 &&
-	          strstr(out.data, "reserved"),
-	      "reserved names refused: %s", out.data);
+	REFUSED("paths map must be an object", "[1]", "x", "not a JSON object");
+	REFUSED("path must start with $", "{\"a\":\"detail.x\"}", "x", "'$'");
+	REFUSED("reserved names refused", "{\"aws.events.x\":\"$\"}", "x",
+	        "reserved");
 	CHECK(apply("{\"a\":\"$.b[x]\"}", "x", "{}", "r", &out) < 0,
 	      "bad index refused: %s", out.data);
 	CHECK(apply("{\"a\":1}", "x", "{}", "r", &out) < 0,
 	      "non-string path refused: %s", out.data);
-	CHECK(apply("{\"a\":", "x", "{}", "r", &out) < 0 &&
-	          strstr(out.data, "byte"),
-	      "invalid JSON located: %s", out.data);
+	REFUSED("invalid JSON located", "{\"a\":", "x", "byte");
 	CHECK(hs_inputxform_compile("{}", "", err, sizeof(err)) == NULL,
 	      "empty template refused");
 
