@@ -20,7 +20,7 @@ expect_eq "strings and variables" "$(t '{"instance" : <instance>, "state": "<sta
 	'{"instance":"i-0123456789","state":"RUNNING","instanceStatus":"instance \"i-0123456789\" is in RUNNING"}'
 expect_eq "variables and static" "$(t '{"instance" : <instance>, "state": [ 9, <state>, true ], "Transformed" : "Yes"}')" \
 	'{"instance":"i-0123456789","state":[9,"RUNNING",true],"Transformed":"Yes"}'
-expect_eq "reserved in JSON" "$(t '{"ruleArn" : <aws.events.rule-arn>, "ruleName" : <aws.events.rule-name>, "originalEvent" : <aws.events.event>}')" \
+expect_eq "reserved in JSON" "$(t '{"ruleArn" : <aws.events.rule-arn>, "ruleName" : <aws.events.rule-name>, "originalEvent" : <aws.events.event.json>}')" \
 	"{\"ruleArn\":\"arn:aws:events:us-east-2:123456789012:rule/example\",\"ruleName\":\"example\",\"originalEvent\":$(cat in)}"
 expect_eq "reserved in a string" "$(t '"<aws.events.rule-name> triggered"')" '"example triggered"'
 # A plain-text template becomes a JSON string on stdout.
