@@ -1,7 +1,9 @@
 /*
- * pattern-int.h: internals shared by pattern.c (compile and index) and
- * pattern-match.c (event walk, match and explain).  Not a public header:
- * only those two files include it; callers use pattern.h.
+ * pattern-int.h: internals shared by pattern.c (the set, trie and hash
+ * table), pattern-parse.c (reading a pattern), pattern-index.c (the
+ * subrule and numeric indexes) and pattern-match.c (event walk, match and
+ * explain).  Not a public header: only those files include it; callers
+ * use pattern.h.
  */
 #ifndef HS_PATTERN_INT_H
 #define HS_PATTERN_INT_H
@@ -147,7 +149,46 @@ struct hs_pattern {
 /* value encoding: exact values compare as (type, bytes) */
 enum { V_STR = 's', V_NUM = 'n', V_TRUE = 't', V_FALSE = 'f', V_NULL = 'z' };
 
-/* defined in pattern.c, used by pattern-match.c */
+/* The state of reading one pattern (pattern-parse.c, for hs_pattern_add()). */
+struct cc {
+	struct hs_pattern *p;
+	const struct hs_json_doc *d;
+	struct hs_buf ptr; /* JSON pointer of the node in hand */
+	char *errbuf;
+	size_t errlen;
+	struct hs_buf tmp;
+	/* leaf specs of the pattern being compiled */
+	struct spec {
+		char *path; /* keys, each as uint32 length + bytes */
+		size_t pathlen;
+		uint32_t vals; /* the value array node */
+	} * specs;
+	size_t nspecs, capspecs;
+};
+
+/* DNF terms: each a list of leaf specs that must all hold. */
+struct terms {
+	uint32_t **t; /* each term: spec indices */
+	size_t *n;
+	size_t count;
+};
+
+/* defined in pattern.c */
+uint32_t hs_pat_ent_get(struct hs_pattern *p, uint32_t owner, int kind,
+                        int vtype, const char *k, size_t n);
+void hs_pat_wild_free(struct wild *w);
+
+/* defined in pattern-parse.c, used by pattern.c */
+int hs_pat_object_compile(struct cc *c, uint32_t o, const char *prefix,
+                          size_t plen, struct terms *out);
+void hs_pat_cond_build(struct cc *c, uint32_t cond, uint32_t arr);
+void hs_pat_terms_free(struct terms *ts);
+
+/* defined in pattern-index.c */
+void hs_pat_numidx_free(struct numidx *x);
+
+/* used by pattern-match.c: build_index, num_key and num_slot in
+ * pattern-index.c, the others in pattern.c */
 void hs_pat_build_index(struct hs_pattern *p);
 uint32_t hs_pat_ent_find(const struct hs_pattern *p, uint64_t h, uint32_t owner,
                          int kind, int vtype, const char *k, size_t n);
