@@ -16,12 +16,15 @@
 #include <pcre2.h>
 #include <zstd.h>
 
+#include "alloc.h"
 #include "err.h"
 #include "exit.h"
 #include "json.h"
 #include "opts.h"
 #include "version.h"
 #include "banned.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 void hs_opts_init(struct hs_opts *o)
 {
@@ -134,16 +137,57 @@ static void name_of(int c, const struct option *longopts, char *buf, size_t n)
 	snprintf(buf, n, "-%c", c);
 }
 
-int hs_getopt(int argc, char **argv, const char *optstring,
-              const struct option *longopts, const int *repeatable)
+/* The options every tool takes (hs(7) COMMON OPTIONS), and --ack. */
+static const struct option common[] = {
+    {"dlq", required_argument, NULL, HS_OPT_DLQ},
+    {"stats", no_argument, NULL, HS_OPT_STATS},
+    {"stats-interval", required_argument, NULL, HS_OPT_STATS_INTERVAL},
+    {"max-event-size", required_argument, NULL, HS_OPT_MAX_EVENT_SIZE},
+    {"max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH},
+    {"drain-timeout", required_argument, NULL, HS_OPT_DRAIN},
+    {"unbuffered", no_argument, NULL, 'u'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'}};
+static const struct option ack[] = {
+    {"ack", required_argument, NULL, HS_OPT_ACK}};
+
+/* The tool's options followed by the common ones, built once. */
+static const struct option *merged_long(const struct hs_optspec *spec)
 {
+	static struct option *all;
+	size_t n = 0, k = 0;
+
+	if (all)
+		return all;
+	while (spec->longopts && spec->longopts[n].name)
+		n++;
+	all = hs_xcalloc(n + NELEM(common) + NELEM(ack) + 1, sizeof(*all));
+	for (size_t i = 0; i < n; i++)
+		all[k++] = spec->longopts[i];
+	for (size_t i = 0; i < NELEM(common); i++)
+		all[k++] = common[i];
+	if (spec->flags & HS_OPTS_ACK)
+		all[k++] = ack[0];
+	return all;
+}
+
+int hs_getopt(int argc, char **argv, const struct hs_optspec *spec)
+{
+	static char shortopts[128];
 	static int seen[64];
 	static int nseen;
-	int c = getopt_long(argc, argv, optstring, longopts, NULL);
+	const struct option *longopts = merged_long(spec);
+	int c;
 
+	if (!shortopts[0])
+		snprintf(shortopts, sizeof(shortopts), ":%s%s", HS_OPTS_SHORT,
+		         spec->shortopts ? spec->shortopts : "");
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c == -1 || c == '?' || c == ':' || !optarg)
 		return c;
-	for (const int *r = repeatable; r && *r; r++)
+	for (const int *r = spec->repeatable; r && *r; r++)
 		if (*r == c)
 			return c;
 	for (int i = 0; i < nseen; i++)
@@ -152,7 +196,7 @@ int hs_getopt(int argc, char **argv, const char *optstring,
 			        sizeof(repeated_name));
 			return HS_OPT_REPEATED;
 		}
-	if (nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+	if (nseen < (int)NELEM(seen))
 		seen[nseen++] = c;
 	return c;
 }

@@ -3,9 +3,9 @@
  * meanings everywhere (hs(7)), and the number/size/duration parsers all
  * options go through.
  *
- * A tool puts HS_OPTS_LONG (and HS_OPTS_LONG_ACK if it takes --ack) in
- * its getopt_long table and HS_OPTS_SHORT in its optstring, and hands
- * every option it does not know itself to hs_opts_common().
+ * A tool reads its options with hs_getopt(), which adds these to its
+ * own, and hands every option it does not know itself to
+ * hs_opts_common().
  */
 #ifndef HS_OPTS_H
 #define HS_OPTS_H
@@ -26,35 +26,10 @@ enum {
 	HS_OPT_REPEATED = 0x0fff /* hs_getopt(): a value option given twice */
 };
 
-/* Tools write their optstring as ":" HS_OPTS_SHORT "their letters". */
+/* The common short options, first in every tool's optstring. */
 #define HS_OPTS_SHORT "hqu"
+
 /* clang-format off: tables read better aligned by hand */
-#define HS_OPTS_LONG                                                  \
-	{"dlq", required_argument, NULL, HS_OPT_DLQ},                 \
-	    {"stats", no_argument, NULL, HS_OPT_STATS},               \
-	    {"stats-interval", required_argument, NULL,               \
-	     HS_OPT_STATS_INTERVAL},                                  \
-	    {"max-event-size", required_argument, NULL,               \
-	     HS_OPT_MAX_EVENT_SIZE},                                  \
-	    {"max-depth", required_argument, NULL, HS_OPT_MAX_DEPTH}, \
-	    {"drain-timeout", required_argument, NULL, HS_OPT_DRAIN}, \
-	    {"unbuffered", no_argument, NULL, 'u'},                   \
-	    {"quiet", no_argument, NULL, 'q'},                        \
-	    {"help", no_argument, NULL, 'h'},                         \
-	{                                                             \
-		"version", no_argument, NULL, 'V'                     \
-	}
-
-/*
- * --ack, for the stages that follow hs-consume in a pipe (hs-consume
- * reads the FIFO and describes --ack itself; hs-replay starts a pipe and
- * has none): put HS_OPTS_LONG_ACK in the getopt_long table too.
- */
-#define HS_OPTS_LONG_ACK                                   \
-	{                                                  \
-		"ack", required_argument, NULL, HS_OPT_ACK \
-	}
-
 /*
  * The common options' help lines, for each tool's --help: HS_OPTS_HELP
  * for every tool, with HS_OPTS_HELP_ACK before it in a stage's help.
@@ -120,16 +95,31 @@ int hs_parse_size(const char *s, uint64_t *out);
 int hs_parse_duration(const char *s, double *secs);
 
 /*
- * getopt_long() with the one rule for an option that takes a value: it
- * may be given once, unless its code is in repeatable (a list ending in
- * 0: -F, -X, --keep, --store, ...).  A second one returns HS_OPT_REPEATED,
- * which the tool hands to hs_opts_bad() like any other bad option
- * ("--NAME may be given once"), never a silent last-wins.  Options
- * without a value (--stats, -q) may repeat and mean the same.  Tools set
- * opterr = 0 and start optstring with ':' as for getopt_long().
+ * A tool's own options, for hs_getopt(): its short letters (after the
+ * common ":" HS_OPTS_SHORT, which hs_getopt() puts first) and its long
+ * table ending in {0}; hs_getopt() adds HS_OPTS_LONG, and --ack with
+ * HS_OPTS_ACK, so no tool lists or forgets them.  repeatable holds the
+ * codes documented as repeatable (-F, -X, --keep, --store, ...), ending
+ * in 0.
  */
-int hs_getopt(int argc, char **argv, const char *optstring,
-              const struct option *longopts, const int *repeatable);
+struct hs_optspec {
+	const char *shortopts;
+	const struct option *longopts;
+	const int *repeatable;
+	int flags;
+};
+#define HS_OPTS_ACK 1 /* the tool takes --ack */
+
+/*
+ * getopt_long() over the tool's options and the common ones, with the
+ * one rule for an option that takes a value: it may be given once,
+ * unless it is repeatable.  A second one returns HS_OPT_REPEATED, which
+ * the tool hands to hs_opts_bad() like any other bad option ("--NAME may
+ * be given once"), never a silent last-wins.  Options without a value
+ * (--stats, -q) may repeat and mean the same.  getopt itself prints
+ * nothing: '?' and ':' go to hs_opts_bad() too.
+ */
+int hs_getopt(int argc, char **argv, const struct hs_optspec *spec);
 
 /*
  * Print "PROG: MESSAGE", the synopsis and "PROG: try 'PROG --help'" on

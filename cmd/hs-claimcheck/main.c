@@ -331,8 +331,6 @@ void claim_stats(const struct claim *c, struct hs_buf *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    HS_OPTS_LONG,
-	    HS_OPTS_LONG_ACK,
 	    {"store", required_argument, NULL, OPT_STORE},
 	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
 	    {"path", required_argument, NULL, OPT_PATH},
@@ -349,8 +347,9 @@ int main(int argc, char **argv)
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"parallel", required_argument, NULL, OPT_PARALLEL},
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {OPT_STORE, OPT_KEEP, 0};
+	static const struct hs_optspec spec = {"", longopts, repeatable,
+	                                       HS_OPTS_ACK};
 	struct claim c = {.threshold = 256 << 10,
 	                  .path = "/detail",
 	                  .level = 1,
@@ -367,9 +366,7 @@ int main(int argc, char **argv)
 		argv[1] = argv[0];
 		argc--, argv++;
 	}
-	opterr = 0;
-	while ((ch = hs_getopt(argc, argv, ":" HS_OPTS_SHORT, longopts,
-	                       repeatable)) != -1) {
+	while ((ch = hs_getopt(argc, argv, &spec)) != -1) {
 		r = hs_opts_common(&opts, ch, optarg);
 		if (r < 0)
 			return HS_EXIT_USAGE;

@@ -241,19 +241,15 @@ static int parse_args(int argc, char **argv, struct args *a, struct hs_opts *o,
 	    {"envelope", required_argument, NULL, OPT_ENVELOPE},
 	    {"ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    HS_OPTS_LONG,
-	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {'t', 'p', 'F', 'X', 'o', 0};
+	static const struct hs_optspec spec = {
+	    "G:c:eo:p:t:" HS_KAFKA_SHORT, longopts, repeatable, HS_OPTS_ACK};
 	const char *errstr;
 	char err[512];
 	int ch, r;
 
-	opterr = 0;
-	while ((ch = hs_getopt(argc, argv,
-	                       ":G:c:eo:p:t:" HS_KAFKA_SHORT HS_OPTS_SHORT,
-	                       longopts, repeatable)) != -1) {
+	while ((ch = hs_getopt(argc, argv, &spec)) != -1) {
 		if (hs_kafka_opt(&a->kafka, ch, optarg))
 			continue;
 		switch (ch) {

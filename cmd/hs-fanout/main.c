@@ -462,17 +462,14 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
-	    HS_OPTS_LONG,
-	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {'F', 'X', 0};
+	static const struct hs_optspec spec = {HS_KAFKA_SHORT, longopts,
+	                                       repeatable, HS_OPTS_ACK};
 	const char *errstr;
 	int c, r;
 
-	opterr = 0;
-	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
-	                      longopts, repeatable)) != -1) {
+	while ((c = hs_getopt(argc, argv, &spec)) != -1) {
 		if (hs_kafka_opt(&f->sh.kafka, c, optarg))
 			continue;
 		switch (c) {

@@ -151,7 +151,6 @@ static int tool_option(struct replay *rp, int c, const char *arg)
 static int parse_args(struct replay *rp, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    HS_OPTS_LONG,
 	    HS_KAFKA_LONG,
 	    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
 	    {"from", required_argument, NULL, OPT_FROM},
@@ -164,13 +163,12 @@ static int parse_args(struct replay *rp, int argc, char **argv)
 	    {"to", required_argument, NULL, OPT_TO},
 	    {"untimed", required_argument, NULL, OPT_UNTIMED},
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {'F', 'X', 0};
+	static const struct hs_optspec spec = {HS_KAFKA_SHORT, longopts,
+	                                       repeatable, 0};
 	int c, r;
 
-	opterr = 0;
-	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT HS_KAFKA_SHORT,
-	                      longopts, repeatable)) != -1) {
+	while ((c = hs_getopt(argc, argv, &spec)) != -1) {
 		r = hs_opts_common(&rp->opts, c, optarg);
 		if (r < 0)
 			return HS_EXIT_USAGE;

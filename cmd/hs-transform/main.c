@@ -191,17 +191,14 @@ static int parse(struct cli *c, int argc, char **argv)
 	    {"input-paths-map", required_argument, NULL, OPT_PATHS_MAP},
 	    {"input-template", required_argument, NULL, OPT_TEMPLATE},
 	    {"rule-name", required_argument, NULL, OPT_RULE_NAME},
-	    HS_OPTS_LONG,
-	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {'L', 0};
+	static const struct hs_optspec spec = {"L:f:j:", longopts, repeatable,
+	                                       HS_OPTS_ACK};
 	const char *errstr;
 	int ch, r;
 
-	opterr = 0;
-	while ((ch = hs_getopt(argc, argv, ":" HS_OPTS_SHORT "L:f:j:", longopts,
-	                       repeatable)) != -1) {
+	while ((ch = hs_getopt(argc, argv, &spec)) != -1) {
 		switch (ch) {
 		case 'L':
 			c->conf.libdirs =

@@ -371,16 +371,13 @@ static int parse_args(int argc, char **argv, struct hs_opts *opts,
 	    {"summary", no_argument, NULL, OPT_SUMMARY},
 	    {"unique", required_argument, NULL, OPT_UNIQUE},
 	    {"unique-window", required_argument, NULL, OPT_UNIQUE_WINDOW},
-	    HS_OPTS_LONG,
-	    HS_OPTS_LONG_ACK,
 	    {NULL, 0, NULL, 0}};
-	/* documented as repeatable; any other option with a value once */
 	static const int repeatable[] = {OPT_REF_MAP, 0};
+	static const struct hs_optspec spec = {"", longopts, repeatable,
+	                                       HS_OPTS_ACK};
 	int c, r;
 
-	opterr = 0;
-	while ((c = hs_getopt(argc, argv, ":" HS_OPTS_SHORT, longopts,
-	                      repeatable)) != -1) {
+	while ((c = hs_getopt(argc, argv, &spec)) != -1) {
 		r = tool_opt(cf, c, optarg);
 		if (r > 0)
 			return r;
