@@ -169,26 +169,33 @@ static void push(struct ledger *l, int64_t offset)
 	l->n++;
 }
 
-void hs_ackbook_add(struct hs_ackbook *b, const char *topic, size_t topiclen,
-                    int32_t partition, int64_t offset)
+/*
+ * The ledger of (topic, partition), having seen offset: an offset below
+ * the next one expected means the partition is read again from an earlier
+ * position (ackbook.h), so what the ledger held is dropped first.
+ */
+static struct ledger *seen(struct hs_ackbook *b, const char *topic,
+                           size_t topiclen, int32_t partition, int64_t offset)
 {
 	struct ledger *l = find(b, topic, topiclen, partition, 1);
 
 	if (l->next >= 0 && offset < l->next)
 		clear(b, l);
-	push(l, offset);
 	l->next = offset + 1;
+	return l;
+}
+
+void hs_ackbook_add(struct hs_ackbook *b, const char *topic, size_t topiclen,
+                    int32_t partition, int64_t offset)
+{
+	push(seen(b, topic, topiclen, partition, offset), offset);
 	b->open++;
 }
 
 void hs_ackbook_skip(struct hs_ackbook *b, const char *topic, size_t topiclen,
                      int32_t partition, int64_t offset)
 {
-	struct ledger *l = find(b, topic, topiclen, partition, 1);
-
-	if (l->next >= 0 && offset < l->next)
-		clear(b, l);
-	l->next = offset + 1;
+	seen(b, topic, topiclen, partition, offset);
 }
 
 int hs_ackbook_ack(struct hs_ackbook *b, const char *topic, size_t topiclen,

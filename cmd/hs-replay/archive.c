@@ -187,9 +187,7 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 		hs_err("checkpoint '%s' is for Kafka topic '%s', not archives "
 		       "(--reset starts over)",
 		       rp->ckpt, rp->pos.topic);
-		hs_arc_files_free(v, n);
-		rp->t.rc = HS_EXIT_USAGE;
-		return rp->t.rc;
+		goto refuse;
 	}
 	if (rp->pos.file) {
 		first = find_resume(v, n, &rp->pos);
@@ -197,9 +195,7 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 			hs_err("checkpoint '%s' names '%s', which is not among "
 			       "the sources any more (--reset starts over)",
 			       rp->ckpt, rp->pos.file);
-			hs_arc_files_free(v, n);
-			rp->t.rc = HS_EXIT_USAGE;
-			return rp->t.rc;
+			goto refuse;
 		}
 		resume = rp->pos;
 		resume.file = resume.topic = NULL;
@@ -224,5 +220,9 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 	}
 	hs_arc_files_free(v, n);
 	hs_arc_pool_release();
+	return rp->t.rc;
+refuse: /* the checkpoint does not fit these sources */
+	hs_arc_files_free(v, n);
+	rp->t.rc = HS_EXIT_USAGE;
 	return rp->t.rc;
 }
