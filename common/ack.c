@@ -1,7 +1,8 @@
 /*
  * ack.c: both ends of the --ack message format (ack.h): a stage opens the
  * FIFO and writes "-" and "+" messages for the events it finishes, and
- * hs_ack_parse() reads one back for hs-consume.  The ledger of what is
+ * hs_ack_parse() reads one back for hs-consume.  Where an event's
+ * coordinates are is evcoord.c's business.  The ledger of what is
  * outstanding is ackbook.c; hs-consume's reading loop is its acker.c.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 
 #include "ack.h"
 #include "err.h"
+#include "evcoord.h"
 #include "json.h"
 #include "banned.h"
 
@@ -91,95 +93,30 @@ int hs_ack_coords(struct hs_ack *a, const char *topic, size_t topiclen,
 	return 0;
 }
 
-/*
- * Find hs.kafka's topic, partition and offset in doc node obj (the kafka
- * object).  Returns 0 or -1.
- */
-static int coords(const struct hs_json_doc *d, uint32_t k, const char **topic,
-                  size_t *topiclen, int64_t *part, int64_t *off)
-{
-	uint32_t t, p, o;
-
-	if (k == HS_JSON_NONE || hs_json_type(d, k) != HS_JSON_OBJECT)
-		return -1;
-	t = hs_json_obj_get(d, k, "topic", 5);
-	p = hs_json_obj_get(d, k, "partition", 9);
-	o = hs_json_obj_get(d, k, "offset", 6);
-	if (t == HS_JSON_NONE || p == HS_JSON_NONE || o == HS_JSON_NONE ||
-	    !hs_json_str_plain(d, t, topic, topiclen) ||
-	    hs_json_int64(d, p, part) < 0 || hs_json_int64(d, o, off) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * The raw bytes "hs":{"kafka":{ can only be a key, never the inside of a
- * string (where every quote is escaped), and hs-consume puts the member
- * last.  So parse just that small object when it is there, and the whole
- * event only when it is not.
- */
-static const char *find_kafka(const char *line, size_t len, size_t *objlen)
-{
-	static const char key[] = "\"hs\":{\"kafka\":";
-	const size_t klen = sizeof(key) - 1;
-	const char *hit = NULL;
-
-	for (size_t i = len; i >= klen; i--) {
-		if (line[i - klen] == '"' &&
-		    memcmp(line + i - klen, key, klen) == 0) {
-			hit = line + i;
-			break;
-		}
-	}
-	if (!hit || hit >= line + len || *hit != '{')
-		return NULL;
-	/* The kafka object ends at its matching brace: strings inside it
-	 * cannot hold raw braces that matter once quotes are tracked. */
-	int depth = 0, instr = 0;
-	for (const char *p = hit; p < line + len; p++) {
-		if (instr) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				instr = 0;
-		} else if (*p == '"') {
-			instr = 1;
-		} else if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			if (--depth == 0) {
-				*objlen = (size_t)(p - hit) + 1;
-				return hit;
-			}
-		}
-	}
-	return NULL;
-}
-
 int hs_ack_event(struct hs_ack *a, const char *line, size_t len, int n)
 {
 	struct hs_json_doc d;
-	const char *topic, *obj;
-	size_t topiclen, objlen;
-	int64_t part, off;
-	int rc = 0, found;
+	struct hs_evcoord c;
+	int found;
 
 	if (a->fd < 0)
 		return 0;
 	hs_json_doc_init(&d);
-	obj = find_kafka(line, len, &objlen);
-	found = obj && hs_json_parse(&d, obj, objlen) == 0 &&
-	        coords(&d, 0, &topic, &topiclen, &part, &off) == 0;
-	if (!found)
-		found = hs_json_parse(&d, line, len) == 0 &&
-		        coords(&d, hs_json_pointer(&d, 0, "/hs/kafka", 9),
-		               &topic, &topiclen, &part, &off) == 0;
-	if (found)
-		rc = hs_ack_coords(a, topic, topiclen, (int32_t)part, off, n);
-	else
-		a->lost++;
+	found = hs_evcoord_line(&d, line, len, &c) == 0;
 	hs_json_doc_release(&d);
-	return rc;
+	return hs_ack_ev(a, found ? &c : NULL, n);
+}
+
+int hs_ack_ev(struct hs_ack *a, const struct hs_evcoord *c, int n)
+{
+	if (a->fd < 0)
+		return 0;
+	if (!c) {
+		a->lost++;
+		return 0;
+	}
+	return hs_ack_coords(a, c->topic, c->topiclen, c->partition, c->offset,
+	                     n);
 }
 
 int hs_ack_parse(const char *line, size_t len, const char **topic,

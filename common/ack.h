@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hs_json_doc;
+struct hs_evcoord;
 
 struct hs_ack {
 	int fd;        /* FIFO opened for writing, -1 when --ack is off */
@@ -43,10 +43,15 @@ void hs_ack_close(struct hs_ack *a);
 /*
  * Report that the event line[0..len) finished one unit ('-') or grew by
  * n units ('+', n > 0).  Parses only as much as needed to find
- * hs.kafka; an event without coordinates counts in a->lost.  Returns 0,
- * or -1 when the write failed (hs-consume went away).
+ * hs.kafka (hs_evcoord_line()); an event without coordinates counts in
+ * a->lost.  Returns 0, or -1 when the write failed (hs-consume went away).
+ * A caller holding the parsed event uses hs_ack_ev() instead.
  */
 int hs_ack_event(struct hs_ack *a, const char *line, size_t len, int n);
+
+/* The same for coordinates found already (hs_evcoord_doc()); c NULL: the
+ * event has none and counts in a->lost. */
+int hs_ack_ev(struct hs_ack *a, const struct hs_evcoord *c, int n);
 
 /* The same with coordinates already known. */
 int hs_ack_coords(struct hs_ack *a, const char *topic, size_t topiclen,

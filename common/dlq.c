@@ -16,6 +16,7 @@
 #include "base64.h"
 #include "dlq.h"
 #include "err.h"
+#include "evcoord.h"
 #include "json.h"
 #include "lineio.h"
 #include "out.h"
@@ -48,15 +49,13 @@ void hs_dlq_close(struct hs_dlq *q)
 	hs_buf_release(&q->rec);
 }
 
-/* Copy hs-consume's coordinates from the event, if it carries them. */
+/* Copy hs-consume's coordinates from the event, if it carries them, as
+ * their literal text (evcoord.h finds the member). */
 static void kafka_from_event(struct hs_buf *b, const struct hs_json_doc *d)
 {
-	uint32_t k, v;
+	uint32_t k = hs_evcoord_node(d), v;
 
-	if (hs_json_type(d, 0) != HS_JSON_OBJECT)
-		return;
-	k = hs_json_pointer(d, 0, "/hs/kafka", 9);
-	if (k == HS_JSON_NONE || hs_json_type(d, k) != HS_JSON_OBJECT)
+	if (k == HS_JSON_NONE)
 		return;
 	hs_buf_adds(b, ",\"kafka\":{");
 	int first = 1;
@@ -131,15 +130,21 @@ int hs_dlq_write(struct hs_dlq *q, const struct hs_dlq_rec *r, char *errbuf,
 		return to_stderr(r);
 	hs_buf_reset(b);
 	head(b, r);
-	hs_json_doc_init(&d);
-	/* Parse when validity is unknown or coordinates may be inside. */
-	if (is_json != 0 && !r->topic) {
+	if (r->doc) {
+		/* the caller's parse: valid JSON, coordinates there if any */
+		is_json = 1;
+		if (!r->topic)
+			kafka_from_event(b, r->doc);
+	} else if (is_json != 0 && !r->topic) {
+		/* Parse when validity is unknown or coordinates may be
+		 * inside. */
+		hs_json_doc_init(&d);
 		parsed = hs_json_parse(&d, r->event, r->event_len) == 0;
 		is_json = parsed;
+		if (parsed)
+			kafka_from_event(b, &d);
+		hs_json_doc_release(&d);
 	}
-	if (parsed)
-		kafka_from_event(b, &d);
-	hs_json_doc_release(&d);
 	if (is_json == 1) {
 		hs_buf_adds(b, ",\"event\":");
 		hs_buf_add(b, r->event, r->event_len);

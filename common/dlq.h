@@ -22,6 +22,7 @@
 
 #include "buf.h"
 
+struct hs_json_doc;
 struct hs_lineio;
 
 struct hs_dlq {
@@ -46,6 +47,8 @@ struct hs_dlq_rec {
 	size_t event_len;
 	int event_is_json; /* 1: event parsed as JSON; 0: no; -1: unknown,
 	                        let the writer check */
+	const struct hs_json_doc *doc; /* event parsed successfully by the
+	                                  caller, or NULL: the writer parses */
 };
 
 #define HS_DLQ_REC_INIT                                            \
@@ -63,7 +66,8 @@ int hs_dlq_open(struct hs_dlq *q, const char *path, char *errbuf,
 /*
  * Append one record.  When the record carries no Kafka coordinates and
  * the event is a JSON object with hs-consume's "hs":{"kafka":{...}}
- * member, they are copied from there.  Each record is written with one
+ * member, they are copied from there (from r->doc when given: the event
+ * is then not parsed again).  Each record is written with one
  * write(2) (O_APPEND), so several tools may share one file.  Returns 0,
  * or -1 with errbuf set (the caller treats that as an I/O failure: the
  * event would otherwise be lost).

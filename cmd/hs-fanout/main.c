@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "err.h"
+#include "evcoord.h"
 #include "exit.h"
 #include "fanout.h"
 #include "inputxform.h"
@@ -138,50 +139,41 @@ static int key_of(struct fanout *f, const char *ptr, struct hs_buf *out)
 	return 0;
 }
 
-/* Report the current event upstream ('-', or '+' n more units). */
-static void frame_ack(struct fanout *f, const char *line, size_t len, int n)
+/* Report the current event upstream ('-', or '+' n more units); c NULL:
+ * it has no coordinates. */
+static void frame_ack(struct fanout *f, const struct hs_evcoord *c, int n)
 {
-	if (f->t.ack.fd >= 0 && hs_ack_event(&f->t.ack, line, len, n) < 0) {
+	if (f->t.ack.fd >= 0 && hs_ack_ev(&f->t.ack, c, n) < 0) {
 		hs_err("--ack: hs-consume went away: %s", strerror(errno));
 		hs_ack_close(&f->t.ack);
 	}
 }
 
 /*
- * The completion count of an event going to nother targets that finish
- * here, or NULL when --ack is off or the event has no hs.kafka
- * coordinates (nothing to acknowledge).
+ * The completion count of an event with coordinates c going to nother
+ * targets that finish here, or NULL when --ack is off or the event has no
+ * hs.kafka coordinates (c NULL: nothing to acknowledge).
  */
-static struct fo_ev *ev_new(struct fanout *f, size_t nother)
+static struct fo_ev *ev_new(struct fanout *f, const struct hs_evcoord *c,
+                            size_t nother)
 {
-	const struct hs_json_doc *d = &f->doc;
-	uint32_t k = hs_json_pointer(d, 0, "/hs/kafka", 9), tp, pp, op;
-	const char *topic;
-	size_t tlen;
-	int64_t part, off;
 	struct fo_ev *ev;
 
 	if (f->sh.ack.fd < 0 || !nother)
 		return NULL;
-	if (k == HS_JSON_NONE || hs_json_type(d, k) != HS_JSON_OBJECT ||
-	    (tp = hs_json_obj_get(d, k, "topic", 5)) == HS_JSON_NONE ||
-	    (pp = hs_json_obj_get(d, k, "partition", 9)) == HS_JSON_NONE ||
-	    (op = hs_json_obj_get(d, k, "offset", 6)) == HS_JSON_NONE ||
-	    !hs_json_str_plain(d, tp, &topic, &tlen) || tlen > 255 ||
-	    hs_json_int64(d, pp, &part) < 0 || part < 0 || part > INT32_MAX ||
-	    hs_json_int64(d, op, &off) < 0) {
+	if (!c) {
 		pthread_mutex_lock(&f->sh.ack_mu);
 		f->sh.ack.lost++;
 		pthread_mutex_unlock(&f->sh.ack_mu);
 		return NULL;
 	}
-	ev = hs_xmalloc(sizeof *ev + tlen);
+	ev = hs_xmalloc(sizeof *ev + c->topiclen);
 	atomic_init(&ev->refs, (int)nother + 1);
 	atomic_init(&ev->failed, 0);
-	ev->partition = (int32_t)part;
-	ev->offset = off;
-	ev->topiclen = tlen;
-	memcpy(ev->topic, topic, tlen);
+	ev->partition = c->partition;
+	ev->offset = c->offset;
+	ev->topiclen = c->topiclen;
+	memcpy(ev->topic, c->topic, c->topiclen);
 	return ev;
 }
 
@@ -315,6 +307,8 @@ static void route(struct fanout *f, const char *line, size_t len)
 {
 	int cell = 0, units;
 	size_t nstdout = 0, nother = 0;
+	struct hs_evcoord c;
+	const struct hs_evcoord *coord = NULL;
 	struct fo_ev *ev;
 
 	if (f->ncells > 1 && key_of(f, f->cell_key, &f->key) == 0)
@@ -328,11 +322,15 @@ static void route(struct fanout *f, const char *line, size_t len)
 			nother++;
 	}
 	units = (int)nstdout + (nother > 0);
+	/* with --ack the event was parsed whole (main): its coordinates,
+	 * found once, serve every acknowledgement of it */
+	if (f->t.ack.fd >= 0 || f->sh.ack.fd >= 0)
+		coord = hs_evcoord_doc(&f->doc, &c) == 0 ? &c : NULL;
 	if (units == 0)
-		frame_ack(f, line, len, 0);
+		frame_ack(f, coord, 0);
 	else if (units > 1)
-		frame_ack(f, line, len, units - 1);
-	ev = ev_new(f, nother);
+		frame_ack(f, coord, units - 1);
+	ev = ev_new(f, coord, nother);
 	for (size_t i = 0; i < f->npend; i++) {
 		struct pend *pd = &f->pend[i];
 
