@@ -187,16 +187,16 @@ static void oversize_chunk(void *ctx, const char *p, size_t n)
 	}
 }
 
-int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
-                          struct hs_lineio *in, long long *total, char *errbuf,
-                          size_t errlen)
+int hs_dlq_write_stream(
+    struct hs_dlq *q, const struct hs_dlq_rec *r,
+    long long (*rest)(void *src, void (*fn)(void *, const char *, size_t),
+                      void *ctx),
+    void *src, long long *total, char *errbuf, size_t errlen)
 {
 	struct oversize o = {{{0, 0}, 0}, &q->rec, q->fd, 0};
-	long long rest;
 
 	if (q->fd < 0) {
-		rest = hs_lineio_rest(in, NULL, NULL);
-		*total = rest;
+		*total = rest(src, NULL, NULL);
 		return to_stderr(r);
 	}
 	hs_buf_reset(&q->rec);
@@ -204,17 +204,22 @@ int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
 	hs_buf_adds(&q->rec, ",\"event_base64\":\"");
 	/* One record may now take several writes; O_APPEND keeps each
 	 * write whole, and oversize records are rare. */
-	rest = hs_lineio_rest(in, oversize_chunk, &o);
+	*total = rest(src, oversize_chunk, &o);
 	hs_base64_finish(&o.st, &q->rec);
 	hs_buf_adds(&q->rec, "\"}\n");
 	if (!o.failed && hs_write_all(q->fd, q->rec.data, q->rec.len) < 0)
 		o.failed = errno;
 	hs_buf_release(&q->rec);
-	*total = rest;
 	if (o.failed)
 		return hs_seterr(errbuf, errlen,
 		                 "cannot write to dead-letter file '%s': %s",
 		                 q->path, strerror(o.failed));
 	q->written++;
 	return 0;
+}
+
+long long hs_dlq_lineio_rest(void *in, void (*fn)(void *, const char *, size_t),
+                             void *ctx)
+{
+	return hs_lineio_rest(in, fn, ctx);
 }

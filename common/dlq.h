@@ -23,7 +23,6 @@
 #include "buf.h"
 
 struct hs_json_doc;
-struct hs_lineio;
 
 struct hs_dlq {
 	int fd;            /* -1: stderr mode */
@@ -76,14 +75,21 @@ int hs_dlq_write(struct hs_dlq *q, const struct hs_dlq_rec *r, char *errbuf,
                  size_t errlen);
 
 /*
- * Dead-letter a line longer than the reader's limit without holding it:
- * the first part in r->event, the rest streamed from the reader with
- * hs_lineio_rest(), all base64 encoded into "event_base64".  *total gets
- * the line's full length.
+ * Dead-letter a line too long to hold, from any reader: rest(src, fn, ctx)
+ * reads the whole line and passes it to fn in chunks (fn may be NULL to
+ * discard), returning its full length (or < 0 on a read error), which
+ * goes to *total.  The line goes base64 encoded into "event_base64"; r's
+ * event is not used.  Without a file, r becomes the one stderr line.
  */
-int hs_dlq_write_oversize(struct hs_dlq *q, const struct hs_dlq_rec *r,
-                          struct hs_lineio *in, long long *total, char *errbuf,
-                          size_t errlen);
+int hs_dlq_write_stream(
+    struct hs_dlq *q, const struct hs_dlq_rec *r,
+    long long (*rest)(void *src, void (*fn)(void *, const char *, size_t),
+                      void *ctx),
+    void *src, long long *total, char *errbuf, size_t errlen);
+
+/* The rest function for a struct hs_lineio *in (hs_lineio_rest()). */
+long long hs_dlq_lineio_rest(void *in, void (*fn)(void *, const char *, size_t),
+                             void *ctx);
 
 void hs_dlq_close(struct hs_dlq *q);
 

@@ -2,10 +2,11 @@
  * tool.c: the frame every filter shares (tool.h): taking input lines one by one
  * (oversize lines become dead letters), buffered stdout with the quiet
  * rule for a reader that left, the end of each event (pass, filter,
- * split, reject, acknowledgement) and its counters, and the exit status
- * with its precedence at hs_tool_finish().  It does not own line
- * reading (lineio.c), output buffers (out.c), dead-letter records (dlq.c),
- * counters (stats.c), signals (sig.c) or any tool's decision on an event.
+ * split, reject) handed to its sink, and the exit status at
+ * hs_tool_finish().  It does not own line reading (lineio.c), output
+ * buffers (out.c), what an event's end does (sink.c: dead letters,
+ * acknowledgements, counters, status precedence), signals (sig.c) or any
+ * tool's decision on an event.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,7 +24,7 @@
 
 static void raise_rc(struct hs_tool *t, int rc)
 {
-	t->rc = hs_exit_worse(t->rc, rc);
+	hs_sink_raise(&t->sink, rc);
 }
 
 /* A failed write to stdout: quiet when the reader left, loud otherwise. */
@@ -62,6 +63,9 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 {
 	memset(t, 0, sizeof(*t));
 	t->opts = opts;
+	t->ack.fd = -1;
+	hs_sink_init(&t->sink, &t->dlq, &t->stats, &t->ack, &t->rc, &t->failed,
+	             opts->quiet);
 	hs_sig_init();
 	hs_stats_init(&t->stats);
 	t->stats.interval = opts->stats_interval;
@@ -73,7 +77,6 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 	t->in.idle_ctx = t;
 	t->in.stop = &hs_sig_stop;
 	t->in.drain_secs = opts->drain_timeout;
-	t->ack.fd = -1;
 	if (hs_dlq_open(&t->dlq, opts->dlq, t->errbuf, sizeof(t->errbuf)) < 0) {
 		hs_err("%s", t->errbuf);
 		t->rc = HS_EXIT_IO;
@@ -91,7 +94,6 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 static void reject_oversize(struct hs_tool *t)
 {
 	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
-	long long total = 0;
 	char msg[128];
 
 	snprintf(msg, sizeof(msg),
@@ -104,15 +106,7 @@ static void reject_oversize(struct hs_tool *t)
 	r.event = t->line;
 	r.event_len = t->len;
 	r.event_is_json = 0;
-	if (hs_dlq_write_oversize(&t->dlq, &r, &t->in, &total, t->errbuf,
-	                          sizeof(t->errbuf)) < 0) {
-		hs_err("%s", t->errbuf);
-		t->failed = 1;
-		raise_rc(t, HS_EXIT_IO);
-	}
-	hs_stats_in(&t->stats, total > 0 ? (uint64_t)total : t->len);
-	hs_stats_end(&t->stats, HS_END_DLQ);
-	raise_rc(t, HS_EXIT_REJECT);
+	hs_sink_reject_stream(&t->sink, &r, hs_dlq_lineio_rest, &t->in, t->len);
 }
 
 int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
@@ -129,6 +123,7 @@ int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
 		t->stats.blank = t->in.blank;
 		switch (r) {
 		case HS_LINEIO_LINE:
+			t->cur = HS_SINK_EV(t->line, t->len);
 			hs_stats_in(&t->stats, t->len + 1);
 			hs_stats_tick(&t->stats);
 			*line = t->line;
@@ -165,7 +160,24 @@ int hs_tool_emit(struct hs_tool *t, const char *p, size_t n)
 
 void hs_tool_done(struct hs_tool *t, enum hs_end how)
 {
-	hs_stats_end(&t->stats, how);
+	switch (how) {
+	case HS_END_OUT:
+		hs_sink_written(&t->sink);
+		break;
+	case HS_END_FILTER:
+		hs_tool_filter(t);
+		break;
+	case HS_END_DLQ:
+		/* counted only, as before the sink: a dead letter with a
+		 * record goes through hs_tool_reject() */
+		hs_stats_end(&t->stats, HS_END_DLQ);
+		break;
+	}
+}
+
+void hs_tool_event_doc(struct hs_tool *t, const struct hs_json_doc *d)
+{
+	t->cur.doc = d;
 }
 
 int hs_tool_pass(struct hs_tool *t, const char *line, size_t len)
@@ -174,47 +186,25 @@ int hs_tool_pass(struct hs_tool *t, const char *line, size_t len)
 
 	/* Even when stdout failed the event was handed on as far as it could
 	 * go; the exit status says what happened. */
-	hs_stats_end(&t->stats, HS_END_OUT);
+	hs_sink_written(&t->sink);
 	return r;
-}
-
-/* Report a finished event upstream; a lost hs-consume is an I/O failure
- * only in that it can no longer commit, so say it once and go on. */
-static void ack_done(struct hs_tool *t, const char *line, size_t len, int n)
-{
-	if (t->ack.fd < 0)
-		return;
-	if (hs_ack_event(&t->ack, line, len, n) < 0) {
-		hs_err("--ack: hs-consume went away: %s", strerror(errno));
-		hs_ack_close(&t->ack);
-	}
 }
 
 void hs_tool_filter(struct hs_tool *t)
 {
-	ack_done(t, t->line, t->len, 0);
-	hs_stats_end(&t->stats, HS_END_FILTER);
+	hs_sink_filter(&t->sink, &t->cur);
 }
 
 void hs_tool_split(struct hs_tool *t, int n)
 {
-	if (n >= 2)
-		ack_done(t, t->line, t->len, n - 1);
+	hs_sink_split(&t->sink, &t->cur, n);
 }
 
 void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r)
 {
-	if (t->opts->quiet && t->dlq.fd < 0) {
-		/* -q without --dlq: the event is still counted and the exit
-		 * status says so, but nothing is printed. */
-	} else if (hs_dlq_write(&t->dlq, r, t->errbuf, sizeof(t->errbuf)) < 0) {
-		hs_err("%s", t->errbuf);
-		t->failed = 1;
-		raise_rc(t, HS_EXIT_IO);
-	}
-	ack_done(t, r->event, r->event_len, 0);
-	hs_stats_end(&t->stats, HS_END_DLQ);
-	raise_rc(t, HS_EXIT_REJECT);
+	int cur = r->event == t->cur.line && r->event_len == t->cur.len;
+
+	hs_sink_reject(&t->sink, cur ? &t->cur : NULL, r);
 }
 
 void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
@@ -258,5 +248,6 @@ int hs_tool_finish(struct hs_tool *t, const char *extra)
 	hs_ack_close(&t->ack);
 	if (hs_sig_stop)
 		raise_rc(t, HS_EXIT_SIGNAL + hs_sig_stop);
+	hs_sink_release(&t->sink);
 	return t->rc;
 }

@@ -12,7 +12,8 @@
  *	}
  *	rc = hs_tool_finish(&t);
  *
- * Each event must end exactly once through pass/emit+done/reject/filter;
+ * Each event must end exactly once through pass/emit+done/reject/filter,
+ * which are thin calls into the frame's sink (sink.h);
  * the counters then add up (in = out + dlq + filtered).  With --ack,
  * rejected and filtered events are reported to hs-consume as finished
  * (ack.h); events written on are finished by a later stage.  Oversize lines
@@ -31,6 +32,7 @@
 #include "lineio.h"
 #include "opts.h"
 #include "out.h"
+#include "sink.h"
 #include "stats.h"
 
 struct hs_json_doc;
@@ -47,6 +49,8 @@ struct hs_tool {
 	int rc;     /* exit status so far */
 	int failed; /* a fatal I/O failure happened; stop reading */
 	char errbuf[512];
+	struct hs_sink sink;   /* where events end, bound to the above */
+	struct hs_sink_ev cur; /* the current event as the tool knows it */
 };
 
 /*
@@ -62,6 +66,13 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
  * on a stop signal, or after a fatal failure.
  */
 int hs_tool_next(struct hs_tool *t, const char **line, size_t *len);
+
+/*
+ * The tool parsed the current event whole into d (which stays unchanged
+ * until the event ends): its acknowledgement and dead letter use d instead
+ * of parsing the line again.
+ */
+void hs_tool_event_doc(struct hs_tool *t, const struct hs_json_doc *d);
 
 /* Write the current event unchanged and end it as written. */
 int hs_tool_pass(struct hs_tool *t, const char *line, size_t len);
@@ -90,7 +101,8 @@ void hs_tool_reject(struct hs_tool *t, const char *reason, const char *details,
  * hs_json_error_reason(), the message from hs_json_error_text(). */
 void hs_tool_reject_parse(struct hs_tool *t, const struct hs_json_doc *d);
 
-/* Same for an explicit record (threads, asynchronous targets). */
+/* Same for an explicit record (threads, asynchronous targets); the
+ * current event when r->event is its line. */
 void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r);
 
 /* Flush stdout now (the reader also calls this when input goes idle). */

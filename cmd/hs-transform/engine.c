@@ -149,6 +149,9 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 		}
 		ev->is_json = 1;
 		ev->ran = XF_RAN_NONE;
+		if (e->conf->ack)
+			ev->has_coord =
+			    hs_evcoord_doc(&e->doc, &ev->coord) == 0 ? 1 : -1;
 		if (e->has_run)
 			run_program(e, b, ev, line, ev->line_len);
 		else
@@ -198,25 +201,32 @@ void xf_batch_release(struct xf_batch *b)
 void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
                       uint64_t *jq)
 {
+	struct hs_sink *s = &t->sink;
+
 	for (size_t i = 0; i < b->n; i++) {
 		const struct xf_ev *ev = &b->ev[i];
+		struct hs_sink_ev sev =
+		    HS_SINK_EV(b->lines.data + ev->line_off, ev->line_len);
 		struct hs_dlq_rec r = HS_DLQ_REC_INIT;
 		const char *p, *end, *nl;
 
+		sev.coord = ev->coord;
+		sev.has_coord = ev->has_coord;
 		*native += ev->ran == XF_RAN_NATIVE;
 		*jq += ev->ran == XF_RAN_JQ;
 		switch (ev->kind) {
 		case XF_FILTER:
-			hs_tool_filter(t);
+			hs_sink_filter(s, &sev);
 			break;
 		case XF_OUT:
+			hs_sink_split(s, &sev, (int)ev->nout);
 			p = b->outs.data + ev->out_off;
 			end = p + ev->out_len;
 			for (; p < end; p = nl + 1) {
 				nl = memchr(p, '\n', (size_t)(end - p));
 				hs_tool_emit(t, p, (size_t)(nl - p));
 			}
-			hs_tool_done(t, HS_END_OUT);
+			hs_sink_written(s);
 			break;
 		case XF_DLQ:
 			r.reason = ev->reason;
@@ -226,10 +236,10 @@ void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
 			r.details =
 			    ev->det_len ? b->msgs.data + ev->det_off : NULL;
 			r.details_len = ev->det_len;
-			r.event = b->lines.data + ev->line_off;
-			r.event_len = ev->line_len;
+			r.event = sev.line;
+			r.event_len = sev.len;
 			r.event_is_json = ev->is_json;
-			hs_tool_reject_rec(t, &r);
+			hs_sink_reject(s, &sev, &r);
 			break;
 		}
 	}

@@ -409,6 +409,7 @@ int main(int argc, char **argv)
 		c.nthreads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
 	}
 	c.conf.max_depth = c.opts.max_depth;
+	c.conf.ack = c.opts.ack != NULL;
 	rc = setup(&c, argc, argv);
 	if (!rc)
 		rc = run(&c, argc, argv);

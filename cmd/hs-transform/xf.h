@@ -2,8 +2,9 @@
  * xf.h: hs-transform's pieces.  engine.c turns one event into its outputs
  * (a jq program through jqrun.h, or the input transformer); pool.c runs
  * engines on worker threads over batches of events and hands results back
- * in input order, so that all accounting (stdout, dead letters, counters)
- * happens in the main thread, in input order.
+ * in input order, so that each event ends (stdout, then the frame's sink:
+ * dead letters, acknowledgements, counters) in the main thread, in input
+ * order.  An event is parsed once, by its engine.
  */
 #ifndef HS_XF_H
 #define HS_XF_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "evcoord.h"
 #include "jqrun.h"
 #include "json.h"
 
@@ -28,6 +30,7 @@ struct xf_conf {
 	const char *rule_name;
 	int allow_lossy;
 	int engine_jq; /* --engine jq: libjq for every event */
+	int ack;       /* --ack: engines find each event's coordinates */
 	unsigned max_depth;
 };
 
@@ -48,6 +51,10 @@ struct xf_ev {
 	size_t det_off, det_len; /* details JSON in batch->msgs, or 0 */
 	int is_json;
 	int ran; /* XF_RAN_*: which engine answered */
+	/* with --ack, found by the engine from its parse (topic points
+	 * into batch->lines): has_coord 1 found, -1 none, 0 not looked */
+	struct hs_evcoord coord;
+	int has_coord;
 };
 
 struct xf_batch {
@@ -84,7 +91,8 @@ void xf_batch_add(struct xf_batch *b, const char *line, size_t len,
 void xf_batch_reset(struct xf_batch *b);
 void xf_batch_release(struct xf_batch *b);
 /*
- * End each event of b through the tool frame, in order.  Adds the events
+ * End each event of b through the tool frame's stdout and sink, in order
+ * (with --ack, a split into several outputs is announced first).  Adds the events
  * the native evaluator answered to *native and those libjq ran to *jq.
  */
 void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
