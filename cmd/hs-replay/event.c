@@ -15,9 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base64.h"
 #include "err.h"
-#include "out.h"
 #include "exit.h"
 #include "sig.h"
 #include "timeutil.h"
@@ -161,30 +159,10 @@ void replay_reject_raw(struct replay *rp, const char *reason, const char *msg,
 	reject(rp, reason, msg, p, n, 0, o);
 }
 
-/* The base64 of an oversize line, written out a block at a time. */
-struct b64_out {
-	struct hs_base64_stream st;
-	struct hs_buf *b;
-	int fd;
-	int err;
-};
-
-static void b64_chunk(void *ctx, const char *p, size_t n)
-{
-	struct b64_out *o = ctx;
-
-	hs_base64_feed(&o->st, o->b, p, n);
-	if (o->b->len >= (1u << 20)) {
-		if (!o->err && hs_write_all(o->fd, o->b->data, o->b->len) < 0)
-			o->err = errno;
-		hs_buf_reset(o->b);
-	}
-}
-
 /*
- * Like hs_dlq_write_oversize(), which streams from a struct hs_lineio:
- * the record has the shape of hs_dlq_write()'s (hs-event(7)), and the
- * line goes whole into "event_base64" as rest() streams it.
+ * The dead letter of an oversize line, the same record as any tool's
+ * (hs_dlq_write_stream() through the sink), with the line read whole into
+ * "event_base64" as rest() streams it.
  */
 long long replay_reject_oversize(
     struct replay *rp,
@@ -192,50 +170,18 @@ long long replay_reject_oversize(
                       void *ctx),
     void *src, const struct origin *o)
 {
-	struct hs_dlq *q = &rp->t.dlq;
-	struct hs_buf b = HS_BUF_INIT;
-	struct b64_out bo = {.b = &b, .fd = q->fd};
-	char msg[128], ts[40];
-	long long total;
+	struct hs_dlq_rec rec = HS_DLQ_REC_INIT;
+	char msg[128];
 
 	snprintf(msg, sizeof(msg),
 	         "line longer than --max-event-size (%zu bytes)",
 	         rp->opts.max_event_size);
-	if (q->fd < 0) {
-		/* one line on stderr (none with -q), as for any reject */
-		total = rest(src, NULL, NULL);
-		hs_stats_in(&rp->t.stats, total > 0 ? (uint64_t)total : 0);
-		reject(rp, "too_large", msg, NULL, 0, 0, o);
-		return total;
-	}
-	hs_buf_adds(&b, "{\"hs-dlq\":1,\"tool\":");
-	hs_json_write_str(&b, hs_prog(), strlen(hs_prog()));
-	hs_buf_adds(&b, ",\"reason\":\"too_large\",\"message\":");
-	hs_json_write_str(&b, msg, strlen(msg));
-	hs_buf_addf(&b, ",\"time\":\"%s\",\"input\":{\"file\":",
-	            hs_time_format_ms(hs_time_now_ms(), ts, sizeof(ts)));
-	hs_json_write_str(&b, o->file, strlen(o->file));
-	hs_buf_addf(&b, ",\"line\":%" PRIu64 "},\"event_base64\":\"", o->line);
-	/* one record may take several writes: O_APPEND keeps each whole,
-	 * and oversize records are rare */
-	total = rest(src, b64_chunk, &bo);
-	hs_base64_finish(&bo.st, &b);
-	hs_buf_adds(&b, "\"}\n");
-	if (!bo.err && hs_write_all(q->fd, b.data, b.len) < 0)
-		bo.err = errno;
-	hs_buf_release(&b);
-	hs_stats_in(&rp->t.stats, total > 0 ? (uint64_t)total : 0);
-	hs_stats_end(&rp->t.stats, HS_END_DLQ);
-	if (bo.err) {
-		hs_err("cannot write to dead-letter file '%s': %s", q->path,
-		       strerror(bo.err));
-		rp->t.failed = 1;
-		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
-	} else {
-		q->written++;
-	}
-	rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_REJECT);
-	return total;
+	rec.reason = "too_large";
+	rec.message = msg;
+	rec.file = o->file;
+	rec.line = o->line;
+	rec.event_is_json = 0;
+	return hs_sink_reject_stream(&rp->t.sink, &rec, rest, src, 0);
 }
 
 int replay_idle(void *ctx)
