@@ -142,6 +142,28 @@ void hs_sink_reject(struct hs_sink *s, struct hs_sink_ev *ev,
 	pthread_mutex_unlock(&s->mu);
 }
 
+void hs_sink_record(struct hs_sink *s, const struct hs_dlq_rec *r)
+{
+	pthread_mutex_lock(&s->mu);
+	if (!silent(s) &&
+	    hs_dlq_write(s->dlq, r, s->errbuf, sizeof(s->errbuf)) < 0)
+		write_failed(s);
+	raise_locked(s, HS_EXIT_REJECT);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void hs_sink_ack(struct hs_sink *s, const struct hs_evcoord *c, int n)
+{
+	struct hs_sink_ev ev = HS_SINK_EV(NULL, 0);
+
+	ev.has_coord = c ? 1 : -1;
+	if (c)
+		ev.coord = *c;
+	pthread_mutex_lock(&s->mu);
+	ack_locked(s, &ev, n);
+	pthread_mutex_unlock(&s->mu);
+}
+
 long long hs_sink_reject_stream(
     struct hs_sink *s, const struct hs_dlq_rec *r,
     long long (*rest)(void *src, void (*fn)(void *, const char *, size_t),

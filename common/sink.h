@@ -98,6 +98,17 @@ long long hs_sink_reject_stream(
                       void *ctx),
     void *src, size_t held);
 
+/*
+ * A dead letter for an event that ended already (a final stage's target
+ * gave up on a copy it had taken): written unless -q without --dlq, the
+ * status at least 1, a write failure fatal; no counter moves, no ack.
+ */
+void hs_sink_record(struct hs_sink *s, const struct hs_dlq_rec *r);
+
+/* Send one --ack message for coordinates c ('-' for n == 0, '+' n more
+ * units), from any thread; c NULL counts the event as lost. */
+void hs_sink_ack(struct hs_sink *s, const struct hs_evcoord *c, int n);
+
 /* Raise the exit status to at least rc (hs_exit_worse()). */
 void hs_sink_raise(struct hs_sink *s, int rc);
 /* A fatal failure: set *failed and raise the status to at least rc. */

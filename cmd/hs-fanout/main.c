@@ -387,6 +387,8 @@ static void one_event(struct fanout *f, const char *line, size_t len)
 		hs_tool_reject_parse(&f->t, &f->doc);
 		return;
 	}
+	if (f->whole_doc)
+		hs_tool_event_doc(&f->t, &f->doc); /* acks need no parse */
 	if (f->explain_f)
 		explain(f);
 	if (!f->rules.n) {
