@@ -21,6 +21,7 @@
 #include "kafkaconf.h"
 
 struct hs_inputxform;
+struct hs_sink;
 struct hs_pattern;
 struct hs_json_doc;
 struct fo_jq;
@@ -61,21 +62,21 @@ struct fo_item {
 	char data[];
 };
 
-/* Shared by every target: options and the dead-letter file. */
+/*
+ * Shared by every target: options, and the frame's sink (sink.h), where
+ * workers end what they deliver or give up on: dead letters, --ack
+ * messages and the exit status, under the sink's lock.
+ */
 struct fo_shared {
-	struct hs_dlq dlq; /* own descriptor on --dlq (O_APPEND) */
-	pthread_mutex_t dlq_mu;
+	struct hs_sink *sink; /* the frame's; not owned */
 	int quiet;
 	double drain_secs;          /* --drain-timeout */
 	double drain_deadline;      /* 0: none; else hs_now() limit */
+	pthread_mutex_t drain_mu;   /* guards drain_deadline and stopping */
 	volatile int stopping;      /* SIGTERM: dead-letter at the deadline */
 	struct hs_kafka_opts kafka; /* -b, -F, -X for kafka:// targets */
-	uint64_t dlq_records;
-	int io_failed;
-	int tempfail;       /* a delivery ran out of retries: exit 75 */
-	volatile int epipe; /* the stdout target's reader went away */
-	struct hs_ack ack; /* --ack: own descriptor on the FIFO, under ack_mu */
-	pthread_mutex_t ack_mu;
+	uint64_t dlq_records;       /* atomic: targets' dead letters */
+	volatile int epipe;         /* the stdout target's reader went away */
 	/* reading thread only: targets holding staged items (target_put) */
 	struct fo_target **staged;
 	size_t nstaged, stagedcap;
@@ -198,7 +199,8 @@ void target_counts(struct fo_target *t, uint64_t *queued, uint64_t *delivered,
 
 /*
  * Drop one reference to ev; the last one acknowledges the event through
- * sh->ack unless some item of it was dropped unfinished (finished == 0).
+ * the frame's sink unless some item of it was dropped unfinished
+ * (finished == 0).
  * Frees ev then.  Thread-safe; ev may be NULL.
  */
 void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished);

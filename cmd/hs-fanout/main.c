@@ -143,10 +143,7 @@ static int key_of(struct fanout *f, const char *ptr, struct hs_buf *out)
  * it has no coordinates. */
 static void frame_ack(struct fanout *f, const struct hs_evcoord *c, int n)
 {
-	if (f->t.ack.fd >= 0 && hs_ack_ev(&f->t.ack, c, n) < 0) {
-		hs_err("--ack: hs-consume went away: %s", strerror(errno));
-		hs_ack_close(&f->t.ack);
-	}
+	hs_sink_ack(&f->t.sink, c, n);
 }
 
 /*
@@ -159,12 +156,10 @@ static struct fo_ev *ev_new(struct fanout *f, const struct hs_evcoord *c,
 {
 	struct fo_ev *ev;
 
-	if (f->sh.ack.fd < 0 || !nother)
+	if (f->t.ack.fd < 0 || !nother)
 		return NULL;
 	if (!c) {
-		pthread_mutex_lock(&f->sh.ack_mu);
-		f->sh.ack.lost++;
-		pthread_mutex_unlock(&f->sh.ack_mu);
+		hs_sink_ack(&f->t.sink, NULL, 0); /* counted as lost */
 		return NULL;
 	}
 	ev = hs_xmalloc(sizeof *ev + c->topiclen);
@@ -324,7 +319,7 @@ static void route(struct fanout *f, const char *line, size_t len)
 	units = (int)nstdout + (nother > 0);
 	/* with --ack the event was parsed whole (main): its coordinates,
 	 * found once, serve every acknowledgement of it */
-	if (f->t.ack.fd >= 0 || f->sh.ack.fd >= 0)
+	if (f->t.ack.fd >= 0)
 		coord = hs_evcoord_doc(&f->doc, &c) == 0 ? &c : NULL;
 	if (units == 0)
 		frame_ack(f, coord, 0);
@@ -618,10 +613,8 @@ int main(int argc, char **argv)
 	hs_buf_init(&f.key);
 	hs_buf_init(&f.msgs);
 	hs_json_doc_init(&f.doc);
-	pthread_mutex_init(&f.sh.dlq_mu, NULL);
-	pthread_mutex_init(&f.sh.ack_mu, NULL);
-	f.sh.dlq.fd = -1;
-	f.sh.ack.fd = -1;
+	pthread_mutex_init(&f.sh.drain_mu, NULL);
+	f.sh.sink = &f.t.sink;
 	rc = parse_args(&f, argc, argv, &opts);
 	if (rc >= 0)
 		goto out;
@@ -629,12 +622,6 @@ int main(int argc, char **argv)
 	f.jqrun = fo_jqrun_new(f.allow_lossy);
 	f.sh.drain_secs = opts.drain_timeout;
 	f.doc.max_depth = opts.max_depth;
-	if (hs_dlq_open(&f.sh.dlq, opts.dlq, f.t.errbuf, sizeof f.t.errbuf) <
-	    0) {
-		hs_err("%s", f.t.errbuf);
-		rc = HS_EXIT_IO;
-		goto out;
-	}
 	rc = setup(&f, &opts);
 	if (rc >= 0)
 		goto out;
@@ -643,15 +630,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	started = 1;
-	if (opts.ack && f.rules.n &&
-	    hs_ack_open(&f.sh.ack, opts.ack, 30000, f.t.errbuf,
-	                sizeof f.t.errbuf) < 0) {
-		hs_err("%s", f.t.errbuf);
-		f.t.rc = HS_EXIT_USAGE;
-		rc = hs_tool_finish(&f.t, NULL);
-		goto out;
-	}
-	f.whole_doc = f.rules.n && (f.sh.ack.fd >= 0 || f.ncells > 1);
+	f.whole_doc = f.rules.n && (f.t.ack.fd >= 0 || f.ncells > 1);
 	for_each_target(&f, reads_one);
 	f.t.in.idle = on_idle;
 	f.t.in.idle_ctx = &f;
@@ -668,15 +647,9 @@ int main(int argc, char **argv)
 	if (f.sh.dlq_records)
 		hs_buf_addf(&f.key, " target_dlq=%llu",
 		            (unsigned long long)f.sh.dlq_records);
+	/* every worker has ended its events in the frame's sink, which
+	 * raised the status for their dead letters, 75 and EPIPE */
 	rc = hs_tool_finish(&f.t, f.key.len ? f.key.data + 1 : NULL);
-	if (f.sh.epipe)
-		rc = hs_exit_worse(rc, HS_EXIT_SIGNAL + 13);
-	if (f.sh.io_failed)
-		rc = hs_exit_worse(rc, HS_EXIT_IO);
-	if (f.sh.dlq_records)
-		rc = hs_exit_worse(rc, HS_EXIT_REJECT);
-	if (f.sh.tempfail)
-		rc = hs_exit_worse(rc, HS_EXIT_TEMPFAIL);
 out:
 	(void)started;
 	rules_free(&f.rules);
@@ -693,11 +666,8 @@ out:
 	hs_buf_release(&f.msgs);
 	free(f.pend);
 	fo_jqrun_free(f.jqrun);
-	hs_dlq_close(&f.sh.dlq);
-	hs_ack_close(&f.sh.ack);
 	hs_kafka_opts_free(&f.sh.kafka);
-	pthread_mutex_destroy(&f.sh.dlq_mu);
-	pthread_mutex_destroy(&f.sh.ack_mu);
+	pthread_mutex_destroy(&f.sh.drain_mu);
 	free(f.sh.staged);
 	if (f.curl)
 		curl_global_cleanup();

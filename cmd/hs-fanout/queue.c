@@ -16,8 +16,10 @@
 #include "alloc.h"
 #include "buf.h"
 #include "err.h"
+#include "exit.h"
 #include "json.h"
 #include "sig.h"
+#include "sink.h"
 #include "stats.h"
 #include "target.h"
 #include "banned.h"
@@ -31,7 +33,6 @@ static void dead_as(struct fo_target *t, const struct fo_item *it,
 	struct fo_shared *sh = t->sh;
 	struct hs_dlq_rec r = HS_DLQ_REC_INIT;
 	struct hs_buf det = HS_BUF_INIT;
-	char err[256];
 
 	hs_buf_adds(&det, "{\"rule\":");
 	hs_json_write_str(&det, it->rule, strlen(it->rule));
@@ -63,15 +64,8 @@ static void dead_as(struct fo_target *t, const struct fo_item *it,
 	r.details_len = det.len;
 	r.event = it->event;
 	r.event_len = it->event_len;
-	pthread_mutex_lock(&sh->dlq_mu);
-	sh->dlq_records++;
-	if (sh->quiet && sh->dlq.fd < 0) {
-		/* counted, not printed */
-	} else if (hs_dlq_write(&sh->dlq, &r, err, sizeof err) < 0) {
-		hs_err("%s", err);
-		sh->io_failed = 1;
-	}
-	pthread_mutex_unlock(&sh->dlq_mu);
+	__atomic_add_fetch(&sh->dlq_records, 1, __ATOMIC_RELAXED);
+	hs_sink_record(sh->sink, &r);
 	pthread_mutex_lock(&t->mu);
 	t->dead++;
 	pthread_mutex_unlock(&t->mu);
@@ -87,7 +81,7 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 	 * whose broker or store was unreachable does. */
 	if (!strcmp(exhausted, "MaximumRetryAttempts") ||
 	    !strcmp(exhausted, "MaximumEventAgeInSeconds"))
-		__atomic_store_n(&t->sh->tempfail, 1, __ATOMIC_RELAXED);
+		hs_sink_raise(t->sh->sink, HS_EXIT_TEMPFAIL);
 	dead_as(t, it, "target_failed", code, message, exhausted, attempts,
 	        NULL);
 }
@@ -113,18 +107,10 @@ void fo_ev_release(struct fo_shared *sh, struct fo_ev *ev, int finished)
 	if (atomic_fetch_sub(&ev->refs, 1) != 1)
 		return;
 	if (!atomic_load(&ev->failed)) {
-		/* one descriptor shared by all workers: the struct's counters
-		 * and its closing on failure want the lock, the line itself
-		 * is a single write(2) below PIPE_BUF */
-		pthread_mutex_lock(&sh->ack_mu);
-		if (sh->ack.fd >= 0 &&
-		    hs_ack_coords(&sh->ack, ev->topic, ev->topiclen,
-		                  ev->partition, ev->offset, 0) < 0) {
-			hs_err("--ack: hs-consume went away: %s",
-			       strerror(errno));
-			hs_ack_close(&sh->ack);
-		}
-		pthread_mutex_unlock(&sh->ack_mu);
+		struct hs_evcoord c = {ev->topic, ev->topiclen, ev->partition,
+		                       ev->offset};
+
+		hs_sink_ack(sh->sink, &c, 0);
 	}
 	free(ev);
 }
@@ -239,11 +225,11 @@ int fo_out_of_time(struct fo_shared *sh)
 {
 	if (!hs_sig_stop)
 		return 0;
-	pthread_mutex_lock(&sh->dlq_mu);
+	pthread_mutex_lock(&sh->drain_mu);
 	if (!sh->drain_deadline)
 		sh->drain_deadline = hs_now() + sh->drain_secs;
 	sh->stopping = 1;
-	pthread_mutex_unlock(&sh->dlq_mu);
+	pthread_mutex_unlock(&sh->drain_mu);
 	return hs_now() >= sh->drain_deadline;
 }
 

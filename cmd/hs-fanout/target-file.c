@@ -27,6 +27,8 @@
 #include "seqname.h"
 #include "timeutil.h"
 #include "stats.h"
+#include "exit.h"
+#include "sink.h"
 #include "target.h"
 #include "banned.h"
 
@@ -184,6 +186,7 @@ static int file_flush(struct fo_target *t, struct fslot *s, char *msg,
 		if (errno == EPIPE && s->fd == 1) {
 			f->epipe = 1;
 			t->sh->epipe = 1;
+			hs_sink_raise(t->sh->sink, HS_EXIT_SIGNAL + 13);
 		}
 		return -1;
 	}
