@@ -86,7 +86,7 @@ static int replay_file(struct replay *rp, const struct hs_arc_file *f,
 	    0) {
 		hs_err("%s", r.errbuf);
 		hs_arc_close(&r);
-		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
+		hs_sink_raise(&rp->t.sink, HS_EXIT_IO);
 		return 0; /* go on with the next file */
 	}
 	r.moving = span_moving;
@@ -112,8 +112,7 @@ static int replay_file(struct replay *rp, const struct hs_arc_file *f,
 				goto out; /* stopped inside it: resume before it */
 			if (rest == -1) {
 				hs_err("%s", r.errbuf);
-				rp->t.failed = 1;
-				rp->t.rc = HS_EXIT_IO;
+				hs_sink_fail(&rp->t.sink, HS_EXIT_IO);
 				rc = -1;
 				goto out;
 			}
@@ -121,7 +120,7 @@ static int replay_file(struct replay *rp, const struct hs_arc_file *f,
 		case HS_ARC_DAMAGE:
 			hs_err("%s", r.errbuf);
 			rp->damaged++;
-			rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_REJECT);
+			hs_sink_raise(&rp->t.sink, HS_EXIT_REJECT);
 			if (len) {
 				snprintf(msg, sizeof(msg),
 				         "line cut by damaged data (%s)",
@@ -133,8 +132,7 @@ static int replay_file(struct replay *rp, const struct hs_arc_file *f,
 			break;
 		default:
 			hs_err("%s", r.errbuf);
-			rp->t.failed = 1;
-			rp->t.rc = HS_EXIT_IO;
+			hs_sink_fail(&rp->t.sink, HS_EXIT_IO);
 			rc = -1;
 			goto out;
 		}
@@ -180,7 +178,7 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 
 	n = hs_arc_list(paths, npaths, rp->opts.max_event_size, &v);
 	if (n < 0) {
-		rp->t.rc = HS_EXIT_IO;
+		hs_sink_raise(&rp->t.sink, HS_EXIT_IO);
 		return rp->t.rc;
 	}
 	if (rp->pos.topic) {
@@ -223,6 +221,6 @@ int replay_archives(struct replay *rp, char **paths, int npaths)
 	return rp->t.rc;
 refuse: /* the checkpoint does not fit these sources */
 	hs_arc_files_free(v, n);
-	rp->t.rc = HS_EXIT_USAGE;
+	hs_sink_raise(&rp->t.sink, HS_EXIT_USAGE);
 	return rp->t.rc;
 }

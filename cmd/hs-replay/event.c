@@ -295,8 +295,7 @@ int replay_batch(struct replay *rp, int force)
 	rp->last_ckpt = now;
 	rp->dirty = 0;
 	if (ckpt_save(rp) < 0) {
-		rp->t.failed = 1;
-		rp->t.rc = hs_exit_worse(rp->t.rc, HS_EXIT_IO);
+		hs_sink_fail(&rp->t.sink, HS_EXIT_IO);
 		return -1;
 	}
 	return 0;

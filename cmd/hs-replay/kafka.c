@@ -323,7 +323,7 @@ int replay_kafka(struct replay *rp, const char *topic)
 	rk = kafka_connect(rp, errbuf, sizeof(errbuf));
 	if (!rk) {
 		hs_err("%s", errbuf);
-		rp->t.rc = HS_EXIT_USAGE;
+		hs_sink_raise(&rp->t.sink, HS_EXIT_USAGE);
 		return rp->t.rc;
 	}
 	rkt = rd_kafka_topic_new(rk, topic, NULL);
@@ -353,7 +353,6 @@ int replay_kafka(struct replay *rp, const char *topic)
 	free(v);
 	rd_kafka_topic_destroy(rkt);
 	rd_kafka_destroy(rk);
-	if (rc > rp->t.rc)
-		rp->t.rc = rc;
+	hs_sink_raise(&rp->t.sink, rc);
 	return rp->t.rc;
 }
