@@ -299,7 +299,7 @@ static int run_filter(struct claim *c, struct cfg *g, struct hs_opts *opts,
 		claim_get_drain(c, &t);
 	/* Dead letters from an unreachable store: cron should retry. */
 	if (c->tempfail)
-		t.rc = hs_exit_worse(t.rc, HS_EXIT_TEMPFAIL);
+		hs_sink_raise(&t.sink, HS_EXIT_TEMPFAIL);
 	claim_stats(c, &extra);
 	rc = hs_tool_finish(&t, extra.data);
 	hs_buf_release(&extra);
