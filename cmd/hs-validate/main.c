@@ -251,6 +251,9 @@ static void check_line(struct run *r, const char *line, size_t len)
 		       "(invalid_json)", NULL, msg);
 		return;
 	}
+	/* the event ends before the next parse: its acknowledgement and
+	 * dead letter read this document instead of parsing the line again */
+	hs_tool_event_doc(r->t, &r->doc);
 	if (r->have_schema)
 		check_schema(r, line, len);
 	else
