@@ -6,9 +6,11 @@
  * asynchronous operations); store-int.h holds what they share.  Claim
  * references (which key an event names) are not the store's business.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -118,8 +120,21 @@ struct hs_store *hs_store_open(const char *uri, const struct hs_store_opts *o,
 		s->o.retries = 4;
 	s->uri = hs_xstrdup(canon);
 	if (canon[0] == 'f') {
+		struct stat st;
+		int e;
+
 		s->kind = HS_STORE_FILE;
 		s->dir = hs_xstrdup(canon + 5);
+		/* a store that cannot hold anything is a mistake in the
+		 * command line: say so now, not at the first large event */
+		e = stat(s->dir, &st) < 0 ? errno : 0;
+
+		if (e || !S_ISDIR(st.st_mode)) {
+			hs_seterr(errbuf, errlen, "store directory '%s': %s",
+			          s->dir, e ? strerror(e) : "not a directory");
+			hs_store_free(s);
+			return NULL;
+		}
 		return s;
 	}
 

@@ -23,7 +23,8 @@ static int count_cb(void *ctx, const char *key, uint64_t size, time_t mtime)
 
 int main(void)
 {
-	char canon[256], err[512], dir[] = "/tmp/test-store.XXXXXX", uri[300];
+	char canon[256], err[512], dir[] = "/tmp/test-store.XXXXXX", uri[300],
+	                           path[300];
 	char hex[65];
 	struct hs_buf b = HS_BUF_INIT;
 	struct hs_store *s;
@@ -113,9 +114,16 @@ int main(void)
 
 	snprintf(uri, sizeof(uri), "file:%s/missing", dir);
 	s = hs_store_open(uri, NULL, err, sizeof(err));
-	CHECK(s && hs_store_put(s, "abcd", "x", 1, NULL, err, sizeof(err)) ==
-	               HS_STORE_ERR,
-	      "a missing store directory is not created");
+	CHECK(s == NULL && strstr(err, "missing': No such file") != NULL,
+	      "a missing store directory is refused at open: %s", err);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	CHECK(mkdir(path, 0755) == 0, "mkdir %s", path);
+	s = hs_store_open(uri, NULL, err, sizeof(err));
+	CHECK(s && rmdir(path) == 0 &&
+	          hs_store_put(s, "abcd", "x", 1, NULL, err, sizeof(err)) ==
+	              HS_STORE_ERR &&
+	          access(path, F_OK) < 0,
+	      "a store directory gone after open is not created again");
 	hs_store_free(s);
 
 	unsetenv("AWS_ACCESS_KEY_ID");
