@@ -46,13 +46,21 @@ void hs_stats_end(struct hs_stats *s, enum hs_end how)
 void hs_stats_print(const struct hs_stats *s, FILE *f, const char *extra)
 {
 	double secs = hs_now() - s->t0;
+	uint64_t ended = s->out + s->dlq + s->filtered;
+	char inflight[48] = "";
 
+	/* a report during the run may find events read but not yet ended
+	 * (a worker pool, transfers in flight): it names them, so the counts
+	 * still add up; at exit there are none */
+	if (s->in > ended)
+		snprintf(inflight, sizeof(inflight), " inflight=%" PRIu64,
+		         s->in - ended);
 	fprintf(f,
 	        "%s: stats in=%" PRIu64 " out=%" PRIu64 " dlq=%" PRIu64
-	        " filtered=%" PRIu64 " blank=%" PRIu64 " bytes_in=%" PRIu64
+	        " filtered=%" PRIu64 "%s blank=%" PRIu64 " bytes_in=%" PRIu64
 	        " bytes_out=%" PRIu64 " seconds=%.3f rate=%.0f/s%s%s\n",
-	        hs_prog(), s->in, s->out, s->dlq, s->filtered, s->blank,
-	        s->bytes_in, s->bytes_out, secs,
+	        hs_prog(), s->in, s->out, s->dlq, s->filtered, inflight,
+	        s->blank, s->bytes_in, s->bytes_out, secs,
 	        secs > 0 ? (double)s->in / secs : 0.0, extra ? " " : "",
 	        extra ? extra : "");
 	fflush(f);

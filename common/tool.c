@@ -123,9 +123,11 @@ int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
 		t->stats.blank = t->in.blank;
 		switch (r) {
 		case HS_LINEIO_LINE:
+			/* the report comes before this event is counted in,
+			 * so its counts add up: every event in it has ended */
+			hs_stats_tick(&t->stats);
 			t->cur = HS_SINK_EV(t->line, t->len);
 			hs_stats_in(&t->stats, t->len + 1);
-			hs_stats_tick(&t->stats);
 			*line = t->line;
 			*len = t->len;
 			return 1;
