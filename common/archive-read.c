@@ -195,32 +195,17 @@ static ssize_t read_some(struct hs_arc_reader *r, void *p, size_t n)
 	}
 }
 
-/* The first HS_ARC_ZSTD_MAGIC in p[0..n), or NULL. */
-static unsigned char *find_magic(unsigned char *p, size_t n)
-{
-	while (n >= 4) {
-		unsigned char *q = memchr(p, HS_ARC_ZSTD_MAGIC[0], n - 3);
-
-		if (!q)
-			return NULL;
-		if (memcmp(q, HS_ARC_ZSTD_MAGIC, 4) == 0)
-			return q;
-		n -= (size_t)(q - p) + 1;
-		p = q + 1;
-	}
-	return NULL;
-}
-
 /* Scan for the next frame magic after corrupt data; 1 found, 0 EOF,
  * -1 read error, -3 stop. */
 static int resync(struct hs_arc_reader *r)
 {
 	for (;;) {
-		unsigned char *m = NULL;
+		const unsigned char *m = NULL;
 		ssize_t k;
 
 		if (r->zlen - r->zpos >= 4)
-			m = find_magic(r->zin + r->zpos, r->zlen - r->zpos);
+			m = hs_arc_find_magic(r->zin + r->zpos,
+			                      r->zlen - r->zpos);
 		if (m) {
 			r->zpos = (size_t)(m - r->zin);
 			r->resync = 0;

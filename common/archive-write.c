@@ -2,13 +2,17 @@
  * archive-write.c: the archive writer (archive.h): lines gathered, then
  * written per flush as one whole zstd frame or as plain NDJSON.  It
  * follows archive.h's crash rule by writing a frame only whole, in one
- * append, so a crash can tear only the last one.  Which file to write
- * and when to rotate is the caller's (hs-fanout's file target).
+ * append, so a crash can tear only the last one, and by cutting back
+ * what a failed write left.  Which file to write and when to rotate is
+ * the caller's (hs-fanout's file target); cutting a torn tail before
+ * appending is archive-tail.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -56,11 +60,39 @@ void hs_arc_writer_discard(struct hs_arc_writer *w)
 	hs_buf_reset(&w->lines);
 }
 
+/*
+ * Where a write to fd begins when fd is a regular file (its size when
+ * opened for appending, else its offset), so that a failed write can be
+ * cut back to it; -1 for anything else (a pipe, a terminal).
+ */
+static off_t write_start(int fd, int *append)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	*append = fl >= 0 && (fl & O_APPEND);
+	if (fl < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return *append ? st.st_size : lseek(fd, 0, SEEK_CUR);
+}
+
+/* Cut what a failed write left after start; -1 with errno set. */
+static int cut_back(int fd, off_t start, int append)
+{
+	if (ftruncate(fd, start) < 0)
+		return -1;
+	if (!append && lseek(fd, start, SEEK_SET) < 0)
+		return -1;
+	return 0;
+}
+
 long long hs_arc_writer_flush_to(struct hs_arc_writer *w, int fd,
                                  const char *name, char *errbuf, size_t errlen)
 {
 	const char *p = w->lines.data;
 	size_t n = w->lines.len;
+	off_t start;
+	int append;
 
 	if (!n)
 		return 0;
@@ -81,10 +113,19 @@ long long hs_arc_writer_flush_to(struct hs_arc_writer *w, int fd,
 		p = w->frame.data;
 		n = z;
 	}
+	start = write_start(fd, &append);
 	if (hs_write_all(fd, p, n) < 0) {
 		int e = errno;
 
 		hs_seterr(errbuf, errlen, "write '%s': %s", name, strerror(e));
+		if (start >= 0 && cut_back(fd, start, append) < 0 && errbuf) {
+			size_t k = strlen(errbuf);
+
+			if (k < errlen)
+				snprintf(errbuf + k, errlen - k,
+				         " (and cannot cut the torn bytes: %s)",
+				         strerror(errno));
+		}
 		errno = e;
 		return -1;
 	}

@@ -2,7 +2,8 @@
  * archive.h: the NDJSON archive format, its one owner.  hs-fanout's file
  * targets write it (hs_arc_writer_*, archive-write.c), hs-replay reads it
  * (hs_arc_open() ... hs_arc_close(), archive-read.c; hs_arc_list(),
- * archive-list.c).  Rotation names are common/seqname.h's; what to do
+ * archive-list.c); where a file's whole lines or frames end, and cutting
+ * a torn tail, is archive-tail.c's.  Rotation names are common/seqname.h's; what to do
  * with the lines (a replay's window, dead letters, checkpoints) is the
  * tools' business, not this module's.
  *
@@ -17,7 +18,17 @@
  *
  * The crash rule (the one place it is written; both sides follow it).
  * A writer appends a whole frame (or a whole batch of plain lines) per
- * flush, so a crash can only leave the last frame short.  A reader:
+ * flush, so a crash can only leave the last frame short.  A write that
+ * fails or stops short (a full disk: ENOSPC, EFBIG, EIO) is cut back to
+ * the file's size before it (hs_arc_writer_flush_to()), so no torn bytes
+ * stay after a failed write.  Before appending to an existing file, a
+ * writer cuts a torn tail (hs_arc_repair_tail()): a plain file must end
+ * in '\n' (else it is cut after its last '\n'), a zstd file at the end
+ * of a whole frame (a frame cut short, or zeros, after the last whole
+ * frame is cut; other bytes that are no frame are corrupt data, kept for
+ * the reader's resync), so what it appends starts a line or a frame.
+ * Those bytes were never reported written (their write failed, or the
+ * writer died before it could say so).  A reader:
  *   - torn frame: end of file inside a frame ends the file there; the
  *     complete lines decoded from it are read, the partial line it cuts
  *     is handed back as HS_ARC_DAMAGE (then HS_ARC_END);
@@ -77,7 +88,9 @@ void hs_arc_writer_discard(struct hs_arc_writer *w);
  * frame (zst) or as they are, and drop them.  Nothing pending writes
  * nothing.  Returns the bytes written to fd (>= 0), or -1 with errbuf
  * set and errno kept (as write(2) set it; 0 for a zstd error); the lines
- * stay pending then.
+ * stay pending then, and when fd is a regular file what the failed write
+ * left is cut off again (the crash rule above; errbuf says when that
+ * failed too).
  */
 long long hs_arc_writer_flush_to(struct hs_arc_writer *w, int fd,
                                  const char *name, char *errbuf, size_t errlen);
@@ -89,6 +102,27 @@ long long hs_arc_writer_flush(struct hs_arc_writer *w, char *errbuf,
 int hs_arc_writer_close(struct hs_arc_writer *w, char *errbuf, size_t errlen);
 /* Free the buffers and close an owned file, without flushing. */
 void hs_arc_writer_release(struct hs_arc_writer *w);
+
+/* ---- the tail of a file (archive-tail.c) ---- */
+
+/* The first HS_ARC_ZSTD_MAGIC in p[0..n), or NULL. */
+const unsigned char *hs_arc_find_magic(const unsigned char *p, size_t n);
+/*
+ * The file open as fd (readable), plain or zstd (zst): *size its size,
+ * *whole the bytes of it that the crash rule keeps (whole lines up to
+ * its last '\n'; whole frames, and corrupt data followed by one).  Not a
+ * regular file: both 0.  Returns 0, or -1 with errbuf set.
+ */
+int hs_arc_whole_size(int fd, int zst, uint64_t *whole, uint64_t *size,
+                      char *errbuf, size_t errlen);
+/*
+ * Cut the torn tail of the file open as fd (readable and writable) as
+ * the crash rule says, before appending to it; *cut gets the bytes cut
+ * (0: it ended whole, or is not a regular file).  The caller says so
+ * when *cut > 0.  Returns 0, or -1 with errbuf set (nothing cut).
+ */
+int hs_arc_repair_tail(int fd, int zst, uint64_t *cut, char *errbuf,
+                       size_t errlen);
 
 /* ---- reader ---- */
 

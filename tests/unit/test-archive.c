@@ -4,11 +4,17 @@
  * whole, a resume from a told position starts in the right frame at the
  * next line, a torn last frame yields every complete line decoded and
  * one HS_ARC_DAMAGE carrying the cut line's decoded part, and corrupt
- * data is skipped to the next frame.  Plain files read back too.
+ * data is skipped to the next frame.  Plain files read back too.  The
+ * tail: hs_arc_repair_tail() cuts a torn frame, zeros or a partial line
+ * and keeps whole files and corrupt data, and a flush that fails (a
+ * file size limit) is cut back, leaving the file as it was.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,6 +148,128 @@ static void truncate_to(const char *from, const char *to, off_t size)
 	free(b);
 }
 
+/* hs_arc_repair_tail() on path: its return, *cut, and *size after. */
+static int repair(const char *path, int zst, uint64_t *cut, off_t *size)
+{
+	int fd = open(path, O_RDWR), rc;
+	struct stat st;
+	char err[256];
+
+	*cut = 0;
+	*size = -1;
+	if (fd < 0)
+		return -1;
+	rc = hs_arc_repair_tail(fd, zst, cut, err, sizeof err);
+	if (rc < 0)
+		printf("# %s\n", err);
+	if (fstat(fd, &st) == 0)
+		*size = st.st_size;
+	close(fd);
+	return rc;
+}
+
+static void append(const char *path, const void *p, size_t n)
+{
+	FILE *fp = fopen(path, "ab");
+
+	if (fp) {
+		fwrite(p, 1, n, fp);
+		fclose(fp);
+	}
+}
+
+static off_t size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* The tail rules of archive.h, on the zstd archive at zpath. */
+static void check_zst_tail(const char *zpath, const char *torn, const char *bad)
+{
+	off_t whole2 = (off_t)(frame_len[0] + frame_len[1]), size;
+	uint64_t cut;
+	struct got g;
+
+	truncate_to(zpath, torn, whole2 + (off_t)frame_len[2] / 2);
+	CHECK(repair(torn, 1, &cut, &size) == 0 &&
+	          cut == (uint64_t)frame_len[2] / 2 && size == whole2,
+	      "a torn last frame is cut (%llu bytes)", (unsigned long long)cut);
+	g = read_all((char *)torn, 1, 0, NULL, 0);
+	CHECK(!g.err && g.ok && g.n == 6 && !g.damage,
+	      "after the cut: the two whole frames, no damage");
+	CHECK(repair(torn, 1, &cut, &size) == 0 && cut == 0 && size == whole2,
+	      "a whole file is left as it is");
+	append(torn, HS_ARC_ZSTD_MAGIC, 2);
+	CHECK(repair(torn, 1, &cut, &size) == 0 && cut == 2 && size == whole2,
+	      "half a magic is cut");
+	append(torn, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	CHECK(repair(torn, 1, &cut, &size) == 0 && cut == 16 && size == whole2,
+	      "zeros after the last frame are cut");
+	append(torn, "\xff\xff\xff\xff\xff\xff", 6);
+	CHECK(repair(torn, 1, &cut, &size) == 0 && cut == 0 &&
+	          size == whole2 + 6,
+	      "corrupt bytes that are no torn frame are kept");
+	CHECK(repair(bad, 1, &cut, &size) == 0 && cut == 0,
+	      "a corrupt frame followed by a whole one is kept");
+}
+
+/* The tail of a plain file: cut after its last '\n'. */
+static void check_plain_tail(const char *ppath)
+{
+	off_t whole = size_of(ppath), size;
+	uint64_t cut;
+
+	append(ppath, "{\"n\":", 5);
+	CHECK(repair(ppath, 0, &cut, &size) == 0 && cut == 5 && size == whole,
+	      "a partial plain line is cut");
+	append(ppath, lines[NLINES - 1], BIG - 1);
+	CHECK(repair(ppath, 0, &cut, &size) == 0 && cut == BIG - 1 &&
+	          size == whole,
+	      "a partial line longer than a read block is cut whole");
+	CHECK(repair(ppath, 0, &cut, &size) == 0 && cut == 0 && size == whole,
+	      "a plain file ending in a newline is left as it is");
+	truncate(ppath, 3);
+	CHECK(repair(ppath, 0, &cut, &size) == 0 && cut == 3 && size == 0,
+	      "a file without a newline is cut to nothing");
+}
+
+/* A flush past RLIMIT_FSIZE (a full disk, for real) fails, and the file
+ * is cut back to its size before it: no torn bytes stay. */
+static void check_failed_flush(const char *path, int zst)
+{
+	struct rlimit old, lim;
+	struct hs_arc_writer w;
+	char err[256];
+	off_t before;
+	long long n;
+
+	unlink(path);
+	if (hs_arc_writer_open(&w, path, err, sizeof err) < 0) {
+		CHECK(0, "open %s: %s", path, err);
+		return;
+	}
+	hs_arc_writer_add(&w, lines[0], lens[0]);
+	hs_arc_writer_flush(&w, err, sizeof err);
+	before = size_of(path);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = (rlim_t)before + 1000;
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &lim);
+	hs_arc_writer_add(&w, lines[NLINES - 1], lens[NLINES - 1]);
+	n = hs_arc_writer_flush(&w, err, sizeof err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(n == -1 && size_of(path) == before,
+	      "a failed flush is cut back (%s: %s)", zst ? "zst" : "plain",
+	      err);
+	CHECK(hs_arc_writer_pending(&w) == lens[NLINES - 1] + 1,
+	      "its lines stay pending (%s)", zst ? "zst" : "plain");
+	hs_arc_writer_release(&w);
+	unlink(path);
+}
+
 int main(void)
 {
 	char zpath[128], ppath[128], torn[128], bad[128];
@@ -223,6 +351,8 @@ int main(void)
 		      "corrupt frame: damage, and lines around it read");
 	}
 
+	check_zst_tail(zpath, torn, bad);
+
 	CHECK(write_archive(ppath) == 0, "plain archive written");
 	g = read_all(ppath, 0, 0, NULL, 0);
 	CHECK(!g.err && g.ok && g.n == NLINES && !g.damage,
@@ -233,6 +363,10 @@ int main(void)
 		CHECK(!r2.err && r2.ok && r2.n == NLINES - 5,
 		      "plain archive resumes at the told offset");
 	}
+
+	check_plain_tail(ppath);
+	check_failed_flush(torn, 1);
+	check_failed_flush(ppath, 0);
 
 	hs_arc_pool_release();
 	unlink(zpath);
