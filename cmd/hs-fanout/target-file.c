@@ -126,6 +126,42 @@ static int size_due(const struct filet *f, uint64_t size, size_t next)
 }
 
 /*
+ * Open s->cur for appending, readable too so that a torn tail (a crash
+ * or a full disk, archive.h's crash rule) is cut before anything is
+ * appended, and said once.  A file we may only write is appended to as
+ * it is.
+ */
+static int file_open_one(struct filet *f, struct fslot *s, char *errbuf,
+                         size_t errlen)
+{
+	int fl = O_CREAT | O_APPEND | O_CLOEXEC;
+	uint64_t cut;
+	char err[256];
+
+	s->fd = open(s->cur, fl | O_RDWR, 0644);
+	if (s->fd < 0 && errno == ENOENT && s->key) {
+		/* a directory named by event fields is made on first use */
+		make_parents(s->cur);
+		s->fd = open(s->cur, fl | O_RDWR, 0644);
+	}
+	if (s->fd < 0 && errno == EACCES) {
+		s->fd = open(s->cur, fl | O_WRONLY, 0644);
+		if (s->fd >= 0)
+			return 0;
+	}
+	if (s->fd < 0)
+		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", s->cur,
+		                 strerror(errno));
+	if (hs_arc_repair_tail(s->fd, f->zst, &cut, err, sizeof err) < 0)
+		hs_err("file:%s: %s", s->cur, err);
+	else if (cut)
+		hs_err("file:%s: cut %llu torn bytes at the end (a crash or a "
+		       "full disk)",
+		       s->cur, (unsigned long long)cut);
+	return 0;
+}
+
+/*
  * Open slot s's file for a next line of next bytes.  With rotation the
  * file is a member of a series (common/seqname.h: x.ndjson, x.1.ndjson,
  * ...): a rotation takes the member after the current one; any other
@@ -137,7 +173,6 @@ static int file_open(struct fo_target *t, struct fslot *s, size_t next,
 {
 	struct filet *f = t->impl;
 	struct stat st;
-	int fl = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 	int rot = f->rotate_size || f->rotate_secs > 0;
 	char *base = expand_time(s->key ? s->key : f->tmpl);
 	unsigned long seq = 0;
@@ -151,16 +186,8 @@ static int file_open(struct fo_target *t, struct fslot *s, size_t next,
 	for (;;) {
 		free(s->cur);
 		s->cur = hs_seq_name(base, seq);
-		s->fd = open(s->cur, fl, 0644);
-		if (s->fd < 0 && errno == ENOENT && s->key) {
-			/* a directory named by event fields is made on first
-			 * use */
-			make_parents(s->cur);
-			s->fd = open(s->cur, fl, 0644);
-		}
-		if (s->fd < 0)
-			return hs_seterr(errbuf, errlen, "cannot open '%s': %s",
-			                 s->cur, strerror(errno));
+		if (file_open_one(f, s, errbuf, errlen) < 0)
+			return -1;
 		s->written = fstat(s->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 		if (!size_due(f, s->written, next))
 			break;
