@@ -49,6 +49,7 @@ struct fo_item {
 	struct fo_item *next;
 	struct fo_ev *ev; /* one reference, or NULL (no --ack) */
 	uint64_t end;     /* exec: stream offset just past this line */
+	int fails;        /* exec: children that failed while it waited */
 	const char *rule; /* not owned: the rule outlives its items */
 	double t0;        /* when queued (hs_now), for the maximum age */
 	char *event;      /* original event bytes, for the dead letter (data

@@ -3,11 +3,12 @@
  * the events on its stdin, restarted with backoff when it dies, as
  * target.h's operations.
  *
- * An item is delivered once the child has read its line; what a dead
- * child left unread in the pipe goes to its successor.  It owns its
- * struct exect (t->impl) and the children; the queue, the worker thread
- * and the dead-letter records are target.c's and queue.c's, reached only
- * through target.h.
+ * An item is delivered once the child has read past its line, or read
+ * it and exited 0; what a child did not finish goes again to its
+ * successor, and a child stuck at the end of input is stopped after the
+ * drain timeout.  It owns its struct exect (t->impl) and the children;
+ * the queue, the worker thread and the dead-letter records are
+ * target.c's and queue.c's, reached only through target.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +18,15 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
 #include "err.h"
+#include "sig.h"
 #include "stats.h"
 #include "target.h"
 #include "banned.h"
@@ -30,27 +34,31 @@
 /* ---- exec ---- */
 
 /*
- * The parent keeps the read end of the child's stdin pipe open too: when
- * the child dies, whatever it had not read yet is still in the pipe, and
- * is read back and fed to the next child, so a restart loses no event
- * (only a line the child had half read and then died over).
+ * Every item handed to the target waits on one list, in stream order,
+ * until a child has finished it: a line counts as delivered once the
+ * child has read past it (a read that started at or after its end, so
+ * a child reading in blocks has finished the block that held it), or
+ * has read it in whole and exited with status 0.  The pipe's fill level
+ * (FIONREAD on the read end, which the parent keeps open) tells how far
+ * the child has read.  When a child ends, whatever it did not finish is
+ * written again, whole lines, to its successor's new pipe: at least
+ * once, never lost.
  */
 struct exect {
 	char **argv;
 	pid_t pid;
-	int fd, rfd; /* the pipe's ends, both non-blocking */
-	int restarts, quick;
-	double spawned;
-	struct hs_buf pending; /* salvaged from a dead child's pipe */
-	/*
-	 * An item is delivered once a child has read its line, not when it
-	 * was written into the pipe (a pipe holds many lines, and they die
-	 * with the pipeline).  accepted counts the bytes of the stream
-	 * handed over so far; what is not yet read is in the pipe (FIONREAD
-	 * on rfd) or in pending, so the child read accepted minus that.
-	 */
-	uint64_t accepted;
-	struct fo_item *wait_head, *wait_tail; /* written, not yet read */
+	int fd, rfd;  /* the current pipe's ends; fd non-blocking */
+	int failed;   /* the last child failed: back off before the next */
+	int progress; /* the current child has finished some line */
+	int restarts;
+	int finishing;    /* end of input: its stdin is closed */
+	double idle_from; /* when the child last read (end-of-input wait) */
+	char why[160]; /* how the last child ended, for the restart message */
+	uint64_t accepted; /* bytes written into the current pipe */
+	uint64_t seen;     /* bytes the child had read when last looked */
+	struct fo_item *wait_head, *wait_tail; /* not finished, in order */
+	struct fo_item *unsent; /* first not wholly in the current pipe */
+	size_t off;             /* bytes of unsent's line already written */
 };
 
 static pthread_mutex_t spawn_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -149,180 +157,319 @@ static int exec_spawn(struct fo_target *t, char *msg, size_t msglen)
 	x->pid = pid;
 	x->fd = p[1];
 	x->rfd = p[0];
-	x->spawned = hs_now();
 	return 0;
 }
 
-/* The child is gone: keep what it left unread, close the pipe. */
-static void exec_salvage(struct fo_target *t)
+/* Bytes of the current pipe the child has read. */
+static uint64_t exec_consumed(struct exect *x)
 {
-	struct exect *x = t->impl;
-	char buf[65536];
-	ssize_t n;
+	int inpipe = 0;
 
-	if (x->rfd >= 0) {
-		/* our write end is still open: do not wait for more */
-		fcntl(x->rfd, F_SETFL, O_NONBLOCK);
-		while ((n = read(x->rfd, buf, sizeof buf)) > 0)
-			hs_buf_add(&x->pending, buf, (size_t)n);
-		close(x->rfd);
-	}
-	if (x->fd >= 0)
-		close(x->fd);
-	x->fd = x->rfd = -1;
+	if (x->rfd >= 0 && ioctl(x->rfd, FIONREAD, &inpipe) == 0 &&
+	    inpipe > 0 && (uint64_t)inpipe <= x->accepted)
+		return x->accepted - (uint64_t)inpipe;
+	return x->accepted;
 }
 
-/* Has the child exited?  Reap it and salvage its pipe if so. */
-static int exec_dead(struct fo_target *t)
+/* Deliver the written items whose lines end at or before upto. */
+static void exec_finish_upto(struct fo_target *t, uint64_t upto)
 {
 	struct exect *x = t->impl;
+	struct fo_item *it;
+	uint64_t done = 0;
+
+	while ((it = x->wait_head) && it != x->unsent && it->end <= upto) {
+		x->wait_head = it->next;
+		target_item_done(t, it);
+		done++;
+	}
+	if (!x->wait_head)
+		x->wait_tail = NULL;
+	if (done) {
+		target_done(t, done);
+		if (!x->progress)
+			target_set_failing(t, 0);
+		x->progress = 1;
+	}
+}
+
+/*
+ * Look how far the child has read: a read that went on from where it
+ * stood when last looked finished every line up to there.  Any progress
+ * restarts the idle clock of the end-of-input wait.
+ */
+static void exec_look(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	uint64_t c;
 
 	if (x->pid <= 0)
-		return 1;
-	if (waitpid(x->pid, NULL, WNOHANG) == x->pid) {
-		x->pid = -1;
-		exec_salvage(t);
+		return;
+	c = exec_consumed(x);
+	if (c > x->seen) {
+		exec_finish_upto(t, x->seen);
+		x->seen = c;
+		x->idle_from = hs_now();
+	}
+}
+
+/*
+ * Where each waiting line starts in the current pipe, in list order: a
+ * written one at its end minus its length, the one being written at
+ * accepted minus what of it is in, the later ones at accepted.  *past
+ * tracks the walk (start it at 0).
+ */
+static uint64_t item_start(const struct exect *x, const struct fo_item *it,
+                           int *past)
+{
+	if (it == x->unsent) {
+		*past = 1;
+		return x->accepted - x->off;
+	}
+	return *past ? x->accepted : it->end - it->len - 1;
+}
+
+/*
+ * A child failed (why, code): every line it had begun to read and not
+ * finished counts a failed attempt, or every waiting line if it read
+ * none; those past the retry policy are dead-lettered.  timeout: it was
+ * stopped at the drain timeout, and all that waits is dead-lettered.
+ */
+static void exec_charge(struct fo_target *t, uint64_t consumed,
+                        const char *code, const char *why, int timeout)
+{
+	struct exect *x = t->impl;
+	struct fo_item *it, *next, *keep = NULL, *keep_tail = NULL;
+	int any = 0, past = 0;
+	char msg[256];
+
+	snprintf(msg, sizeof msg, "'%s' %s", x->argv[0], why);
+	for (it = x->wait_head; it && !timeout; it = it->next)
+		if (item_start(x, it, &past) < consumed)
+			any = 1;
+	past = 0;
+	for (it = x->wait_head; it; it = next) {
+		const char *ex = NULL;
+		int begun = item_start(x, it, &past) < consumed;
+
+		next = it->next;
+		if (timeout) {
+			it->fails++;
+			ex = "shutdown";
+		} else if (!any || begun) {
+			it->fails++;
+			ex = target_exhausted(t, it->fails, it->t0, 0);
+		}
+		if (ex) {
+			target_dead(t, it, code, msg, ex, it->fails);
+			target_item_done(t, it);
+			continue;
+		}
+		it->next = NULL;
+		if (keep_tail)
+			keep_tail->next = it;
+		else
+			keep = it;
+		keep_tail = it;
+	}
+	x->wait_head = keep;
+	x->wait_tail = keep_tail;
+}
+
+/*
+ * The child ended with status: what it finished is delivered, what it
+ * did not is written again to its successor.  A child that exited 0
+ * finished every line it read in whole; one that exited otherwise, was
+ * killed, or finished nothing failed (exec_charge).
+ */
+static void exec_ended(struct fo_target *t, int status, int timeout)
+{
+	struct exect *x = t->impl;
+	uint64_t consumed = exec_consumed(x);
+	int ok = !timeout && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	char why[128];
+
+	if (consumed > x->seen)
+		exec_finish_upto(t, x->seen);
+	if (ok)
+		exec_finish_upto(t, consumed);
+	if (timeout)
+		snprintf(why, sizeof why,
+		         "had not finished it when the drain timeout (%gs) "
+		         "passed",
+		         t->sh->drain_secs);
+	else if (WIFSIGNALED(status))
+		snprintf(why, sizeof why, "was killed by signal %d",
+		         WTERMSIG(status));
+	else
+		snprintf(why, sizeof why, "exited with status %d",
+		         WEXITSTATUS(status));
+	x->failed = !ok || !x->progress;
+	if (x->failed && x->wait_head) {
+		target_set_failing(t, 1);
+		exec_charge(t, consumed,
+		            timeout ? "child_timeout" : "child_exited", why,
+		            timeout);
+	}
+	snprintf(x->why, sizeof x->why, "%s", why);
+	if (x->fd >= 0)
+		close(x->fd);
+	if (x->rfd >= 0)
+		close(x->rfd);
+	x->fd = x->rfd = -1;
+	x->pid = -1;
+	x->accepted = x->seen = 0;
+	x->unsent = x->wait_head;
+	x->off = 0;
+	x->progress = 0;
+}
+
+/* Has the child ended?  Then account for it (exec_ended). */
+static int exec_reaped(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	int status;
+
+	if (x->pid > 0 && waitpid(x->pid, &status, WNOHANG) == x->pid) {
+		exec_ended(t, status, 0);
 		return 1;
 	}
 	return 0;
 }
 
-/* Close the child's stdin and wait for it to finish. */
-static void exec_wait(struct exect *x)
-{
-	if (x->fd >= 0)
-		close(x->fd);
-	x->fd = -1;
-	if (x->pid > 0)
-		waitpid(x->pid, NULL, 0);
-	x->pid = -1;
-}
-
-/* End of input: close stdin, wait for the child to finish. */
-static void exec_reap(struct fo_target *t)
+/* Stop the child (SIGTERM, SIGKILL a second later) and dead-letter all
+ * that waits, as past the drain timeout. */
+static void exec_stop(struct fo_target *t)
 {
 	struct exect *x = t->impl;
+	int status = 0;
 
-	exec_wait(x);
-	if (x->rfd >= 0)
-		close(x->rfd);
-	x->rfd = -1;
-}
+	if (x->pid > 0) {
+		double until = hs_now() + 1;
 
-static void exec_confirm(struct fo_target *t);
+		kill(x->pid, SIGTERM);
+		while (waitpid(x->pid, &status, WNOHANG) != x->pid) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
 
-/* Write p[0..n) to the live child, restarting it as often as needed. */
-static int exec_write(struct fo_target *t, const char *p, size_t n, char *code,
-                      size_t codelen, char *msg, size_t msglen)
-{
-	struct exect *x = t->impl;
-
-	for (;;) {
-		if (exec_dead(t)) {
-			/* a child dying at once again and again backs off */
-			if (x->restarts && hs_now() - x->spawned < 1) {
-				if (++x->quick >= t->attempts ||
-				    fo_out_of_time(t->sh)) {
-					snprintf(code, codelen, "child_exited");
-					snprintf(msg, msglen,
-					         "'%s' keeps exiting",
-					         x->argv[0]);
-					return -1;
-				}
-				target_backoff(t, x->quick, 0);
-			} else
-				x->quick = 0;
-			if (x->restarts++)
-				hs_err("target '%s': restarting '%s'", t->id,
-				       x->argv[0]);
-			if (exec_spawn(t, msg, msglen) < 0) {
-				snprintf(code, codelen, "spawn_failed");
-				return -1;
+			if (hs_now() >= until) {
+				kill(x->pid, SIGKILL);
+				waitpid(x->pid, &status, 0);
+				break;
 			}
+			nanosleep(&ts, NULL);
 		}
-		while (x->pending.len) {
-			ssize_t w =
-			    write(x->fd, x->pending.data, x->pending.len);
+	}
+	exec_ended(t, status, 1);
+}
 
-			if (w <= 0)
-				break;
-			memmove(x->pending.data, x->pending.data + w,
-			        x->pending.len - (size_t)w);
-			hs_buf_setlen(&x->pending, x->pending.len - (size_t)w);
-		}
-		while (!x->pending.len && n) {
-			ssize_t w = write(x->fd, p, n);
+/* Time to give up on the child: past the drain deadline after a stop
+ * signal, or at end of input once it read nothing for the drain timeout. */
+static int exec_stuck(struct fo_target *t)
+{
+	struct exect *x = t->impl;
 
-			if (w <= 0)
-				break;
-			p += w;
-			n -= (size_t)w;
-			x->accepted += (uint64_t)w;
+	if (fo_out_of_time(t->sh))
+		return 1;
+	return x->finishing && !hs_sig_stop &&
+	       hs_now() - x->idle_from >= t->sh->drain_secs;
+}
+
+/* A live child for the waiting items: reap a dead one, start the next. */
+static void exec_child(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	char msg[256];
+
+	exec_reaped(t);
+	if (x->pid > 0 || !x->wait_head)
+		return;
+	if (x->failed)
+		target_backoff(t, x->wait_head->fails, 0);
+	if (x->restarts++)
+		hs_err("target '%s': restarting '%s' (it %s)", t->id,
+		       x->argv[0], x->why);
+	if (exec_spawn(t, msg, sizeof msg) < 0) {
+		x->failed = 1;
+		snprintf(x->why, sizeof x->why, "could not start: %.120s", msg);
+		exec_charge(t, 0, "spawn_failed", msg, 0);
+		x->unsent = x->wait_head;
+		x->off = 0;
+		return;
+	}
+	x->accepted = x->seen = 0;
+	x->idle_from = hs_now();
+}
+
+/* Write what the pipe takes of the unsent lines; 1 when all are in. */
+static int exec_pump(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+	struct iovec iov[64];
+	int n = 0;
+	ssize_t w;
+	size_t off = x->off;
+
+	for (struct fo_item *it = x->unsent; it && n + 2 <= 64; it = it->next) {
+		if (off < it->len) {
+			iov[n].iov_base = it->data + off;
+			iov[n++].iov_len = it->len - off;
 		}
-		if (!n && !x->pending.len)
-			return 0;
-		if (errno != EAGAIN && errno != EINTR) {
-			snprintf(code, codelen, "write_failed");
-			snprintf(msg, msglen, "'%s': %s", x->argv[0],
-			         strerror(errno));
-			return -1;
+		iov[n].iov_base = "\n";
+		iov[n++].iov_len = 1;
+		off = 0;
+	}
+	if (!n)
+		return 1;
+	w = writev(x->fd, iov, n);
+	if (w <= 0)
+		return 0;
+	x->accepted += (uint64_t)w;
+	for (uint64_t pos = x->accepted - (uint64_t)w; w > 0;) {
+		struct fo_item *it = x->unsent;
+		size_t rem = it->len + 1 - x->off;
+
+		if ((size_t)w < rem) {
+			x->off += (size_t)w;
+			break;
 		}
+		pos += rem;
+		w -= (ssize_t)rem;
+		it->end = pos;
+		x->unsent = it->next;
+		x->off = 0;
+	}
+	return !x->unsent;
+}
+
+/* Write every unsent line into a live child's pipe, restarting children
+ * as needed; gives up (exec_stop) when exec_stuck says so. */
+static void exec_feed(struct fo_target *t)
+{
+	struct exect *x = t->impl;
+
+	while (x->wait_head && (x->unsent || x->pid <= 0)) {
+		if (exec_stuck(t)) {
+			exec_stop(t);
+			return;
+		}
+		exec_child(t);
+		if (x->pid <= 0 || exec_pump(t))
+			continue;
 		{
 			struct pollfd pf = {x->fd, POLLOUT, 0};
 
 			poll(&pf, 1, 50);
 		}
-		exec_confirm(t);
+		exec_look(t);
 	}
-}
-
-static int exec_send(struct fo_target *t, struct fo_item *it, char *code,
-                     size_t codelen, char *msg, size_t msglen)
-{
-	char nl = '\n';
-
-	if (exec_write(t, it->data, it->len, code, codelen, msg, msglen) < 0)
-		return -1;
-	return exec_write(t, &nl, 1, code, codelen, msg, msglen);
-}
-
-/* Bytes of the stream a child has read so far. */
-static uint64_t exec_consumed(struct fo_target *t)
-{
-	struct exect *x = t->impl;
-	uint64_t unread = x->pending.len;
-	int inpipe = 0;
-
-	if (x->rfd >= 0 && ioctl(x->rfd, FIONREAD, &inpipe) == 0 && inpipe > 0)
-		unread += (uint64_t)inpipe;
-	return unread < x->accepted ? x->accepted - unread : 0;
-}
-
-/* Finish the waiting items whose lines a child has read. */
-static void exec_confirm(struct fo_target *t)
-{
-	struct exect *x = t->impl;
-	uint64_t done, consumed;
-	struct fo_item *it;
-
-	if (!x->wait_head)
-		return;
-	consumed = exec_consumed(t);
-	for (done = 0; (it = x->wait_head) && it->end <= consumed; done++) {
-		x->wait_head = it->next;
-		target_item_done(t, it);
-	}
-	if (!x->wait_head)
-		x->wait_tail = NULL;
-	if (done)
-		target_done(t, done);
+	exec_look(t);
 }
 
 /*
- * Write items one at a time into the child's pipe with the target's retry
- * policy (dead-lettering the failures); a written item waits until the
- * child has read it.  While items wait, the queue is polled with a
- * timeout so their confirmation does not wait for the next event.
+ * Take items one at a time into the waiting list and the child's pipe;
+ * the pipe's room is the flow control.  While items wait, the queue is
+ * polled with a timeout so they are finished (or a dead child replaced)
+ * without waiting for the next event.
  */
 static void exec_run(struct fo_target *t)
 {
@@ -330,90 +477,62 @@ static void exec_run(struct fo_target *t)
 	struct fo_item *it;
 	size_t n;
 	int closed = 0;
-	char code[64], msg[256];
 
 	for (;;) {
 		it = target_pop_timed(t, 1, &n, x->wait_head ? 0.02 : -1,
 		                      &closed);
-		exec_confirm(t);
-		if (!it) {
-			if (closed)
-				break;
-			continue;
-		}
-		int attempt = 0, r;
-		const char *exhausted = NULL;
-
-		for (;;) {
-			attempt++;
-			code[0] = msg[0] = '\0';
-			r = exec_send(t, it, code, sizeof code, msg,
-			              sizeof msg);
-			if (r == 0)
-				break;
-			target_set_failing(t, 1);
-			exhausted = target_exhausted(t, attempt, it->t0, 0);
-			if (exhausted)
-				break;
-			target_backoff(t, attempt, 0);
-		}
-		if (r == 0) {
-			target_set_failing(t, 0);
-			it->end = x->accepted;
+		if (it) {
 			it->next = NULL;
 			if (x->wait_tail)
 				x->wait_tail->next = it;
 			else
 				x->wait_head = it;
 			x->wait_tail = it;
-		} else {
-			target_dead(t, it, code, msg, exhausted, attempt);
-			target_item_done(t, it);
-		}
+			if (!x->unsent) {
+				x->unsent = it;
+				x->off = 0;
+			}
+		} else if (closed)
+			break;
+		exec_look(t);
+		exec_reaped(t); /* a child gone while idle gets a successor */
+		exec_feed(t);
 	}
 }
 
 /*
- * End of input: close the child's stdin and wait for it.  A child that
- * exits leaving lines unread (or a dead one's salvage) gets a successor
- * for them, so the lines queued to it all get read.
+ * End of input: close the child's stdin and wait for it to exit, as long
+ * as it goes on reading (the drain timeout without progress, or the drain
+ * deadline after a stop signal), then stop it.  Lines it did not finish
+ * go to a successor, whose stdin is closed in turn.
  */
 static void exec_finish(struct fo_target *t)
 {
 	struct exect *x = t->impl;
-	struct fo_item *it;
-	char code[64], msg[256];
-	char buf[65536];
-	ssize_t n;
 
+	x->finishing = 1;
+	x->idle_from = hs_now();
 	for (;;) {
-		if (x->pending.len && exec_write(t, "", 0, code, sizeof code,
-		                                 msg, sizeof msg) < 0) {
-			hs_err("target '%s': %zu bytes not delivered: %s",
-			       t->id, x->pending.len, msg);
+		exec_feed(t);
+		if (x->pid <= 0)
 			break;
-		}
-		exec_wait(x);
-		if (x->rfd >= 0) {
-			while ((n = read(x->rfd, buf, sizeof buf)) > 0)
-				hs_buf_add(&x->pending, buf, (size_t)n);
-			close(x->rfd);
-			x->rfd = -1;
-		}
-		if (!x->pending.len)
-			break;
-	}
-	exec_confirm(t);
-	/* what no child read is dead-lettered, never silently lost */
-	while ((it = x->wait_head)) {
-		x->wait_head = it->next;
-		target_dead(t, it, "child_exited", "no child read this event",
-		            "MaximumRetryAttempts", t->attempts);
-		target_item_done(t, it);
-	}
-	x->wait_tail = NULL;
-}
+		if (x->fd >= 0)
+			close(x->fd);
+		x->fd = -1;
+		while (!exec_reaped(t)) {
+			struct timespec ts = {0, 10 * 1000 * 1000};
 
+			exec_look(t);
+			if (exec_stuck(t)) {
+				exec_stop(t);
+				break;
+			}
+			nanosleep(&ts, NULL);
+		}
+		if (!x->wait_head)
+			break;
+	}
+}
 static int exec_new(struct fo_target *t, const char *uri, char *errbuf,
                     size_t errlen)
 {
@@ -423,7 +542,6 @@ static int exec_new(struct fo_target *t, const char *uri, char *errbuf,
 	x->pid = -1;
 	x->fd = -1;
 	x->rfd = -1;
-	hs_buf_init(&x->pending);
 	x->argv = split_words(uri + 5, errbuf, errlen);
 	return x->argv ? 0 : -1;
 }
@@ -440,8 +558,21 @@ static void exec_close(struct fo_target *t)
 
 	if (!x)
 		return;
-	exec_reap(t);
-	hs_buf_release(&x->pending);
+	/* run finished every item; a child left (a failed start) goes now */
+	if (x->pid > 0) {
+		kill(x->pid, SIGKILL);
+		waitpid(x->pid, NULL, 0);
+	}
+	if (x->fd >= 0)
+		close(x->fd);
+	if (x->rfd >= 0)
+		close(x->rfd);
+	while (x->wait_head) {
+		struct fo_item *it = x->wait_head;
+
+		x->wait_head = it->next;
+		target_item_drop(t, it);
+	}
 	for (size_t i = 0; x->argv && x->argv[i]; i++)
 		free(x->argv[i]);
 	free(x->argv);
