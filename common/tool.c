@@ -160,6 +160,19 @@ int hs_tool_emit(struct hs_tool *t, const char *p, size_t n)
 	return 0;
 }
 
+int hs_tool_write(struct hs_tool *t, const char *p, size_t n)
+{
+	if (hs_out_write(&t->out, p, n) < 0 ||
+	    (t->out.unbuffered && hs_out_flush(&t->out) < 0)) {
+		out_failed(t);
+		return -1;
+	}
+	t->out.lines++;
+	t->stats.lines_out++;
+	t->stats.bytes_out += n;
+	return 0;
+}
+
 void hs_tool_done(struct hs_tool *t, enum hs_end how)
 {
 	switch (how) {

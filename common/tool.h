@@ -79,6 +79,9 @@ int hs_tool_pass(struct hs_tool *t, const char *line, size_t len);
 /* Write one output line (an event may produce several); then end the
  * event with hs_tool_done(t, HS_END_OUT) (or FILTER if none was written). */
 int hs_tool_emit(struct hs_tool *t, const char *p, size_t n);
+/* hs_tool_emit() for output that is not one line: p[0..n) exactly as it
+ * is, its terminator (if any) included (hs-transform's jq output flags). */
+int hs_tool_write(struct hs_tool *t, const char *p, size_t n);
 void hs_tool_done(struct hs_tool *t, enum hs_end how);
 /* End the current event as filtered out. */
 void hs_tool_filter(struct hs_tool *t);
