@@ -27,6 +27,9 @@ int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 	e->doc.max_depth = c->max_depth;
 	hs_buf_init(&e->scratch);
 	hs_buf_init(&e->errs);
+	hs_buf_init(&e->fmt);
+	hs_json_doc_init(&e->fdoc);
+	e->fdoc.max_depth = c->max_depth;
 	hs_jqrun_ev_init(&e->ev, c->allow_lossy);
 	if (!c->program)
 		return 0;
@@ -57,6 +60,8 @@ void xf_engine_release(struct xf_engine *e)
 	hs_json_doc_release(&e->doc);
 	hs_buf_release(&e->scratch);
 	hs_buf_release(&e->errs);
+	hs_buf_release(&e->fmt);
+	hs_json_doc_release(&e->fdoc);
 }
 
 /* Turn event ev into a dead letter: outputs so far are dropped. */
@@ -129,8 +134,50 @@ static void run_template(struct xf_engine *e, struct xf_batch *b,
 	ev->nout = 1;
 }
 
+/* 1 when the output text p[0..n) is false or null (jq -e). */
+static int falsy(const char *p, size_t n)
+{
+	while (n && strchr(" \t\r", p[0])) {
+		p++;
+		n--;
+	}
+	while (n && strchr(" \t\r", p[n - 1]))
+		n--;
+	return (n == 5 && memcmp(p, "false", 5) == 0) ||
+	       (n == 4 && memcmp(p, "null", 4) == 0);
+}
+
+/* After a run: -e's view of the last output, then jq's output flags. */
+static void finish_outputs(struct xf_engine *e, struct xf_batch *b,
+                           struct xf_ev *ev)
+{
+	const char *reason = NULL, *last;
+	size_t n = b->outs.len - ev->out_off;
+
+	if (ev->nout) {
+		/* outs ends in '\n': the last output starts after the one
+		 * before it */
+		last = b->outs.data + ev->out_off;
+		for (size_t i = n - 1; i-- > 0;)
+			if (last[i] == '\n') {
+				last += i + 1;
+				break;
+			}
+		ev->falsy = falsy(
+		    last, (size_t)(b->outs.data + b->outs.len - last - 1));
+	}
+	if (!e->conf->fmt.on || !ev->nout)
+		return;
+	hs_buf_reset(&e->scratch);
+	if (xf_fmt_outputs(e, &b->outs, ev->out_off, ev->nout, &reason,
+	                   &e->scratch) == 0)
+		return;
+	dead(b, ev, reason, "%s", e->scratch.data);
+}
+
 void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 {
+	b->framed = e->conf->fmt.on;
 	for (size_t i = 0; i < b->n; i++) {
 		struct xf_ev *ev = &b->ev[i];
 		const char *line = b->lines.data + ev->line_off;
@@ -156,6 +203,8 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 			run_program(e, b, ev, line, ev->line_len);
 		else
 			run_template(e, b, ev);
+		if (ev->kind == XF_OUT)
+			finish_outputs(e, b, ev);
 		if (ev->kind == XF_OUT) {
 			ev->out_len = b->outs.len - ev->out_off;
 			if (ev->nout == 0)
@@ -198,8 +247,26 @@ void xf_batch_release(struct xf_batch *b)
 	b->n = b->cap = 0;
 }
 
-void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
-                      uint64_t *jq)
+/* Write event ev's outputs: lines, or fmt.c's framed texts as they are. */
+static void write_outputs(const struct xf_batch *b, const struct xf_ev *ev,
+                          struct hs_tool *t)
+{
+	const char *p = b->outs.data + ev->out_off, *end = p + ev->out_len, *nl;
+	size_t n;
+
+	for (; p < end && b->framed; p += n) {
+		memcpy(&n, p, sizeof(n));
+		p += sizeof(n);
+		hs_tool_write(t, p, n);
+	}
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		hs_tool_emit(t, p, (size_t)(nl - p));
+	}
+}
+
+void xf_batch_account(struct xf_batch *b, struct hs_tool *t,
+                      struct xf_tally *tally)
 {
 	struct hs_sink *s = &t->sink;
 
@@ -208,24 +275,19 @@ void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
 		struct hs_sink_ev sev =
 		    HS_SINK_EV(b->lines.data + ev->line_off, ev->line_len);
 		struct hs_dlq_rec r = HS_DLQ_REC_INIT;
-		const char *p, *end, *nl;
 
 		sev.coord = ev->coord;
 		sev.has_coord = ev->has_coord;
-		*native += ev->ran == XF_RAN_NATIVE;
-		*jq += ev->ran == XF_RAN_JQ;
+		tally->native += ev->ran == XF_RAN_NATIVE;
+		tally->jq += ev->ran == XF_RAN_JQ;
+		tally->last = ev->kind == XF_FILTER ? 4 : ev->falsy;
 		switch (ev->kind) {
 		case XF_FILTER:
 			hs_sink_filter(s, &sev);
 			break;
 		case XF_OUT:
 			hs_sink_split(s, &sev, (int)ev->nout);
-			p = b->outs.data + ev->out_off;
-			end = p + ev->out_len;
-			for (; p < end; p = nl + 1) {
-				nl = memchr(p, '\n', (size_t)(end - p));
-				hs_tool_emit(t, p, (size_t)(nl - p));
-			}
+			write_outputs(b, ev, t);
 			hs_sink_written(s);
 			break;
 		case XF_DLQ:

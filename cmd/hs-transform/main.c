@@ -19,12 +19,14 @@
 #include "exit.h"
 #include "inputxform.h"
 #include "opts.h"
+#include "sig.h"
 #include "tool.h"
 #include "xf.h"
 #include "banned.h"
 
 static const char synopsis[] =
-    "usage: hs-transform [-hqu] [-j N] [-L DIR] [--arg NAME VALUE]\n"
+    "usage: hs-transform [-aehjnqRrSsu] [--threads N] [-L DIR] [--tab]\n"
+    "                    [--indent N] [--seq] [--arg NAME VALUE]\n"
     "                    [--argjson NAME JSON] [--slurpfile NAME FILE]\n"
     "                    [--rawfile NAME FILE] [--allow-lossy-numbers]\n"
     "                    [--engine auto | jq]\n"
@@ -40,7 +42,11 @@ enum {
 	OPT_ENGINE,
 	OPT_PATHS_MAP,
 	OPT_TEMPLATE,
-	OPT_RULE_NAME
+	OPT_RULE_NAME,
+	OPT_INDENT,
+	OPT_SEQ,
+	OPT_TAB,
+	OPT_THREADS
 };
 
 /* Batches close at this many events or bytes, whichever comes first. */
@@ -65,7 +71,22 @@ static void usage(void)
 	    "      --jsonargs             later operands are JSON in "
 	    "$ARGS.positional\n"
 	    "  -L DIR                     search DIR for jq modules\n"
-	    "  -j N                       N worker threads (default: cores)\n"
+	    "      --threads N            N worker threads (default: cores)\n"
+	    "\njq 1.6's flags (hs-transform(1) says where NDJSON ends):\n"
+	    "  -r, --raw-output           write strings without quotes\n"
+	    "  -j, --join-output          -r, and no newline after outputs\n"
+	    "  -a, --ascii-output         escape every non-ASCII character\n"
+	    "  -S, --sort-keys            write object keys sorted\n"
+	    "      --tab                  pretty-print, indented by tabs\n"
+	    "      --indent N             pretty-print, N spaces (0-7; 0: "
+	    "compact)\n"
+	    "      --seq                  RS before each output (RFC 7464)\n"
+	    "  -e, --exit-status          exit status from the last output\n"
+	    "  -n, --null-input           run once on null; read no input\n"
+	    "  -R, --raw-input            each input line is a string\n"
+	    "  -s, --slurp                all input as one array (-R: one "
+	    "string),\n"
+	    "                             at most --max-event-size\n\n"
 	    "      --allow-lossy-numbers  pass numbers libjq cannot hold "
 	    "exactly\n"
 	    "      --engine auto|jq       auto: common programs natively, "
@@ -89,6 +110,8 @@ struct cli {
 	char *progtext; /* owned */
 	char origin[PATH_MAX];
 	int nthreads;
+	const char *old_j; /* "-j N": the old spelling of --threads N */
+	int exit_status, null_input, raw_input, slurp;
 };
 
 static int two_arg_opt(struct cli *c, const char *opt, const char *name,
@@ -124,6 +147,14 @@ static int two_arg_opt(struct cli *c, const char *opt, const char *name,
 	return 0;
 }
 
+/* 1 when s is a positive decimal integer (the old "-j N"). */
+static int positive(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && s[n] == '\0' && strspn(s, "0") < n;
+}
+
 /*
  * jq's two-value options (--arg NAME VALUE ...) do not fit getopt: take
  * them, and --args/--jsonargs, out of argv first.  Returns 0 or an exit
@@ -131,18 +162,11 @@ static int two_arg_opt(struct cli *c, const char *opt, const char *name,
  */
 static int prescan(struct cli *c, int *argc, char **argv)
 {
-	static const char *const valued[] = {"-f",
-	                                     "-j",
-	                                     "-L",
-	                                     "--dlq",
-	                                     "--stats-interval",
-	                                     "--max-event-size",
-	                                     "--max-depth",
-	                                     "--engine",
-	                                     "--input-paths-map",
-	                                     "--input-template",
-	                                     "--rule-name",
-	                                     NULL};
+	static const char *const valued[] = {
+	    "-f",       "--threads",         "--indent",         "-L",
+	    "--dlq",    "--stats-interval",  "--max-event-size", "--max-depth",
+	    "--engine", "--input-paths-map", "--input-template", "--rule-name",
+	    NULL};
 	int i, o = 1, rc;
 
 	for (i = 1; i < *argc; i++) {
@@ -169,6 +193,18 @@ static int prescan(struct cli *c, int *argc, char **argv)
 			c->argmode = a[2] == 'a' ? 1 : 2;
 			continue;
 		}
+		/*
+		 * jq's -j takes no value; "-j N" followed by more operands is
+		 * the old spelling of --threads N (kept one release).
+		 */
+		if (strcmp(a, "-j") == 0 && i + 2 < *argc &&
+		    positive(argv[i + 1])) {
+			if (c->old_j)
+				return hs_usage_error(synopsis,
+				                      "-j may be given once");
+			c->old_j = argv[++i];
+			continue;
+		}
 		argv[o++] = argv[i];
 		for (int k = 0; valued[k]; k++)
 			if (strcmp(a, valued[k]) == 0 && i + 1 < *argc) {
@@ -183,22 +219,101 @@ static int prescan(struct cli *c, int *argc, char **argv)
 	return 0;
 }
 
+/* --threads N, or the old -j N (opt names which, for the message). */
+static int threads(struct cli *c, const char *opt, const char *arg)
+{
+	const char *errstr;
+
+	c->nthreads = (int)hs_strtonum(arg, 1, 256, &errstr);
+	if (errstr)
+		return hs_usage_error(synopsis, "%s '%s' is %s (1 to 256)", opt,
+		                      arg, errstr);
+	return 0;
+}
+
+/* jq's flags: 1 taken, 0 not one of them, or an exit status + 2. */
+static int jq_flag(struct cli *c, int ch, const char *arg)
+{
+	struct xf_fmt *f = &c->conf.fmt;
+	const char *errstr;
+
+	switch (ch) {
+	case 'R':
+		c->raw_input = 1;
+		return 1;
+	case 'S':
+		f->sort = 1;
+		return 1;
+	case 'a':
+		f->ascii = 1;
+		return 1;
+	case 'e':
+		c->exit_status = 1;
+		return 1;
+	case 'j':
+		f->join = 1; /* jq's -j is -r without newlines */
+		f->raw = 1;
+		return 1;
+	case 'r':
+		f->raw = 1;
+		return 1;
+	case 'n':
+		c->null_input = 1;
+		return 1;
+	case 's':
+		c->slurp = 1;
+		return 1;
+	case OPT_SEQ:
+		f->seq = 1;
+		return 1;
+	case OPT_TAB:
+		/* as jq: the later of --tab and --indent wins */
+		f->dumpopts = JV_PRINT_TAB | JV_PRINT_PRETTY;
+		return 1;
+	case OPT_INDENT:
+		f->dumpopts =
+		    JV_PRINT_INDENT_FLAGS((int)hs_strtonum(arg, 0, 7, &errstr));
+		if (errstr)
+			return 2 + hs_usage_error(
+			               synopsis, "--indent '%s' is %s (0 to 7)",
+			               arg, errstr);
+		return 1;
+	}
+	return 0;
+}
+
 static int parse(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
+	    {"ascii-output", no_argument, NULL, 'a'},
 	    {"engine", required_argument, NULL, OPT_ENGINE},
+	    {"exit-status", no_argument, NULL, 'e'},
+	    {"indent", required_argument, NULL, OPT_INDENT},
 	    {"input-paths-map", required_argument, NULL, OPT_PATHS_MAP},
 	    {"input-template", required_argument, NULL, OPT_TEMPLATE},
+	    {"join-output", no_argument, NULL, 'j'},
+	    {"null-input", no_argument, NULL, 'n'},
+	    {"raw-input", no_argument, NULL, 'R'},
+	    {"raw-output", no_argument, NULL, 'r'},
 	    {"rule-name", required_argument, NULL, OPT_RULE_NAME},
+	    {"seq", no_argument, NULL, OPT_SEQ},
+	    {"slurp", no_argument, NULL, 's'},
+	    {"sort-keys", no_argument, NULL, 'S'},
+	    {"tab", no_argument, NULL, OPT_TAB},
+	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {NULL, 0, NULL, 0}};
 	static const int repeatable[] = {'L', 0};
-	static const struct hs_optspec spec = {"L:f:j:", longopts, repeatable,
-	                                       HS_OPTS_ACK};
-	const char *errstr;
+	static const struct hs_optspec spec = {"L:RSaef:jnrs", longopts,
+	                                       repeatable, HS_OPTS_ACK};
 	int ch, r;
 
 	while ((ch = hs_getopt(argc, argv, &spec)) != -1) {
+		r = jq_flag(c, ch, optarg);
+		if (r > 1)
+			return r - 2;
+		if (r)
+			continue;
 		switch (ch) {
 		case 'L':
 			c->conf.libdirs =
@@ -207,12 +322,13 @@ static int parse(struct cli *c, int argc, char **argv)
 		case 'f':
 			c->progfile = optarg;
 			continue;
-		case 'j':
-			c->nthreads = (int)hs_strtonum(optarg, 1, 256, &errstr);
-			if (errstr)
+		case OPT_THREADS:
+			if (c->old_j)
 				return hs_usage_error(
-				    synopsis, "-j '%s' is %s (1 to 256)",
-				    optarg, errstr);
+				    synopsis, "--threads may be given once");
+			r = threads(c, "--threads", optarg);
+			if (r)
+				return r;
 			continue;
 		case OPT_ALLOW_LOSSY:
 			c->conf.allow_lossy = 1;
@@ -241,6 +357,19 @@ static int parse(struct cli *c, int argc, char **argv)
 		if (r == 0)
 			return hs_opts_bad(synopsis, ch, argv);
 	}
+	if (c->old_j) {
+		r = threads(c, "-j", c->old_j);
+		if (r)
+			return r;
+		hs_err("-j N is deprecated: use --threads N");
+	}
+	c->conf.fmt.on = c->conf.fmt.raw || c->conf.fmt.ascii ||
+	                 c->conf.fmt.sort || c->conf.fmt.seq ||
+	                 c->conf.fmt.dumpopts;
+	if (c->slurp && c->opts.ack)
+		return hs_usage_error(synopsis, "-s and --ack: a slurped "
+		                                "array is no one event of "
+		                                "hs-consume's");
 	return 0;
 }
 
@@ -327,13 +456,94 @@ static void on_idle(void *ctx)
 	hs_stats_tick(&r->t.stats);
 }
 
+/* One input line as the event (or -s's part) it stands for: -R, --seq. */
+static void input_event(const struct cli *c, const char **line, size_t *len,
+                        struct hs_buf *tmp)
+{
+	/* --seq: RFC 7464 input (RS before each text), NDJSON too. */
+	if (c->conf.fmt.seq && *len && (*line)[0] == '\036') {
+		(*line)++;
+		(*len)--;
+	}
+	if (!c->raw_input || c->slurp)
+		return; /* -Rs slurps the lines' text */
+	hs_buf_reset(tmp);
+	hs_json_write_str(tmp, *line, *len);
+	*line = tmp->data;
+	*len = tmp->len;
+}
+
+/*
+ * -s: add one line to the slurp (a JSON array's elements, or -R's raw
+ * text).  Returns 0, or -1 once the slurp is over --max-event-size.
+ */
+static int slurp_add(const struct cli *c, struct hs_buf *acc, const char *line,
+                     size_t len)
+{
+	if (c->raw_input) {
+		hs_buf_add(acc, line, len);
+		hs_buf_addc(acc, '\n');
+	} else if (len > strspn(line, " \t\r")) {
+		/* jq skips whitespace between texts; so does the array */
+		hs_buf_addc(acc, acc->len ? ',' : '[');
+		hs_buf_add(acc, line, len);
+	}
+	if (acc->len + 1 <= c->opts.max_event_size)
+		return 0;
+	hs_err("-s: the slurped input is over --max-event-size (%zu bytes)",
+	       c->opts.max_event_size);
+	return -1;
+}
+
+/* Read every event into batches: lines, -n's one null, or -s's slurp. */
+static void read_events(struct cli *c, struct run *r)
+{
+	struct hs_buf tmp = HS_BUF_INIT, acc = HS_BUF_INIT;
+	const char *line;
+	size_t len;
+
+	while (!c->null_input && hs_tool_next(&r->t, &line, &len) > 0) {
+		struct xf_batch *b;
+
+		input_event(c, &line, &len, &tmp);
+		if (c->slurp) {
+			if (slurp_add(c, &acc, line, len) == 0)
+				continue;
+			hs_sink_raise(&r->t.sink, HS_EXIT_REJECT);
+			goto out;
+		}
+		b = xf_pool_current(r->pool, &r->t);
+		xf_batch_add(b, line, len, r->t.in.name, r->t.in.lineno);
+		if (b->n >= BATCH_EVENTS || b->lines.len >= BATCH_BYTES ||
+		    c->opts.unbuffered)
+			xf_pool_submit(r->pool, &r->t);
+	}
+	if (c->null_input) {
+		hs_buf_adds(&tmp, "null");
+	} else if (c->slurp && c->raw_input) {
+		hs_buf_reset(&tmp);
+		hs_json_write_str(&tmp, acc.data ? acc.data : "", acc.len);
+	} else if (c->slurp) {
+		hs_buf_reset(&tmp);
+		hs_buf_add(&tmp, acc.len ? acc.data : "[",
+		           acc.len ? acc.len : 1);
+		hs_buf_addc(&tmp, ']');
+	}
+	if ((c->null_input || c->slurp) && !hs_sig_stop)
+		xf_batch_add(xf_pool_current(r->pool, &r->t), tmp.data, tmp.len,
+		             c->null_input ? "<null>" : r->t.in.name, 1);
+out:
+	hs_buf_release(&tmp);
+	hs_buf_release(&acc);
+}
+
 static int run(struct cli *c, int argc, char **argv)
 {
 	struct run r;
 	struct hs_buf errs = HS_BUF_INIT;
-	const char *line;
-	size_t len;
+	const struct xf_tally *tally;
 	char extra[64] = "";
+	int rc, last;
 
 	if (hs_tool_start(&r.t, &c->opts, argv + optind, argc - optind) < 0)
 		return hs_tool_finish(&r.t, NULL);
@@ -354,26 +564,19 @@ static int run(struct cli *c, int argc, char **argv)
 	}
 	r.t.in.idle = on_idle;
 	r.t.in.idle_ctx = &r;
-	while (hs_tool_next(&r.t, &line, &len) > 0) {
-		struct xf_batch *b = xf_pool_current(r.pool, &r.t);
-
-		xf_batch_add(b, line, len, r.t.in.name, r.t.in.lineno);
-		if (b->n >= BATCH_EVENTS || b->lines.len >= BATCH_BYTES ||
-		    c->opts.unbuffered)
-			xf_pool_submit(r.pool, &r.t);
-	}
+	read_events(c, &r);
 	xf_pool_drain(r.pool, &r.t);
-	if (!c->conf.ix) {
+	tally = xf_pool_tally(r.pool);
+	if (!c->conf.ix)
 		/* --stats: which engine answered how many events. */
-		uint64_t native, jq;
-
-		xf_pool_counts(r.pool, &native, &jq);
 		snprintf(extra, sizeof(extra), "native=%" PRIu64 " jq=%" PRIu64,
-		         native, jq);
-	}
+		         tally->native, tally->jq);
+	last = tally->last;
 	xf_pool_free(r.pool);
 	hs_buf_release(&errs);
-	return hs_tool_finish(&r.t, extra[0] ? extra : NULL);
+	rc = hs_tool_finish(&r.t, extra[0] ? extra : NULL);
+	/* -e: jq 1.6's status from the last event, unless hs has a worse */
+	return rc == HS_EXIT_OK && c->exit_status ? last : rc;
 }
 
 int main(int argc, char **argv)

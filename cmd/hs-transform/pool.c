@@ -20,7 +20,7 @@ struct xf_pool {
 	struct xf_batch *ring;
 	unsigned nslots;
 	uint64_t head, tail, next; /* head <= next <= tail <= head + nslots */
-	uint64_t native, jq;       /* accounted events by engine */
+	struct xf_tally tally;     /* of the accounted events */
 	int quit, nth, neng, started;
 	pthread_t *th;
 	struct xf_engine *eng;
@@ -129,7 +129,7 @@ static void account_oldest(struct xf_pool *p, struct hs_tool *t)
 	while (!b->done)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
-	xf_batch_account(b, t, &p->native, &p->jq);
+	xf_batch_account(b, t, &p->tally);
 	xf_batch_reset(b);
 	pthread_mutex_lock(&p->mu);
 	p->head++;
@@ -154,7 +154,7 @@ void xf_pool_submit(struct xf_pool *p, struct hs_tool *t)
 		return;
 	if (p->nth <= 1) {
 		xf_engine_batch(&p->eng[0], b);
-		xf_batch_account(b, t, &p->native, &p->jq);
+		xf_batch_account(b, t, &p->tally);
 		xf_batch_reset(b);
 		return;
 	}
@@ -196,8 +196,7 @@ void xf_pool_free(struct xf_pool *p)
 	free(p);
 }
 
-void xf_pool_counts(const struct xf_pool *p, uint64_t *native, uint64_t *jq)
+const struct xf_tally *xf_pool_tally(const struct xf_pool *p)
 {
-	*native = p->native;
-	*jq = p->jq;
+	return &p->tally;
 }

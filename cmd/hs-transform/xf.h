@@ -20,6 +20,16 @@
 struct hs_inputxform;
 struct hs_tool;
 
+/*
+ * jq 1.6's output flags (fmt.c): -r, -j (raw and no newline), -a, -S,
+ * --tab/--indent (dumpopts holds libjq's JV_PRINT_* indent flags), --seq.
+ */
+struct xf_fmt {
+	int raw, join, ascii, sort, seq;
+	int dumpopts; /* JV_PRINT_INDENT_FLAGS(n) or TAB|PRETTY, 0 compact */
+	int on;       /* any of the above: outputs are framed (xf_batch) */
+};
+
 /* What the engines share, set up once by main(). */
 struct xf_conf {
 	const char *program;      /* jq program text, or NULL */
@@ -32,6 +42,7 @@ struct xf_conf {
 	int engine_jq; /* --engine jq: libjq for every event */
 	int ack;       /* --ack: engines find each event's coordinates */
 	unsigned max_depth;
+	struct xf_fmt fmt;
 };
 
 enum xf_kind { XF_OUT, XF_FILTER, XF_DLQ };
@@ -44,8 +55,10 @@ struct xf_ev {
 	uint64_t lineno;
 	const char *file;
 	enum xf_kind kind;
-	size_t out_off, out_len; /* outputs, each ended by '\n' */
+	/* outputs, each ended by '\n', or framed (xf_batch.framed) */
+	size_t out_off, out_len;
 	uint32_t nout;
+	int falsy; /* the last output is false or null (-e) */
 	const char *reason;
 	size_t msg_off, msg_len; /* in batch->msgs */
 	size_t det_off, det_len; /* details JSON in batch->msgs, or 0 */
@@ -62,6 +75,18 @@ struct xf_batch {
 	struct xf_ev *ev;
 	size_t n, cap;
 	int done; /* set by the worker under the pool's lock */
+	/* outputs are framed by xf_fmt_outputs(): each a size_t length
+	 * (unaligned, memcpy) and its bytes, terminator included */
+	int framed;
+};
+
+/* What the main thread counts while it ends events, in input order. */
+struct xf_tally {
+	uint64_t native, jq; /* events answered by each engine */
+	/* jq -e's status from the last event: 0 its last output neither
+	 * false nor null, 1 it was, 4 the event gave no output (jq 1.6);
+	 * 0 before any event */
+	int last;
 };
 
 /* One worker's private state. */
@@ -73,7 +98,18 @@ struct xf_engine {
 	struct hs_json_doc doc;
 	struct hs_buf scratch;
 	struct hs_buf errs; /* jq's compile messages, each ending in '\n' */
+	struct hs_buf fmt;  /* fmt.c's framed outputs, then copied back */
+	struct hs_json_doc fdoc; /* fmt.c's parse of one output */
 };
+
+/*
+ * fmt.c: rewrite the nout '\n'-ended outputs in outs[from..] as jq 1.6
+ * prints them under c->fmt, framed (see xf_batch.framed).  Returns 0, or
+ * -1 leaving outs as it was with *reason ("raw_newline",
+ * "lossy_number") and the message appended to msg.
+ */
+int xf_fmt_outputs(struct xf_engine *e, struct hs_buf *outs, size_t from,
+                   uint32_t nout, const char **reason, struct hs_buf *msg);
 
 /*
  * Prepare e (compiling the program in its own jq_state).  Returns 0, or
@@ -92,11 +128,11 @@ void xf_batch_reset(struct xf_batch *b);
 void xf_batch_release(struct xf_batch *b);
 /*
  * End each event of b through the tool frame's stdout and sink, in order
- * (with --ack, a split into several outputs is announced first).  Adds the events
- * the native evaluator answered to *native and those libjq ran to *jq.
+ * (with --ack, a split into several outputs is announced first), and
+ * count them into *tally.
  */
-void xf_batch_account(struct xf_batch *b, struct hs_tool *t, uint64_t *native,
-                      uint64_t *jq);
+void xf_batch_account(struct xf_batch *b, struct hs_tool *t,
+                      struct xf_tally *tally);
 
 /* The thread pool: nthreads engines, a ring of batches. */
 struct xf_pool;
@@ -109,7 +145,7 @@ void xf_pool_submit(struct xf_pool *p, struct hs_tool *t);
 /* Submit and account everything outstanding. */
 void xf_pool_drain(struct xf_pool *p, struct hs_tool *t);
 void xf_pool_free(struct xf_pool *p);
-/* Events answered natively and by libjq so far (accounted ones). */
-void xf_pool_counts(const struct xf_pool *p, uint64_t *native, uint64_t *jq);
+/* What the accounted events counted so far. */
+const struct xf_tally *xf_pool_tally(const struct xf_pool *p);
 
 #endif

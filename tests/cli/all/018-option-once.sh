@@ -21,6 +21,8 @@ expect_exit 2 hs-consume -t t -o e@1 -o e@2 2>err
 expect_grep "^hs-consume: -o takes one start and one e@ end$" err
 once --at hs-validate --at /a --at /b
 once -j hs-transform -j 1 -j 2 .
+once --threads hs-transform --threads 1 --threads 2 .
+once --indent hs-transform --indent 1 --indent 2 .
 once --threshold hs-claimcheck put --store file:s --threshold 2K --threshold 3K
 once --rules hs-fanout --rules a --rules b
 once --rate hs-replay --rate 1/s --rate=2/s -

@@ -10,8 +10,8 @@ expect_grep "hs-transform: unknown option '--no-such-option'" err
 expect_grep "hs-transform: try 'hs-transform --help'" err
 expect_exit 2 hs-transform </dev/null 2>err
 expect_grep "no program given" err
-expect_exit 2 hs-transform -j 0 . </dev/null 2>err
-expect_grep "'-j' \|-j '0'" err
+expect_exit 2 hs-transform --threads 0 . </dev/null 2>err
+expect_grep "threads '0' is too small" err
 expect_exit 2 hs-transform --arg x </dev/null 2>err
 expect_grep "needs a name and a value" err
 expect_exit 2 hs-transform --argjson x '{bad' . </dev/null 2>err

@@ -38,7 +38,7 @@ while IFS= read -r prog; do
 	n=$((n + 1))
 	jq -c "$prog" events >want.$n 2>/dev/null || fail "jq rejected program $n: $prog"
 	for j in 1 3; do
-		hs-transform -j $j "$prog" events >got.$n 2>err.$n ||
+		hs-transform --threads $j "$prog" events >got.$n 2>err.$n ||
 			fail "program $n ($prog) -j $j exited $?: $(cat err.$n)"
 		cmp -s want.$n got.$n || {
 			diff want.$n got.$n | head -10 >&2

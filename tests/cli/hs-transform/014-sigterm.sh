@@ -1,6 +1,6 @@
 # SIGTERM: stop reading, finish and flush what is in flight, exit 143.
 mkfifo in
-hs-transform -j 2 --stats '.a' <in >out 2>err &
+hs-transform --threads 2 --stats '.a' <in >out 2>err &
 pid=$!
 exec 3>in
 echo '{"a":1}' >&3

@@ -62,7 +62,7 @@ while IFS= read -r prog; do
 	jq -c "$prog" events >want 2>jqerr || :
 	for j in 1 2; do
 		rm -f dlq
-		hs-transform -j $j --dlq dlq "$prog" events >got 2>err && rc=0 || rc=$?
+		hs-transform --threads $j --dlq dlq "$prog" events >got 2>err && rc=0 || rc=$?
 		jq -c . got >got.norm ||
 			fail "program $n ($prog) -j $j: output is not JSON"
 		cmp -s want got.norm || {

@@ -182,9 +182,9 @@ while IFS= read -r line; do
 	n=$((n + 1))
 	for f in events; do
 		rm -f dlq.auto dlq.jq
-		hs-transform -j 1 --arg x 'X"y' --stats --dlq dlq.auto "$prog" $f \
+		hs-transform --threads 1 --arg x 'X"y' --stats --dlq dlq.auto "$prog" $f \
 			>auto.out 2>auto.err && rc_auto=0 || rc_auto=$?
-		hs-transform -j 1 --arg x 'X"y' --engine jq --dlq dlq.jq "$prog" $f \
+		hs-transform --threads 1 --arg x 'X"y' --engine jq --dlq dlq.jq "$prog" $f \
 			>jq.out 2>jq.err && rc_jq=0 || rc_jq=$?
 		expect_eq "program $n ($prog) on $f: exit" "$rc_auto" "$rc_jq"
 		cmp -s auto.out jq.out || {
@@ -216,7 +216,7 @@ while IFS= read -r line; do
 	jq -c --arg x 'X"y' "(try ([$prog] | {ok: .}) catch {err: 1}) |
 		select(.ok) | .ok[]" events.exact >want 2>/dev/null ||
 		fail "program $n ($prog): jq failed"
-	hs-transform -j 1 --arg x 'X"y' "$prog" events.exact >exact.out 2>/dev/null || : # jq errors are compared below
+	hs-transform --threads 1 --arg x 'X"y' "$prog" events.exact >exact.out 2>/dev/null || : # jq errors are compared below
 	jq -c . exact.out >got 2>/dev/null || fail "program $n: output is not JSON"
 	jq -c . want >want.n
 	cmp -s want.n got || {
@@ -227,8 +227,8 @@ done <programs.marked
 [ "$nn" -ge 60 ] || fail "only $nn native programs"
 [ "$nj" -ge 10 ] || fail "only $nj programs outside the subset"
 # -j 2: the same lines, in order, with native and libjq events mixed.
-hs-transform -j 2 '.detail.n + 1' events >j2.out 2>/dev/null && rc2=0 || rc2=$?
-hs-transform -j 1 --engine jq '.detail.n + 1' events >j1.out 2>/dev/null && rc1=0 || rc1=$?
+hs-transform --threads 2 '.detail.n + 1' events >j2.out 2>/dev/null && rc2=0 || rc2=$?
+hs-transform --threads 1 --engine jq '.detail.n + 1' events >j1.out 2>/dev/null && rc1=0 || rc1=$?
 expect_eq "-j 2 exit as -j 1" "$rc2" "$rc1"
 expect_file_eq j2.out j1.out
 echo "report: $nn native programs, $nj outside the subset agree with libjq and jq -c" >&2

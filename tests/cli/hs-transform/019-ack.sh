@@ -24,7 +24,7 @@ for j in 1 2; do
 	cat ack >acks &
 	reader=$!
 	hs_on_exit "kill $reader"
-	expect_exit 1 hs-transform -q -j $j --ack ack '.x[]' in >out
+	expect_exit 1 hs-transform -q --threads $j --ack ack '.x[]' in >out
 	wait $reader
 	expect_eq "acks with -j $j" "$(cat acks)" "$want"
 	expect_eq "outputs with -j $j" "$(cat out | tr '\n' ' ')" "1 1 2 5 "
