@@ -1,8 +1,8 @@
 #!/bin/sh
-# bench.d/transform.sh: hs-transform -j1 and -j2 against jq -c on the same
+# bench.d/transform.sh: hs-transform --threads 1 and 2 against jq -c on the same
 # ~1 KB EventBridge events, with a realistic 18-field reshape program.
 # Prints markdown rows: | workload | hs figure | peer | peer figure | ratio |
-# Goals (issue 5): -j1 at least 1.5x jq's events/s, -j2 at least 2.5x.
+# Goals (issue 5): one thread at least 1.5x jq's events/s, two at least 2.5x.
 set -eu
 build=${HS_BUILD:-.}
 bin=$build/bin
@@ -16,7 +16,7 @@ corpus=
 if [ -z "$corpus" ] || [ ! -s "$corpus" ]; then
 	# Our own corpus: HS_TRANSFORM_EVENTS (default 100000)
 	# EventBridge-shaped events of about 1 KB.  With the native
-	# evaluator 20000 events took ~0.1 s, too short to tell -j2 from
+	# evaluator 20000 events took ~0.1 s, too short to tell two threads from
 	# the cost of starting its threads and compiling per thread.
 	corpus=$work/events.ndjson
 	awk -v count="${HS_TRANSFORM_EVENTS:-100000}" 'BEGIN {
@@ -81,13 +81,13 @@ eps() {
 
 jq_eps=$(eps jq -c -f "$work/reshape.jq")
 cp "$work/out" "$work/jq.out"
-hs1=$(eps "$bin/hs-transform" -j 1 -f "$work/reshape.jq")
-cmp -s "$work/out" "$work/jq.out" || echo "transform: -j 1 output differs from jq -c" >&2
-hs2=$(eps "$bin/hs-transform" -j 2 -f "$work/reshape.jq")
-cmp -s "$work/out" "$work/jq.out" || echo "transform: -j 2 output differs from jq -c" >&2
+hs1=$(eps "$bin/hs-transform" --threads 1 -f "$work/reshape.jq")
+cmp -s "$work/out" "$work/jq.out" || echo "transform: --threads 1 output differs from jq -c" >&2
+hs2=$(eps "$bin/hs-transform" --threads 2 -f "$work/reshape.jq")
+cmp -s "$work/out" "$work/jq.out" || echo "transform: --threads 2 output differs from jq -c" >&2
 
 # events per CPU-second (user+sys, best of 3): steadier than wall time
-# on a machine others are using; -j1 only (threads add CPU, not speed).
+# on a machine others are using; one thread only (threads add CPU, not speed).
 cpu_eps() {
 	[ -x /usr/bin/time ] || { echo 0; return 0; }
 	best=0
@@ -99,15 +99,15 @@ cpu_eps() {
 	printf '%.0f\n' "$best"
 }
 jq_cpu=$(cpu_eps jq -c -f "$work/reshape.jq")
-hs1_cpu=$(cpu_eps "$bin/hs-transform" -j 1 -f "$work/reshape.jq")
+hs1_cpu=$(cpu_eps "$bin/hs-transform" --threads 1 -f "$work/reshape.jq")
 
 row() {
 	awk -v w="$1" -v h="$2" -v p="$3" -v g="$4" 'BEGIN {
 		printf "| %s | %d ev/s | jq -c | %d ev/s | %.2fx (goal %s) |\n", w, h, p, h / p, g }'
 }
-row "transform 18-field reshape -j1 ($n events)" "$hs1" "$jq_eps" 1.5x
-row "transform 18-field reshape -j2 ($n events)" "$hs2" "$jq_eps" 2.5x
+row "transform 18-field reshape --threads 1 ($n events)" "$hs1" "$jq_eps" 1.5x
+row "transform 18-field reshape --threads 2 ($n events)" "$hs2" "$jq_eps" 2.5x
 if [ "$jq_cpu" -gt 0 ]; then
-	awk -v w="transform 18-field reshape -j1, per CPU-second ($n events)" -v h="$hs1_cpu" -v p="$jq_cpu" 'BEGIN {
+	awk -v w="transform 18-field reshape --threads 1, per CPU-second ($n events)" -v h="$hs1_cpu" -v p="$jq_cpu" 'BEGIN {
 		printf "| %s | %d ev/cpu-s | jq -c | %d ev/cpu-s | %.2fx (goal 1.5x) |\n", w, h, p, h / p }'
 fi
