@@ -226,9 +226,9 @@ while IFS= read -r line; do
 done <programs.marked
 [ "$nn" -ge 60 ] || fail "only $nn native programs"
 [ "$nj" -ge 10 ] || fail "only $nj programs outside the subset"
-# -j 2: the same lines, in order, with native and libjq events mixed.
+# --threads 2: the same lines, in order, with native and libjq events mixed.
 hs-transform --threads 2 '.detail.n + 1' events >j2.out 2>/dev/null && rc2=0 || rc2=$?
 hs-transform --threads 1 --engine jq '.detail.n + 1' events >j1.out 2>/dev/null && rc1=0 || rc1=$?
-expect_eq "-j 2 exit as -j 1" "$rc2" "$rc1"
+expect_eq "--threads 2 exit as --threads 1" "$rc2" "$rc1"
 expect_file_eq j2.out j1.out
 echo "report: $nn native programs, $nj outside the subset agree with libjq and jq -c" >&2
