@@ -20,6 +20,7 @@
 #include "sha256.h"
 #include "store-int.h"
 #include "store.h"
+#include "uri.h"
 
 #include "banned.h"
 
@@ -401,9 +402,12 @@ static void op_result(struct hs_store_op *op, CURLcode c)
 		return;
 	}
 	if (c != CURLE_OK) {
+		char *shown = hs_uri_shown(op->url.data);
+
 		temp = temporary_curl(c);
-		snprintf(op->err, sizeof(op->err), "%s %s: %s", m, op->url.data,
+		snprintf(op->err, sizeof(op->err), "%s %s: %s", m, shown,
 		         curl_easy_strerror(c));
+		free(shown);
 	} else {
 		char ecode[64], emsg[256];
 		xml_field(&op->body, "Code", ecode, sizeof(ecode));

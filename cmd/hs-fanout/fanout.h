@@ -84,8 +84,9 @@ struct fo_shared {
 };
 
 struct fo_target {
-	char *id;                     /* Id (AWS) or the URI */
-	char *uri;                    /* after {cell} expansion */
+	char *id;    /* Id (AWS), else the URI's shown form: in messages */
+	char *uri;   /* after {cell} expansion; may hold secrets */
+	char *shown; /* the URI as messages, stats and dead letters show it */
 	const struct target_ops *ops; /* its kind (target.h) */
 	/* input shaping: at most one */
 	char *input;      /* constant Input (JSON text) */

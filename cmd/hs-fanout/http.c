@@ -352,7 +352,7 @@ static int outcome(struct fo_target *t, struct slot *sl, CURLcode rc)
 	if (status >= 200 && status < 300)
 		return 0;
 	snprintf(sl->code, sizeof sl->code, "http_%ld", status);
-	snprintf(sl->msg, sizeof sl->msg, "%s answered %ld", t->uri, status);
+	snprintf(sl->msg, sizeof sl->msg, "%s answered %ld", t->shown, status);
 	return status == 429 || status >= 500 ? -1 : -2;
 }
 

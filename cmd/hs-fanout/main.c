@@ -435,7 +435,7 @@ static void stats_one(struct fanout *f, struct fo_rule *r, struct fo_target *t)
 
 	(void)r;
 	target_counts(t, &q, &d, &x);
-	hs_buf_addf(&f->key, " target:%s=%llu/%llu/%llu", t->uri,
+	hs_buf_addf(&f->key, " target:%s=%llu/%llu/%llu", t->shown,
 	            (unsigned long long)q, (unsigned long long)d,
 	            (unsigned long long)x);
 	/* a jq target also counts the events its program dropped */

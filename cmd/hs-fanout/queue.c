@@ -39,7 +39,7 @@ static void dead_as(struct fo_target *t, const struct fo_item *it,
 	hs_buf_adds(&det, ",\"target\":");
 	hs_json_write_str(&det, t->id, strlen(t->id));
 	hs_buf_adds(&det, ",\"uri\":");
-	hs_json_write_str(&det, t->uri, strlen(t->uri));
+	hs_json_write_str(&det, t->shown, strlen(t->shown));
 	hs_buf_adds(&det, ",\"error_code\":");
 	hs_json_write_str(&det, code, strlen(code));
 	hs_buf_adds(&det, ",\"error_message\":");

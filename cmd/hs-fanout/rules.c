@@ -35,6 +35,7 @@
 #include "inputxform.h"
 #include "json.h"
 #include "pattern.h"
+#include "uri.h"
 #include "banned.h"
 
 struct rctx {
@@ -150,6 +151,7 @@ static char *cell_uri(const char *uri, int cell)
 struct tspec {
 	char *id, *uri, *input, *input_path, *key, *paths_map, *tmpl;
 	char *jq, *jq_file;
+	char *name; /* in messages: the Id, else the URI's shown form (uri.h) */
 	double attempts, max_age, timeout, batch, queue, rate;
 	int has_attempts, has_age, has_timeout, has_batch, has_queue, has_rate;
 	double concurrency; /* http: requests in flight */
@@ -173,6 +175,7 @@ static void tspec_free(struct tspec *s)
 	free(s->tmpl);
 	free(s->jq);
 	free(s->jq_file);
+	free(s->name);
 	for (size_t i = 0; i < s->nhdrs; i++)
 		free(s->hdrs[i]);
 	free(s->hdrs);
@@ -196,7 +199,7 @@ static char *slurp(const char *path, size_t *n, char *errbuf, size_t errlen);
 static int jq_program(struct rctx *c, struct tspec *s, const char *rule,
                       struct fo_jq **q)
 {
-	const char *tid = s->id ? s->id : s->uri;
+	const char *tid = s->name;
 	char *text = s->jq, *owned = NULL;
 	char err[768];
 	size_t n;
@@ -304,7 +307,7 @@ static char *param_value(struct rctx *c, const char *where, uint32_t v)
 static int http_params(struct rctx *c, struct tspec *s, const char *rule)
 {
 	const struct hs_json_doc *d = c->d;
-	const char *tid = s->id ? s->id : s->uri;
+	const char *tid = s->name;
 	char where[512];
 
 	for (int q = 0; q < 2; q++) {
@@ -398,6 +401,8 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 	struct fo_target **cells;
 	struct fo_jq *jq;
 
+	free(s->name);
+	s->name = s->id ? hs_xstrdup(s->id) : hs_uri_shown(s->uri);
 	if (http_params(c, s, rule) < 0 || jq_program(c, s, rule, &jq) < 0)
 		return -1;
 	cells = hs_xcalloc((size_t)n, sizeof *cells);
@@ -423,7 +428,7 @@ static int target_add(struct rctx *c, struct fo_rule *r, struct tspec *s,
 				fo_jq_free(jq);
 			return hs_seterr(c->errbuf, c->errlen,
 			                 "rule '%s': target '%s': %s", rule,
-			                 s->id ? s->id : s->uri, err);
+			                 s->name, err);
 		}
 		cells[i] = t;
 		t->jq = jq;

@@ -22,6 +22,7 @@
 #include "inputxform.h"
 #include "sig.h"
 #include "target.h"
+#include "uri.h"
 #include "banned.h"
 
 struct fo_item *target_item_new(struct fo_target *t, size_t n)
@@ -168,8 +169,9 @@ struct fo_target *target_new(const char *id, const char *uri,
 	struct fo_target *t = hs_xcalloc(1, sizeof *t);
 	int r = 0;
 
-	t->id = hs_xstrdup(id);
 	t->uri = hs_xstrdup(uri);
+	t->shown = hs_uri_shown(uri);
+	t->id = strcmp(id, uri) ? hs_xstrdup(id) : hs_xstrdup(t->shown);
 	t->sh = sh;
 	t->attempts = 3;
 	t->max_age = 300;
@@ -271,6 +273,7 @@ void target_free(struct fo_target *t)
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
 	free(t->id);
+	free(t->shown);
 	free(t->uri);
 	free(t->input);
 	free(t->input_path);
