@@ -2,7 +2,7 @@
  * store-int.h: internals shared by store.c (names, open/free, the
  * dispatch of store.h's calls by kind), store-file.c (the file: store and
  * streaming writes) and store-s3.c (S3 requests through libcurl with
- * SigV4, credentials, operations and their retries).  Not a public
+ * SigV4 through common/aws.h, operations and their retries).  Not a public
  * header: only those three files include it; callers use store.h.
  */
 #ifndef HS_STORE_INT_H
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "sha256.h"
 #include "store.h"
@@ -27,7 +28,8 @@ struct hs_store {
 	/* s3: */
 	char *bucket, *prefix; /* prefix "" or "a/b" */
 	char *base;            /* URL up to and including the bucket's "/" */
-	char *region, *keyid, *secret, *token;
+	char *region;
+	struct hs_aws_creds creds;
 	CURLM *multi;            /* all transfers; keeps connections alive */
 	struct hs_store_op *ops; /* started, not yet finished */
 	int curl_global;         /* curl_global_init() done for this store */

@@ -1,10 +1,11 @@
 /*
- * store-s3.c: the s3:// object store: region, endpoint and AWS
- * credentials (environment or shared credentials file), requests signed
- * with SigV4 by libcurl, and the operations (HEAD, GET, PUT, DELETE)
- * driven together by one curl multi handle with retries and backoff.
- * Signing and credentials are kept together here.  Names, open/free and
- * the dispatch by kind are store.c's; file: stores are store-file.c's.
+ * store-s3.c: the s3:// object store: its bucket URL (path-style on an
+ * endpoint override, virtual-host style on AWS) and the operations (HEAD,
+ * GET, PUT, DELETE) driven together by one curl multi handle with
+ * retries and backoff.  Credentials, region, endpoint overrides, SigV4
+ * signing and the retryable errors are common/aws.c's, shared with
+ * hs-fanout's AWS targets.  Names, open/free and the dispatch by kind
+ * are store.c's; file: stores are store-file.c's.
  * S3 stores are not listed (expiry is a lifecycle rule's job).
  */
 #include <curl/curl.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "aws.h"
 #include "buf.h"
 #include "err.h"
 #include "sha256.h"
@@ -30,103 +32,6 @@
 
 static const char *const method_name[] = {"HEAD", "GET", "PUT", "DELETE"};
 
-/* ---- credentials ---------------------------------------------------------- */
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	                 e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-/*
- * Read aws_access_key_id, aws_secret_access_key and aws_session_token
- * from section profile of the shared credentials file.  Returns 0 when
- * the key pair was found, 1 when not, -1 on a read error other than a
- * missing file.
- */
-static int read_credentials(struct hs_store *s, const char *path,
-                            const char *profile, char *errbuf, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	int in = 0;
-
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 1;
-		return hs_seterr(errbuf, errlen, "cannot open '%s': %s", path,
-		                 strerror(errno));
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *l = trim(line), *eq;
-		if (*l == '#' || *l == ';' || *l == '\0')
-			continue;
-		if (*l == '[') {
-			char *e = strchr(l, ']');
-			if (e)
-				*e = '\0';
-			in = strcmp(trim(l + 1), profile) == 0;
-			continue;
-		}
-		if (!in || (eq = strchr(l, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		char *k = trim(l), *v = trim(eq + 1);
-		char **dst = strcmp(k, "aws_access_key_id") == 0 ? &s->keyid
-		             : strcmp(k, "aws_secret_access_key") == 0
-		                 ? &s->secret
-		             : strcmp(k, "aws_session_token") == 0 ? &s->token
-		                                                   : NULL;
-		if (dst) {
-			free(*dst);
-			*dst = hs_xstrdup(v);
-		}
-	}
-	fclose(f);
-	return s->keyid && s->secret ? 0 : 1;
-}
-
-static int find_credentials(struct hs_store *s, char *errbuf, size_t errlen)
-{
-	const char *id = getenv("AWS_ACCESS_KEY_ID");
-	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
-	const char *token = getenv("AWS_SESSION_TOKEN");
-	const char *profile = getenv("AWS_PROFILE");
-	const char *file = getenv("AWS_SHARED_CREDENTIALS_FILE");
-	struct hs_buf path = HS_BUF_INIT;
-	int r;
-
-	if (id && *id && secret && *secret) {
-		s->keyid = hs_xstrdup(id);
-		s->secret = hs_xstrdup(secret);
-		s->token = token && *token ? hs_xstrdup(token) : NULL;
-		return 0;
-	}
-	if (profile == NULL || *profile == '\0')
-		profile = "default";
-	if (file && *file) {
-		hs_buf_adds(&path, file);
-	} else {
-		const char *home = getenv("HOME");
-		hs_buf_addf(&path, "%s/.aws/credentials", home ? home : "");
-	}
-	r = read_credentials(s, path.data, profile, errbuf, errlen);
-	if (r > 0)
-		hs_seterr(errbuf, errlen,
-		          "no AWS credentials: set AWS_ACCESS_KEY_ID and "
-		          "AWS_SECRET_ACCESS_KEY, or profile '%s' in '%s'",
-		          profile, path.data);
-	hs_buf_release(&path);
-	return r == 0 ? 0 : -1;
-}
-
 /* ---- open / free ---------------------------------------------------------- */
 
 int hs_store_s3_open(struct hs_store *s, const char *bp, char *errbuf,
@@ -135,37 +40,21 @@ int hs_store_s3_open(struct hs_store *s, const char *bp, char *errbuf,
 	const char *b = bp, *slash = strchr(b, '/');
 	s->bucket = slash ? hs_xstrndup(b, (size_t)(slash - b)) : hs_xstrdup(b);
 	s->prefix = hs_xstrdup(slash ? slash + 1 : "");
-	const char *region = s->o.region;
-	if (region == NULL || *region == '\0')
-		region = getenv("AWS_REGION");
-	if (region == NULL || *region == '\0')
-		region = getenv("AWS_DEFAULT_REGION");
-	if (region == NULL || *region == '\0')
-		region = "us-east-1";
+	char region[64];
+	if (hs_aws_region(s->o.region, "us-east-1", region, sizeof(region),
+	                  errbuf, errlen) < 0)
+		return -1;
 	s->region = hs_xstrdup(region);
-	for (const char *r = region; *r; r++)
-		if (!((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') ||
-		      *r == '-')) {
-			hs_seterr(errbuf, errlen, "bad region '%s'", region);
-			return -1;
-		}
 
 	struct hs_buf base = HS_BUF_INIT;
-	if (s->o.endpoint && *s->o.endpoint) {
+	if (hs_aws_endpoint_override(s->o.endpoint, "s3")) {
 		/* S3-compatible servers: path-style, bucket in the path. */
-		const char *e = s->o.endpoint;
-		size_t n = strlen(e);
-		if (strncmp(e, "http://", 7) != 0 &&
-		    strncmp(e, "https://", 8) != 0) {
-			hs_seterr(errbuf, errlen,
-			          "bad endpoint '%s' (http://HOST[:PORT] or "
-			          "https://...)",
-			          e);
+		char *e;
+		if (hs_aws_endpoint(s->o.endpoint, "s3", s->region, &e, errbuf,
+		                    errlen) < 0)
 			return -1;
-		}
-		while (n > 0 && e[n - 1] == '/')
-			n--;
-		hs_buf_addf(&base, "%.*s/%s/", (int)n, e, s->bucket);
+		hs_buf_addf(&base, "%s/%s/", e, s->bucket);
+		free(e);
 	} else {
 		/* AWS: virtual-host style, the bucket in the host name. */
 		hs_buf_addf(&base, "https://%s.s3.%s.amazonaws.com/", s->bucket,
@@ -173,7 +62,7 @@ int hs_store_s3_open(struct hs_store *s, const char *bp, char *errbuf,
 	}
 	s->base = hs_buf_detach(&base, NULL);
 
-	if (find_credentials(s, errbuf, errlen) < 0)
+	if (hs_aws_creds_load(&s->creds, errbuf, errlen) < 0)
 		return -1;
 	/* Counted by libcurl: one per store, undone in hs_store_free(). */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -196,13 +85,7 @@ void hs_store_s3_release(struct hs_store *s)
 	free(s->prefix);
 	free(s->base);
 	free(s->region);
-	free(s->keyid);
-	if (s->secret) {
-		/* Do not leave the secret in freed memory. */
-		memset(s->secret, 0, strlen(s->secret));
-		free(s->secret);
-	}
-	free(s->token);
+	hs_aws_creds_release(&s->creds);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -246,30 +129,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int temporary_curl(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static int temporary_http(long code)
-{
-	return code == 408 || code == 429 || code >= 500;
-}
-
 /* "<Code>X</Code>" and "<Message>Y</Message>" from an S3 error body. */
 static void xml_field(const struct hs_buf *b, const char *tag, char *out,
                       size_t outlen)
@@ -294,7 +153,7 @@ static void op_launch(struct hs_store_op *op)
 {
 	struct hs_store *s = op->s;
 	CURL *e = op->easy;
-	char sigv4[128], hdr[256];
+	char hdr[256];
 	double left = op->deadline - now();
 	int put = op->method == M_PUT;
 
@@ -309,27 +168,18 @@ static void op_launch(struct hs_store_op *op)
 	snprintf(hdr, sizeof(hdr), "x-amz-content-sha256: %s",
 	         put ? op->hash : EMPTY_SHA256);
 	op->headers = curl_slist_append(op->headers, hdr);
-	if (s->token) {
-		struct hs_buf t = HS_BUF_INIT;
-		hs_buf_addf(&t, "x-amz-security-token: %s", s->token);
-		op->headers = curl_slist_append(op->headers, t.data);
-		hs_buf_release(&t);
-	}
 	if (put) {
 		op->headers = curl_slist_append(
 		    op->headers, "Content-Type: application/octet-stream");
 		/* No 100-continue round trip: our bodies are already signed. */
 		op->headers = curl_slist_append(op->headers, "Expect:");
 	}
-	snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", s->region);
 	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, op->url.data);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, op);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "hs-store");
-	curl_easy_setopt(e, CURLOPT_AWS_SIGV4, sigv4);
-	curl_easy_setopt(e, CURLOPT_USERNAME, s->keyid);
-	curl_easy_setopt(e, CURLOPT_PASSWORD, s->secret);
+	op->headers = hs_aws_sign(e, &s->creds, s->region, "s3", op->headers);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, op->headers);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(left * 1000) + 1);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -404,7 +254,7 @@ static void op_result(struct hs_store_op *op, CURLcode c)
 	if (c != CURLE_OK) {
 		char *shown = hs_uri_shown(op->url.data);
 
-		temp = temporary_curl(c);
+		temp = hs_aws_classify_curl(c) != HS_AWS_FATAL;
 		snprintf(op->err, sizeof(op->err), "%s %s: %s", m, shown,
 		         curl_easy_strerror(c));
 		free(shown);
@@ -412,7 +262,7 @@ static void op_result(struct hs_store_op *op, CURLcode c)
 		char ecode[64], emsg[256];
 		xml_field(&op->body, "Code", ecode, sizeof(ecode));
 		xml_field(&op->body, "Message", emsg, sizeof(emsg));
-		temp = temporary_http(code);
+		temp = hs_aws_classify(code, ecode) != HS_AWS_FATAL;
 		snprintf(op->err, sizeof(op->err), "%s %s: HTTP %ld%s%s%s%s", m,
 		         op->url.data, code, *ecode ? " " : "", ecode,
 		         *emsg ? ": " : "", emsg);
