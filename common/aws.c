@@ -333,8 +333,8 @@ static const char *const throttle_codes[] = {
 };
 
 static const char *const transient_codes[] = {
-    "RequestTimeout",     "RequestTimeoutException", "InternalError",
-    "InternalFailure",    "InternalServerError",     "InternalException",
+    "RequestTimeout",     "RequestTimeoutException",     "InternalError",
+    "InternalFailure",    "InternalServerError",         "InternalException",
     "ServiceUnavailable", "ServiceUnavailableException",
 };
 

@@ -82,7 +82,9 @@ int hs_aws_endpoint(const char *given, const char *service, const char *region,
  * Sign requests of e with SigV4 for region and service: sets
  * CURLOPT_AWS_SIGV4 ("aws:amz:REGION:SERVICE"), the key pair as user
  * name and password, and appends "X-Amz-Security-Token" to hdrs when c
- * has a token.  c must outlive the requests.  Returns the new header
+ * has a token.  c must outlive the requests.  Do not add an empty
+ * "Expect:" to such a request: libcurl signs the header it then does not
+ * send, and the service's signature differs.  Returns the new header
  * list (set it as CURLOPT_HTTPHEADER; the caller frees it).
  */
 struct curl_slist *hs_aws_sign(CURL *e, const struct hs_aws_creds *c,

@@ -164,6 +164,9 @@ int rules_load(struct fo_rules *rs, const char *path, const char *arn_map,
                char *errbuf, size_t errlen);
 void rules_free(struct fo_rules *rs);
 
+/* 1 if uri names a kind of target (kinds.c): a local URI or an ARN that
+ * hs-fanout delivers to itself (an EventBridge bus). */
+int target_uri_known(const char *uri);
 /* A target for uri (not yet started).  Returns NULL with errbuf set. */
 struct fo_target *target_new(const char *id, const char *uri,
                              struct fo_shared *sh, char *errbuf, size_t errlen);

@@ -86,6 +86,13 @@ void target_dead(struct fo_target *t, const struct fo_item *it,
 	        NULL);
 }
 
+void target_dead_as(struct fo_target *t, const struct fo_item *it,
+                    const char *reason, const char *code, const char *message,
+                    const char *exhausted, int attempts)
+{
+	dead_as(t, it, reason, code, message, exhausted, attempts, NULL);
+}
+
 void target_reject(struct fo_target *t, struct fo_item *it, const char *reason,
                    const char *message, const char *details)
 {

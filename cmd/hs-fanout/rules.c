@@ -19,9 +19,9 @@
  * http(s) targets take "headers" and "query" (hs) or HttpParameters
  * (AWS): each value a string or {"env":"VAR"}, read when the file is.
  *
- * An AWS target's Arn is used as it is when it already is a local target
- * (-, file:, exec:, http(s)://, kafka://); otherwise the --arn-map table
- * must name its local equivalent, or the file is refused.
+ * An AWS target's Arn is looked up in the --arn-map table first, else
+ * used as it is when it names a kind of target (a local URI, or an event
+ * bus ARN: kinds.c); otherwise the file is refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -123,13 +123,6 @@ static char *jsonpath_to_pointer(const char *p)
 bad:
 	hs_buf_release(&b);
 	return NULL;
-}
-
-static int is_local(const char *uri)
-{
-	return !strcmp(uri, "-") || !strncmp(uri, "file:", 5) ||
-	       !strncmp(uri, "exec:", 5) || !strncmp(uri, "http://", 7) ||
-	       !strncmp(uri, "https://", 8) || !strncmp(uri, "kafka://", 8);
 }
 
 /* Replace every "{cell}" in uri by cell. */
@@ -602,10 +595,11 @@ static int aws_target(struct rctx *c, struct fo_rule *r, uint32_t v)
 		               "rule '%s': target without an Arn", r->name);
 		goto out;
 	}
-	if (is_local(arn))
-		s.uri = hs_xstrdup(arn);
-	else if (c->have_map)
+	/* the map first: it may send even a bus's ARN somewhere local */
+	if (c->have_map)
 		s.uri = get_str(&c->map, 0, arn);
+	if (!s.uri && target_uri_known(arn))
+		s.uri = hs_xstrdup(arn);
 	if (!s.uri) {
 		rc = hs_seterr(c->errbuf, c->errlen,
 		               "rule '%s': target '%s': ARN '%s' has no local "

@@ -139,12 +139,9 @@ void targets_flush(struct fo_shared *sh)
 
 /* ---- the target object ---- */
 
-/* The kind of uri, or NULL with the known schemes in errbuf. */
-static const struct target_ops *kind_of(const char *uri, char *errbuf,
-                                        size_t errlen)
+/* The kind of uri, or NULL. */
+static const struct target_ops *find_kind(const char *uri)
 {
-	struct hs_buf want = HS_BUF_INIT;
-
 	for (size_t i = 0; i < fo_nkinds; i++) {
 		const struct fo_kind *k = &fo_kinds[i];
 
@@ -152,6 +149,23 @@ static const struct target_ops *kind_of(const char *uri, char *errbuf,
 		             : !strncmp(uri, k->scheme, strlen(k->scheme)))
 			return k->ops;
 	}
+	return NULL;
+}
+
+int target_uri_known(const char *uri)
+{
+	return find_kind(uri) != NULL;
+}
+
+/* The kind of uri, or NULL with the known schemes in errbuf. */
+static const struct target_ops *kind_of(const char *uri, char *errbuf,
+                                        size_t errlen)
+{
+	const struct target_ops *ops = find_kind(uri);
+	struct hs_buf want = HS_BUF_INIT;
+
+	if (ops)
+		return ops;
 	for (size_t i = 0; i < fo_nkinds; i++) {
 		if (i)
 			hs_buf_adds(&want, i + 1 < fo_nkinds ? ", " : " or ");

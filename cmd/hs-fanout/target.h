@@ -2,7 +2,7 @@
  * target.h: what a kind of target implements and what it may call.
  *
  * Every kind (stdout and file in target-file.c, exec in target-exec.c,
- * http in http.c, kafka in kafka.c) is one struct target_ops and one row
+ * http in http.c, kafka in kafka.c, eventbridge in eventbridge.c) is one struct target_ops and one row
  * of fo_kinds[] (kinds.c); target.c finds a URI's kind in that table and
  * runs its operations, and never names a kind.  A kind calls back only
  * the worker-side API below (queue.c): popping its queue, finishing each
@@ -66,6 +66,7 @@ extern const struct target_ops fo_stdout_ops, fo_file_ops; /* target-file.c */
 extern const struct target_ops fo_exec_ops;                /* target-exec.c */
 extern const struct target_ops fo_http_ops;                /* http.c */
 extern const struct target_ops fo_kafka_ops;               /* kafka.c */
+extern const struct target_ops fo_eventbridge_ops;         /* eventbridge.c */
 
 /* ---- queue.c: the worker-side API a kind calls ---- */
 
@@ -84,6 +85,13 @@ void target_item_drop(struct fo_target *t, struct fo_item *it);
 void target_dead(struct fo_target *t, const struct fo_item *it,
                  const char *code, const char *message, const char *exhausted,
                  int attempts);
+/*
+ * Dead-letter one item that t refuses to send (reason "too_large"): not
+ * a failed delivery, so it never makes the run end 75.
+ */
+void target_dead_as(struct fo_target *t, const struct fo_item *it,
+                    const char *reason, const char *code, const char *message,
+                    const char *exhausted, int attempts);
 /*
  * The wait before retry number attempt (1, 2, ...): exponential from
  * 0.1 s, capped at 10 s, with equal jitter (half fixed, half random), at

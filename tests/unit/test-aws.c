@@ -117,8 +117,8 @@ static void test_region(void)
 	                    sizeof err) == 0 &&
 	          !strcmp(r, "eu-central-1"),
 	      "an ARN's region over the environment");
-	CHECK(hs_aws_region("Bad/region", NULL, r, sizeof r, err,
-	                    sizeof err) < 0 &&
+	CHECK(hs_aws_region("Bad/region", NULL, r, sizeof r, err, sizeof err) <
+	              0 &&
 	          strstr(err, "bad region"),
 	      "a bad region refused");
 	clear_env();

@@ -4,7 +4,7 @@
 printf '%s\n' '{"id":"1","source":"s"}' >in
 printf '[{"name":"r","pattern":{"id":[{"exists":true}]},"targets":["%s"]}]' 'nope:x' >rules.json
 expect_exit 2 hs-fanout --rules rules.json in 2>err
-expect_eq "message" "$(cat err)" "hs-fanout: rule 'r': target 'nope:x': unknown target 'nope:x' (want -, file:, exec:, http://, https:// or kafka://)"
+expect_eq "message" "$(cat err)" "hs-fanout: rule 'r': target 'nope:x': unknown target 'nope:x' (want -, file:, exec:, http://, https://, kafka://, eventbridge:// or arn:aws:events:)"
 # a prefix of a scheme is not that scheme, and "-" only matches whole
 for uri in 'file' 'http:/x' '-x'; do
 	printf '[{"name":"r","pattern":{"id":[{"exists":true}]},"targets":["%s"]}]' "$uri" >rules.json
