@@ -28,9 +28,8 @@ import email.utils
 import math
 import http.server
 import json
+import loopback
 import os
-import signal
-import sys
 import threading
 import time
 
@@ -121,16 +120,4 @@ class H(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class S(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64  # listen backlog: many clients connect at once
-
-
-srv = S(("127.0.0.1", 0), H)
-signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
-with open(args.port_file + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-
-os.rename(args.port_file + ".tmp", args.port_file)
-srv.serve_forever()
+loopback.serve(H, args.port_file, backlog=64)
