@@ -14,7 +14,8 @@ request names: an unknown key id is answered UnrecognizedClientException,
 a wrong signature InvalidSignatureException (both as the service answers).
 --record appends each accepted entry as one JSON line (the entry as sent).
 --requests appends one JSON line per request: {"target", "entries",
-"status", "error"}.  The first --throttle N signed requests are answered
+"status", "error"}, and for a signed one taken "token": whether the
+session token was among the signed headers.  The first --throttle N signed requests are answered
 ThrottlingException.  --fail-entry fails an entry whose Detail contains
 SUBSTR with ErrorCode CODE the first TIMES times it comes (default 1, 0:
 always).  Requests over 10 entries or over 256 KB of entry size (counted
@@ -202,8 +203,10 @@ class H(http.server.BaseHTTPRequestHandler):
         bad, ans = put_events(req)
         if bad:
             return self.error(*bad, target, n)
+        auth = self.headers.get("Authorization", "")
         append(args.requests, {"target": target, "entries": n,
-                               "status": 200, "error": None})
+                               "status": 200, "error": None,
+                               "token": "x-amz-security-token" in auth})
         self.answer(200, ans)
 
 

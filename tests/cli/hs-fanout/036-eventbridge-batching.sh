@@ -4,7 +4,7 @@
 # then a rules file in the AWS CLI's shape whose target is an event bus
 # ARN (no --arn-map) delivers 25 events in order as 3 requests (10, 10,
 # 5), each entry carrying source, detail-type, detail, resources, time and
-# the bus name.
+# the bus name.  With AWS_SESSION_TOKEN the token is sent and signed.
 . "$HS_TESTS/cli/hs-fanout/aws.sh"
 need aws
 aws_receiver
@@ -33,3 +33,10 @@ expect_eq "entries in order" "$(rec_ns | tr '\n' ' ')" \
 expect_eq "requests" "$(sed 's/.*"entries":\([0-9]*\).*"status":\([0-9]*\).*/\1:\2/' reqs | tr '\n' ' ')" \
 	"10:200 10:200 5:200 "
 expect_grep '^{"Source":"shop","DetailType":"order","Detail":"{\\"n\\":0}","Resources":\["r0"\],"Time":1796353200,"EventBusName":"orders"}$' rec
+
+rm rec reqs
+head -n 1 in >one
+AWS_SESSION_TOKEN=session-token-1 hs-fanout --rules rules.json one 2>err ||
+	fail "exit $?: $(cat err)"
+expect_eq "with a session token" "$(rec_ns)" 0
+expect_grep '"status":200,.*"token":true' reqs
