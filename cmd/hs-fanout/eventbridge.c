@@ -491,8 +491,8 @@ static int eb_parse(struct fo_target *t, const char *uri, char *errbuf,
 	    eb->max_entry > EB_REQUEST_BYTES ? eb->max_entry : EB_REQUEST_BYTES;
 	if (hs_aws_region(region, NULL, eb->region, sizeof eb->region, errbuf,
 	                  errlen) < 0 ||
-	    hs_aws_endpoint(eb->endpoint, "events", eb->region, &eb->url,
-	                    errbuf, errlen) < 0)
+	    hs_aws_endpoint(eb->endpoint ? eb->endpoint : t->sh->endpoint_url,
+	                    "events", eb->region, &eb->url, errbuf, errlen) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -76,6 +76,7 @@ struct fo_shared {
 	pthread_mutex_t drain_mu;   /* guards drain_deadline and stopping */
 	volatile int stopping;      /* SIGTERM: dead-letter at the deadline */
 	struct hs_kafka_opts kafka; /* -b, -F, -X for kafka:// targets */
+	const char *endpoint_url;   /* --endpoint-url (AWS targets), or NULL */
 	uint64_t dlq_records;       /* atomic: targets' dead letters */
 	volatile int epipe;         /* the stdout target's reader went away */
 	/* reading thread only: targets holding staged items (target_put) */

@@ -33,6 +33,7 @@ static const char synopsis[] =
     "                 [FILE ...]\n"
     "       hs-fanout [-hqu] [-b BROKERS] [-F FILE ...] [-X KEY=VALUE ...]\n"
     "                 [--allow-lossy-numbers] [--arn-map FILE]\n"
+    "                 [--endpoint-url URL]\n"
     "                 [--cells N --cell-key POINTER]\n"
     "                 [--drain-timeout SECS] [--explain[=FILE]] [--dlq FILE]\n"
     "                 [--stats] --rules FILE [FILE ...]\n";
@@ -45,7 +46,8 @@ enum {
 	OPT_CELLS,
 	OPT_CELL_KEY,
 	OPT_EXPLAIN,
-	OPT_ALLOW_LOSSY
+	OPT_ALLOW_LOSSY,
+	OPT_ENDPOINT_URL
 };
 
 static void usage(void)
@@ -62,13 +64,15 @@ static void usage(void)
 	    "targets\n"
 	    "      --allow-lossy-numbers  jq targets: pass numbers libjq "
 	    "cannot hold\n"
+	    "      --endpoint-url URL     AWS targets: this endpoint, not "
+	    "AWS's\n"
 	    "Kafka options (kafka:// targets):\n" HS_KAFKA_HELP
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
 	    "      --explain[=FILE]       say which rules and fields "
 	    "matched\n" HS_OPTS_HELP_ACK HS_OPTS_HELP
 	    "\nTargets: -, file:PATH, exec:COMMAND, http(s)://..., "
-	    "kafka://TOPIC.\n"
+	    "kafka://TOPIC,\neventbridge://BUS or an event bus ARN.\n"
 	    "A file PATH may name {source}, {detail-type}, {account}, "
 	    "{region},\n{id} and {time:FMT} of the event.\n"
 	    "A target may carry a jq program (\"jq\", or \"HsJq\" in the "
@@ -457,6 +461,7 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"cell-key", required_argument, NULL, OPT_CELL_KEY},
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
+	    {"endpoint-url", required_argument, NULL, OPT_ENDPOINT_URL},
 	    {NULL, 0, NULL, 0}};
 	static const int repeatable[] = {'F', 'X', 0};
 	static const struct hs_optspec spec = {HS_KAFKA_SHORT, longopts,
@@ -498,6 +503,9 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		case OPT_ALLOW_LOSSY:
 			f->allow_lossy = 1;
 			continue;
+		case OPT_ENDPOINT_URL:
+			f->sh.endpoint_url = optarg;
+			continue;
 		}
 		r = hs_opts_common(o, c, optarg);
 		if (r < 0)
@@ -531,6 +539,9 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		return hs_usage_error(synopsis,
 		                      "--arn-map, --allow-lossy-numbers, "
 		                      "-b, -F and -X go with --rules");
+	if (f->pattern_arg && f->sh.endpoint_url)
+		return hs_usage_error(synopsis,
+		                      "--endpoint-url goes with --rules");
 	return -1;
 }
 

@@ -3,7 +3,9 @@
 # in UTF-8 bytes, Time 14) is never sent: it is dead-lettered as
 # too_large with a message naming hs-claimcheck put, and the events
 # around it are delivered.  An eventbridge:// target's max_entry_size
-# sets the limit: an entry of exactly the limit goes, one byte more not.
+# sets the limit: an entry of exactly the limit goes, one byte more not
+# (these runs find the receiver through --endpoint-url, not the
+# environment).
 . "$HS_TESTS/cli/hs-fanout/aws.sh"
 aws_receiver
 python3 - <<'P'
@@ -27,12 +29,14 @@ expect_grep '"reason":"too_large","message":"entry of 262169 bytes is over the b
 
 # {"n":0} is 7 bytes of detail, "shop" 4 and "order" 5: 16 in all
 rm -f rec reqs dlq.ndjson
+unset AWS_ENDPOINT_URL
+ep="--endpoint-url=http://127.0.0.1:$port"
 head -n 1 in >small
 sed 's/?region=eu-west-1/?region=eu-west-1\&max_entry_size=16/' rules.json >r16.json
 sed 's/?region=eu-west-1/?region=eu-west-1\&max_entry_size=15/' rules.json >r15.json
-hs-fanout --rules r16.json --dlq dlq.ndjson small 2>err || fail "exit $?: $(cat err)"
+hs-fanout "$ep" --rules r16.json --dlq dlq.ndjson small 2>err || fail "exit $?: $(cat err)"
 expect_eq "at the limit" "$(rec_ns)" 0
-hs-fanout --rules r15.json --dlq dlq.ndjson small 2>err && rc=0 || rc=$?
+hs-fanout "$ep" --rules r15.json --dlq dlq.ndjson small 2>err && rc=0 || rc=$?
 expect_eq "exit" "$rc" 1
 expect_eq "over the limit" "$(count_lines dlq.ndjson)" 1
 expect_grep '"entry of 16 bytes is over the bus.s limit of 15 bytes' dlq.ndjson
