@@ -61,7 +61,11 @@ char *hs_uri_shown(const char *uri)
 			p = at;
 		}
 	}
-	q = strchr(p, '?');
+	/* only an HTTP URL's query goes to a server; in file:, exec: and
+	 * the other kinds it holds hs's own options */
+	q = !strncmp(uri, "http://", 7) || !strncmp(uri, "https://", 8)
+	        ? strchr(p, '?')
+	        : NULL;
 	frag = strchr(p, '#');
 	if (q && (!frag || q < frag)) {
 		size_t n = frag ? (size_t)(frag - q - 1) : strlen(q + 1);

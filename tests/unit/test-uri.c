@@ -44,6 +44,10 @@ int main(void)
 	CHECK(shown("file:out/{source}.ndjson", "file:out/{source}.ndjson"),
 	      "no authority: unchanged");
 	CHECK(shown("kafka://topic", "kafka://topic"), "kafka: unchanged");
+	CHECK(shown("file:a.ndjson?rotate-size=1M",
+	            "file:a.ndjson?rotate-size=1M"),
+	      "a file target's query holds options: kept");
+
 	CHECK(shown("", ""), "empty");
 	return check_done();
 }
