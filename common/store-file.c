@@ -75,6 +75,19 @@ static int sync_dir(const char *dir)
 	return r;
 }
 
+/*
+ * An object stored before is reused by a new reference: its age starts
+ * again, so `gc --older-than` (which goes by mtime) never takes an object
+ * that a fresh reference still needs.
+ */
+static int refresh(const char *path, char *errbuf, size_t errlen)
+{
+	if (utimensat(AT_FDCWD, path, NULL, 0) == 0)
+		return 0;
+	return hs_seterr(errbuf, errlen, "cannot refresh '%s': %s", path,
+	                 strerror(errno));
+}
+
 int hs_store_file_put(struct hs_store *s, const char *key, const void *data,
                       size_t n, int *existed, char *errbuf, size_t errlen)
 {
@@ -86,8 +99,10 @@ int hs_store_file_put(struct hs_store *s, const char *key, const void *data,
 	if (stat(path.data, &st) == 0) {
 		*existed = 1;
 		s->counts.skipped++;
+		rc = refresh(path.data, errbuf, errlen) < 0 ? HS_STORE_ERR
+		                                            : HS_STORE_OK;
 		hs_buf_release(&path);
-		return HS_STORE_OK;
+		return rc;
 	}
 	if (stat(s->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		hs_seterr(errbuf, errlen, "store directory '%s': %s", s->dir,
@@ -249,7 +264,8 @@ int hs_store_writer_commit(struct hs_store_writer *w, const char *key,
 		/* Stored before: the same bytes by their address. */
 		*existed = 1;
 		s->counts.skipped++;
-		rc = HS_STORE_OK;
+		if (refresh(path.data, errbuf, errlen) == 0)
+			rc = HS_STORE_OK;
 		goto out;
 	}
 	if (mkdir_p2(s, key, errbuf, errlen) < 0)

@@ -44,7 +44,9 @@ struct hs_store {
  * deadline, and a put is a HEAD followed by a PUT only when the object
  * is absent.  A file: store's call is an operation finished at once.
  */
-enum { M_HEAD, M_GET, M_PUT, M_DELETE };
+/* M_COPY: the object copied onto itself (CopyObject), which starts its
+ * age again when a put reuses it (store-s3.c). */
+enum { M_HEAD, M_GET, M_PUT, M_DELETE, M_COPY };
 
 struct hs_store_op {
 	struct hs_store *s;

@@ -30,7 +30,8 @@
 #define EMPTY_SHA256 \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-static const char *const method_name[] = {"HEAD", "GET", "PUT", "DELETE"};
+static const char *const method_name[] = {"HEAD", "GET", "PUT", "DELETE",
+                                          "PUT"};
 
 /* ---- open / free ---------------------------------------------------------- */
 
@@ -100,6 +101,23 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *ctx)
 	memcpy(dst, op->up + op->upoff, want);
 	op->upoff += want;
 	return want;
+}
+
+/* The empty body of a CopyObject request. */
+static size_t no_body(char *dst, size_t size, size_t nmemb, void *ctx)
+{
+	(void)dst, (void)size, (void)nmemb, (void)ctx;
+	return 0;
+}
+
+/* "x-amz-copy-source: /BUCKET/[PREFIX/]KEY" for op's own object. */
+static void copy_source(const struct hs_store_op *op, char *hdr, size_t n)
+{
+	const struct hs_store *s = op->s;
+	const char *key = strrchr(op->url.data, '/') + 1;
+
+	snprintf(hdr, n, "x-amz-copy-source: /%s/%s%s%s", s->bucket, s->prefix,
+	         *s->prefix ? "/" : "", key);
 }
 
 static int seek_cb(void *ctx, curl_off_t off, int origin)
@@ -173,6 +191,14 @@ static void op_launch(struct hs_store_op *op)
 		    op->headers, "Content-Type: application/octet-stream");
 		/* No 100-continue round trip: our bodies are already signed. */
 		op->headers = curl_slist_append(op->headers, "Expect:");
+	} else if (op->method == M_COPY) {
+		copy_source(op, hdr, sizeof(hdr));
+		op->headers = curl_slist_append(op->headers, hdr);
+		/* onto itself, S3 copies only with new metadata */
+		op->headers = curl_slist_append(
+		    op->headers, "x-amz-metadata-directive: REPLACE");
+		op->headers = curl_slist_append(
+		    op->headers, "Content-Type: application/octet-stream");
 	}
 	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, op->url.data);
@@ -196,6 +222,10 @@ static void op_launch(struct hs_store_op *op)
 		curl_easy_setopt(e, CURLOPT_SEEKDATA, op);
 		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
 		                 (curl_off_t)op->upn);
+	} else if (op->method == M_COPY) {
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, no_body);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)0);
 	} else if (op->method == M_HEAD) {
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	} else if (op->method == M_DELETE) {
@@ -228,6 +258,14 @@ static void op_result(struct hs_store_op *op, CURLcode c)
 		curl_easy_getinfo(op->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (c == CURLE_OK && code >= 200 && code < 300) {
 		if (op->then_put && op->method == M_HEAD) {
+			/* stored before: reuse it, its age started again so a
+			 * lifecycle rule never expires what this reference
+			 * still needs (hs-claimcheck(1) GC) */
+			op->method = M_COPY;
+			op->attempt = 0;
+			op_launch(op);
+			return;
+		} else if (op->method == M_COPY) {
 			op->existed = 1;
 			s->counts.skipped++;
 		} else if (op->method == M_PUT) {
