@@ -96,6 +96,7 @@ struct consumer {
 	double ack_timeout; /* seconds to wait for acks at exit */
 	double timeout;     /* --timeout: give up unreachable after, or 0 */
 	double down_since;  /* when all brokers were reported down, or 0 */
+	int gone; /* --timeout gave up: commit and close are bounded */
 };
 
 /* -o SPEC into c->start/start_val/end_ts; -1 with errbuf on a bad spec. */

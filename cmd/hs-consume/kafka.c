@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -26,6 +27,11 @@
 #include "banned.h"
 
 #define META_TIMEOUT_MS 10000
+/* After --timeout gave up: how long the last commit and the close may
+ * take before the handle is destroyed without them. */
+#define GONE_COMMIT_MS 1000
+#define GONE_CLOSE_MS 1000
+#define GONE_DESTROY_MS 1000
 
 int parse_offset(struct consumer *c, const char *s, char *errbuf, size_t errlen)
 {
@@ -131,6 +137,33 @@ static void mark(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
 	}
 }
 
+/*
+ * Commit what was stored.  A synchronous commit waits for the coordinator
+ * without end; once the cluster is gone (c->gone) the result is awaited
+ * GONE_COMMIT_MS at most.
+ */
+static rd_kafka_resp_err_t commit_stored(struct consumer *c)
+{
+	rd_kafka_queue_t *q;
+	rd_kafka_event_t *ev = NULL;
+	rd_kafka_resp_err_t err;
+	double until = hs_now() + GONE_COMMIT_MS / 1000.0;
+
+	if (!c->gone)
+		return rd_kafka_commit(c->rk, NULL, 0);
+	q = rd_kafka_queue_new(c->rk);
+	err = rd_kafka_commit_queue(c->rk, NULL, q, NULL, NULL);
+	while (!err && !ev && hs_now() < until)
+		ev = rd_kafka_queue_poll(q, 100);
+	if (!err)
+		err = ev ? rd_kafka_event_error(ev)
+		         : RD_KAFKA_RESP_ERR__TIMED_OUT;
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	return err;
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -150,7 +183,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 		 * partitions go to another member, so it starts right
 		 * after our last written record. */
 		if (flush_and_store(c) == 0 && !rd_kafka_assignment_lost(rk))
-			rd_kafka_commit(rk, NULL, 0);
+			commit_stored(c);
 		mark(c, parts, 0);
 		if (coop)
 			e = rd_kafka_incremental_unassign(rk, parts);
@@ -499,6 +532,7 @@ void check_reachable(struct consumer *c)
 	       rd_kafka_err2str(err));
 	c->fatal_rc = HS_EXIT_TEMPFAIL;
 	c->stop = 1;
+	c->gone = 1;
 }
 
 int all_done(const struct consumer *c)
@@ -521,6 +555,29 @@ int all_done(const struct consumer *c)
 	return 1;
 }
 
+/*
+ * rd_kafka_consumer_close() waits for the group coordinator; once the
+ * cluster is gone, serve an asynchronous close for GONE_CLOSE_MS and
+ * leave the rest to consumer_free(), which then destroys the handle
+ * without closing the consumer again.
+ */
+static int close_bounded(struct consumer *c)
+{
+	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
+	rd_kafka_error_t *e = rd_kafka_consumer_close_queue(c->rk, q);
+	double until = hs_now() + GONE_CLOSE_MS / 1000.0;
+
+	if (e) {
+		hs_err("kafka: closing the consumer: %s",
+		       rd_kafka_error_string(e));
+		rd_kafka_error_destroy(e);
+	}
+	while (!e && !rd_kafka_consumer_closed(c->rk) && hs_now() < until)
+		rd_kafka_queue_poll_callback(q, 100);
+	rd_kafka_queue_destroy(q);
+	return e ? -1 : 0;
+}
+
 int consumer_close(struct consumer *c)
 {
 	rd_kafka_resp_err_t err;
@@ -533,7 +590,7 @@ int consumer_close(struct consumer *c)
 		rc = 0; /* the acked part was stored all the same */
 
 	if (c->group && rc == 0) {
-		err = rd_kafka_commit(c->rk, NULL, 0);
+		err = commit_stored(c);
 		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
 			hs_err("kafka: cannot commit offsets: %s",
 			       rd_kafka_err2str(err));
@@ -542,6 +599,8 @@ int consumer_close(struct consumer *c)
 	}
 	/* Leaves the group; the rebalance callback's revoke commits
 	 * again, harmlessly. */
+	if (c->gone)
+		return close_bounded(c) < 0 ? -1 : rc;
 	err = rd_kafka_consumer_close(c->rk);
 	if (err) {
 		hs_err("kafka: closing the consumer: %s",
@@ -582,9 +641,73 @@ void consumer_stats(struct consumer *c)
 	}
 }
 
+struct destroyer {
+	rd_kafka_t *rk;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done, abandoned; /* guarded by mu */
+};
+
+static void *destroy_main(void *arg)
+{
+	struct destroyer *d = arg;
+	int abandoned;
+
+	rd_kafka_destroy_flags(d->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	pthread_mutex_lock(&d->mu);
+	d->done = 1;
+	abandoned = d->abandoned;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	if (abandoned)
+		free(d);
+	return NULL;
+}
+
+/*
+ * Once the cluster is gone librdkafka's destroy still waits up to
+ * session.timeout.ms for the commits it deferred until a coordinator
+ * answers.  Destroy in a thread and wait GONE_DESTROY_MS for it; past
+ * that the process exits with the handle still being torn down (the only
+ * path that leaves memory to the exit).
+ */
+static void destroy_bounded(rd_kafka_t *rk)
+{
+	struct destroyer *d = hs_xcalloc(1, sizeof(*d));
+	struct timespec until;
+	pthread_t th;
+	int done;
+
+	d->rk = rk;
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	if (pthread_create(&th, NULL, destroy_main, d) != 0) {
+		free(d);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += GONE_DESTROY_MS / 1000;
+	pthread_mutex_lock(&d->mu);
+	while (!d->done && pthread_cond_timedwait(&d->cv, &d->mu, &until) == 0)
+		;
+	done = d->done;
+	d->abandoned = !done;
+	pthread_mutex_unlock(&d->mu);
+	if (!done) {
+		pthread_detach(th);
+		return;
+	}
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d);
+}
+
 void consumer_free(struct consumer *c)
 {
-	if (c->rk)
+	if (c->rk && c->gone)
+		destroy_bounded(c->rk);
+	else if (c->rk)
 		rd_kafka_destroy(c->rk);
 	for (int i = 0; i < c->ntopics; i++) {
 		free(c->topics[i].name);
