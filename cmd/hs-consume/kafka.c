@@ -203,7 +203,8 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
 {
 	struct consumer *c = rd_kafka_opaque(rk);
 
-	if (level <= 4 && !(c && c->quiet))
+	/* A broker failure ("FAIL") also reaches error_cb: say it once. */
+	if (level <= 4 && !(c && c->quiet) && strcmp(fac, "FAIL") != 0)
 		hs_err("kafka: %s", buf);
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # hs-consume: the cluster goes away mid-stream; with --timeout the run
 # ends with 75 soon after the deadline, with a group (which had joined and
-# holds partitions) and without.
+# holds partitions) and without; each librdkafka error is said once.
 # hs-test: serial (bounds elapsed time)
 . "$HS_TESTS/cli/lib.sh"
 need kcat
@@ -25,6 +25,10 @@ run() {
 	wait $_p && _st=0 || _st=$?
 	expect_eq "$_l: exit status" "$_st" 75
 	expect_grep 'unreachable for 2s' "$_l.err"
+	# librdkafka's log line "[thrd:...]: X" and its error "X" are one error.
+	sed 's/^hs-consume: kafka: \[thrd:[^]]*\]: /hs-consume: kafka: /' "$_l.err" |
+		sort | uniq -d >"$_l.dup"
+	[ ! -s "$_l.dup" ] || { cat "$_l.dup" >&2; fail "$_l: errors printed twice"; }
 }
 run group -G ug
 run direct
