@@ -59,6 +59,7 @@ struct part {
 	int64_t stored;  /* --ack: offset last stored, or -1 */
 	uint64_t out, dlq, filtered;
 	int assigned, eof, done;
+	int held;    /* ours until the last eager revoke (see rebalance_cb) */
 	int seeking; /* s@ fallback: skip records before the start time */
 };
 
@@ -96,7 +97,9 @@ struct consumer {
 	double ack_timeout; /* seconds to wait for acks at exit */
 	double timeout;     /* --timeout: give up unreachable after, or 0 */
 	double down_since;  /* when all brokers were reported down, or 0 */
-	int gone; /* --timeout gave up: commit and close are bounded */
+	int gone;      /* --timeout gave up: commit and close are bounded */
+	int committed; /* finish_group committed everything handled */
+	double recommit_at; /* finish_group: next try after a rebalance */
 };
 
 /* -o SPEC into c->start/start_val/end_ts; -1 with errbuf on a bad spec. */
@@ -131,6 +134,14 @@ void check_reachable(struct consumer *c);
 
 /* 1 when -e or e@ says every assigned partition is finished. */
 int all_done(const struct consumer *c);
+
+/*
+ * all_done() said so: 1 when the run may end.  With -G the offsets are
+ * committed first; while the group rebalances a commit is refused, so the
+ * run goes on (0) until the group has settled and the partitions it then
+ * gives are finished and committed.
+ */
+int finish_group(struct consumer *c);
 
 /* Flush, store, commit and close.  Returns 0 or -1. */
 int consumer_close(struct consumer *c);

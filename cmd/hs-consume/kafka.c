@@ -32,6 +32,9 @@
 #define GONE_COMMIT_MS 1000
 #define GONE_CLOSE_MS 1000
 #define GONE_DESTROY_MS 1000
+/* -e with -G: retry the final commit this often while the group
+ * rebalances. */
+#define RECOMMIT_SECS 0.2
 
 int parse_offset(struct consumer *c, const char *s, char *errbuf, size_t errlen)
 {
@@ -164,6 +167,32 @@ static rd_kafka_resp_err_t commit_stored(struct consumer *c)
 	return err;
 }
 
+/*
+ * Eager rebalance: every partition is revoked, then the settled group
+ * assigns.  A partition we held until that revoke was nobody else's
+ * meanwhile, and every record before p->next was written and flushed:
+ * resume there, and store it for commit, instead of at the committed
+ * offset, which lags when the revoke's commit was refused (a broker
+ * refuses commits while the group rebalances).  Not with --ack, where
+ * written is not yet finished.
+ */
+static void resume_held(struct consumer *c,
+                        rd_kafka_topic_partition_list_t *parts)
+{
+	for (int i = 0; i < parts->cnt; i++) {
+		struct part *p = part_get(c, parts->elems[i].topic,
+		                          parts->elems[i].partition);
+
+		if (p->held && p->next >= 0) {
+			parts->elems[i].offset = p->next;
+			p->pending = p->next;
+		}
+	}
+	for (int i = 0; i < c->ntopics; i++)
+		for (int j = 0; j < c->topics[i].nparts; j++)
+			c->topics[i].parts[j].held = 0;
+}
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -174,6 +203,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		mark(c, parts, 1);
+		if (!coop && !c->ack)
+			resume_held(c, parts);
 		if (coop)
 			e = rd_kafka_incremental_assign(rk, parts);
 		else
@@ -182,8 +213,13 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 		/* Whatever was written is stored and committed before the
 		 * partitions go to another member, so it starts right
 		 * after our last written record. */
-		if (flush_and_store(c) == 0 && !rd_kafka_assignment_lost(rk))
+		if (flush_and_store(c) == 0 && !rd_kafka_assignment_lost(rk)) {
 			commit_stored(c);
+			for (int i = 0; !coop && i < parts->cnt; i++)
+				part_get(c, parts->elems[i].topic,
+				         parts->elems[i].partition)
+				    ->held = 1;
+		}
 		mark(c, parts, 0);
 		if (coop)
 			e = rd_kafka_incremental_unassign(rk, parts);
@@ -579,6 +615,27 @@ static int close_bounded(struct consumer *c)
 	return e ? -1 : 0;
 }
 
+int finish_group(struct consumer *c)
+{
+	rd_kafka_resp_err_t err;
+
+	if (!c->group || c->ack || c->gone)
+		return 1;
+	if (hs_now() < c->recommit_at)
+		return 0;
+	if (flush_and_store(c) < 0)
+		return 1;
+	err = commit_stored(c);
+	if (err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+	    err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION) {
+		c->recommit_at = hs_now() + RECOMMIT_SECS;
+		return 0;
+	}
+	/* Any other failure is consumer_close's to report. */
+	c->committed = !err || err == RD_KAFKA_RESP_ERR__NO_OFFSET;
+	return 1;
+}
+
 int consumer_close(struct consumer *c)
 {
 	rd_kafka_resp_err_t err;
@@ -590,7 +647,9 @@ int consumer_close(struct consumer *c)
 	if (c->ack && c->tool->failed && rc < 0)
 		rc = 0; /* the acked part was stored all the same */
 
-	if (c->group && rc == 0) {
+	/* After finish_group's commit nothing was handled: a rebalance
+	 * starting now must not fail the run. */
+	if (c->group && rc == 0 && !c->committed) {
 		err = commit_stored(c);
 		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
 			hs_err("kafka: cannot commit offsets: %s",

@@ -194,7 +194,7 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 			next_flush = hs_now() + FLUSH_EVERY_SECS;
 			idle = 1;
 			check_reachable(c);
-			if (all_done(c))
+			if (all_done(c) && finish_group(c))
 				break;
 			continue;
 		}
@@ -216,7 +216,8 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 			}
 			rd_kafka_message_destroy(m);
 		}
-		if ((count > 0 && seen == count) || all_done(c))
+		if ((count > 0 && seen == count) ||
+		    (all_done(c) && finish_group(c)))
 			break;
 		if (hs_now() >= next_flush) {
 			flush_and_store(c);
