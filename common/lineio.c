@@ -24,6 +24,7 @@ void hs_lineio_init(struct hs_lineio *r, char **files, int nfiles, size_t max)
 	r->files = files;
 	r->nfiles = nfiles;
 	r->fd = -1;
+	r->watch_fd = -1;
 	r->max = max;
 	r->name = "<stdin>";
 }
@@ -51,6 +52,8 @@ int hs_stop_now(int stop, int drainable, double drain_secs, double *deadline)
 /* 1 when a stop signal came and reading must end now. */
 static int stopped(struct hs_lineio *r)
 {
+	if (r->watch_gone)
+		return 1;
 	return hs_stop_now(r->stop && *r->stop, r->drainable, r->drain_secs,
 	                   &r->drain_deadline);
 }
@@ -133,6 +136,28 @@ static void make_room(struct hs_lineio *r)
 }
 
 /*
+ * Input is idle: wait until it is readable, a signal comes (-1) or the
+ * watched descriptor reports POLLERR or POLLHUP (-1, watch_gone set).
+ * Returns 0 at once without a watch or while draining, whose wait is
+ * bounded by fill().
+ */
+static int wait_watched(struct hs_lineio *r)
+{
+	struct pollfd p[2] = {{.fd = r->fd, .events = POLLIN},
+	                      {.fd = r->watch_fd, .events = 0}};
+
+	if (r->watch_fd < 0 || draining(r))
+		return 0;
+	if (poll(p, 2, -1) < 0)
+		return -1;
+	if (p[1].revents & (POLLERR | POLLHUP)) {
+		r->watch_gone = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Read one block into the buffer.  Returns >0 bytes read, 0 at end of
  * this input, -1 on error or stop.
  */
@@ -144,8 +169,11 @@ static ssize_t fill(struct hs_lineio *r, char *errbuf, size_t errlen)
 
 		if (stopped(r))
 			return -1;
-		if (r->idle && poll(&p, 1, 0) == 0)
+		if (r->idle && poll(&p, 1, 0) == 0) {
 			r->idle(r->idle_ctx);
+			if (wait_watched(r) < 0)
+				continue; /* a signal or watch_gone */
+		}
 		if (draining(r)) {
 			/* Never block past the drain deadline. */
 			double left = r->drain_deadline - hs_now();

@@ -44,6 +44,14 @@ struct hs_lineio {
 	int open_failed; /* some file could not be opened (reported) */
 	void (*idle)(void *ctx);
 	void *idle_ctx;
+	/*
+	 * While input is idle (after the idle callback), wait on watch_fd
+	 * too, -1 for none: a tool's stdout, whose reader may leave while
+	 * nothing is written.  POLLERR or POLLHUP there ends reading like a
+	 * stop, with watch_gone set; the caller decides what it means.
+	 */
+	int watch_fd;
+	int watch_gone;
 	volatile sig_atomic_t *stop; /* when set and nonzero, reading ends */
 	/*
 	 * After a stop signal, input from a pipe or socket is still read

@@ -1,10 +1,12 @@
 /*
  * out.c: block-buffered output on a file descriptor (out.h), written with
- * write(2), with the unbuffered mode, and hs_pipe_grow() for 1 MiB pipes.  Deciding
+ * write(2), with the unbuffered mode, hs_out_gone() for a reader that left
+ * while nothing was written, and hs_pipe_grow() for 1 MiB pipes.  Deciding
  * when to flush (idle input, exit) is the caller's.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,16 @@ int hs_out_flush(struct hs_out *o)
 	iov.iov_len = o->len;
 	o->len = 0;
 	return writev_all(o, &iov, 1);
+}
+
+int hs_out_gone(struct hs_out *o)
+{
+	struct pollfd p = {.fd = o->fd, .events = 0};
+
+	if (o->err || poll(&p, 1, 0) != 1 || !(p.revents & (POLLERR | POLLHUP)))
+		return 0;
+	o->err = EPIPE;
+	return 1;
 }
 
 int hs_out_write(struct hs_out *o, const char *p, size_t n)

@@ -39,6 +39,14 @@ int hs_out_write(struct hs_out *o, const char *p, size_t n);
 int hs_out_flush(struct hs_out *o);
 
 /*
+ * Without waiting: 1 when the reader of o->fd has gone although nothing
+ * was written to notice it (a pipe without a reader polls POLLERR, a
+ * closed socket or terminal POLLHUP); o then fails as a write meeting
+ * EPIPE would.  0 otherwise, also once o has failed.
+ */
+int hs_out_gone(struct hs_out *o);
+
+/*
  * write(2) all of p[0..n) to fd, retrying short writes and EINTR.
  * Returns 0, or -1 with errno set.  For files and pipes outside struct
  * hs_out (dead-letter files, stores, targets).

@@ -50,6 +50,14 @@ int hs_tool_flush(struct hs_tool *t)
 	return 0;
 }
 
+int hs_tool_out_gone(struct hs_tool *t)
+{
+	if (!hs_out_gone(&t->out))
+		return 0;
+	out_failed(t);
+	return 1;
+}
+
 static void on_idle(void *ctx)
 {
 	struct hs_tool *t = ctx;
@@ -75,6 +83,7 @@ int hs_tool_start(struct hs_tool *t, struct hs_opts *opts, char **files,
 	hs_lineio_init(&t->in, files, nfiles, opts->max_event_size);
 	t->in.idle = on_idle;
 	t->in.idle_ctx = t;
+	t->in.watch_fd = STDOUT_FILENO;
 	t->in.stop = &hs_sig_stop;
 	t->in.drain_secs = opts->drain_timeout;
 	if (hs_dlq_open(&t->dlq, opts->dlq, t->errbuf, sizeof(t->errbuf)) < 0) {
@@ -144,6 +153,9 @@ int hs_tool_next(struct hs_tool *t, const char **line, size_t *len)
 			t->failed = 1;
 			return 0;
 		default:
+			/* Reading ended because stdout's reader left. */
+			if (t->in.watch_gone)
+				hs_tool_out_gone(t);
 			return 0;
 		}
 	}

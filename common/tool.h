@@ -112,6 +112,13 @@ void hs_tool_reject_rec(struct hs_tool *t, const struct hs_dlq_rec *r);
 int hs_tool_flush(struct hs_tool *t);
 
 /*
+ * Without waiting: 1 when the reader of stdout has gone while nothing was
+ * written (hs_out_gone); stdout then fails as on EPIPE, quietly, with the
+ * exit status of SIGPIPE.  The reader checks it whenever input is idle.
+ */
+int hs_tool_out_gone(struct hs_tool *t);
+
+/*
  * Flush, print --stats (extra appended to the line, may be NULL), close
  * and release everything.  Returns the exit status.
  */

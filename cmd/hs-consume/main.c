@@ -194,6 +194,10 @@ static void run(struct consumer *c, struct envelope_ctx *e, long long count)
 			next_flush = hs_now() + FLUSH_EVERY_SECS;
 			idle = 1;
 			check_reachable(c);
+			/* A reader that left shows only on a write; while
+			 * idle nothing is written, so look. */
+			if (hs_tool_out_gone(t))
+				break;
 			if (all_done(c) && finish_group(c))
 				break;
 			continue;
