@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "dlq.h"
+#include "err.h"
 #include "inputxform.h"
 #include "tool.h"
 #include "xf.h"
@@ -75,6 +76,7 @@ static void dead(struct xf_batch *b, struct xf_ev *ev, const char *reason,
 
 	hs_buf_setlen(&b->outs, ev->out_off);
 	ev->nout = 0;
+	ev->unacked = 0;
 	ev->out_len = 0;
 	ev->kind = XF_DLQ;
 	ev->reason = reason;
@@ -132,6 +134,29 @@ static void run_template(struct xf_engine *e, struct xf_batch *b,
 	}
 	hs_buf_addc(&b->outs, '\n');
 	ev->nout = 1;
+}
+
+/*
+ * --ack: count ev's outputs (lines in outs, before any formatting) that
+ * lack the hs.kafka coordinates its input had.  No later stage can
+ * acknowledge such an output, so the input event stays outstanding in
+ * hs-consume's book and its partition commits no further (hs(7)).
+ */
+static void count_unacked(struct xf_engine *e, struct xf_batch *b,
+                          struct xf_ev *ev)
+{
+	const char *p = b->outs.data + ev->out_off,
+	           *end = b->outs.data + b->outs.len;
+	struct hs_evcoord c;
+
+	ev->unacked = 0;
+	for (const char *nl; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (hs_evcoord_line(&e->fdoc, p, (size_t)(nl - p), &c) < 0)
+			ev->unacked++;
+	}
 }
 
 /* 1 when the output text p[0..n) is false or null (jq -e). */
@@ -203,6 +228,8 @@ void xf_engine_batch(struct xf_engine *e, struct xf_batch *b)
 			run_program(e, b, ev, line, ev->line_len);
 		else
 			run_template(e, b, ev);
+		if (ev->kind == XF_OUT && ev->has_coord == 1)
+			count_unacked(e, b, ev);
 		if (ev->kind == XF_OUT)
 			finish_outputs(e, b, ev);
 		if (ev->kind == XF_OUT) {
@@ -286,6 +313,17 @@ void xf_batch_account(struct xf_batch *b, struct hs_tool *t,
 			hs_sink_filter(s, &sev);
 			break;
 		case XF_OUT:
+			tally->unacked += ev->unacked;
+			if (ev->unacked && !tally->warned) {
+				/* once, whatever -q says: every commit after
+				 * this event is held back */
+				tally->warned = 1;
+				hs_err(
+				    "--ack: the program's output has no "
+				    "hs.kafka member; later stages cannot "
+				    "acknowledge these events, so hs-consume "
+				    "will not commit past them");
+			}
 			hs_sink_split(s, &sev, (int)ev->nout);
 			write_outputs(b, ev, t);
 			hs_sink_written(s);

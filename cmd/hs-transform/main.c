@@ -542,7 +542,7 @@ static int run(struct cli *c, int argc, char **argv)
 	struct run r;
 	struct hs_buf errs = HS_BUF_INIT;
 	const struct xf_tally *tally;
-	char extra[64] = "";
+	char extra[96] = "";
 	int rc, last;
 
 	if (hs_tool_start(&r.t, &c->opts, argv + optind, argc - optind) < 0)
@@ -571,6 +571,11 @@ static int run(struct cli *c, int argc, char **argv)
 		/* --stats: which engine answered how many events. */
 		snprintf(extra, sizeof(extra), "native=%" PRIu64 " jq=%" PRIu64,
 		         tally->native, tally->jq);
+	if (c->conf.ack)
+		/* --ack: outputs no later stage can acknowledge */
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		         "%sunacked=%" PRIu64, extra[0] ? " " : "",
+		         tally->unacked);
 	last = tally->last;
 	xf_pool_free(r.pool);
 	hs_buf_release(&errs);

@@ -68,6 +68,9 @@ struct xf_ev {
 	 * into batch->lines): has_coord 1 found, -1 none, 0 not looked */
 	struct hs_evcoord coord;
 	int has_coord;
+	/* with --ack, outputs of an event with coordinates that carry none
+	 * (later stages cannot acknowledge them) */
+	uint32_t unacked;
 };
 
 struct xf_batch {
@@ -87,6 +90,10 @@ struct xf_tally {
 	 * false nor null, 1 it was, 4 the event gave no output (jq 1.6);
 	 * 0 before any event */
 	int last;
+	/* --ack: outputs without hs.kafka made from events that had it,
+	 * and whether the warning about them was printed */
+	uint64_t unacked;
+	int warned;
 };
 
 /* One worker's private state. */
