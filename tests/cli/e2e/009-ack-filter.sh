@@ -3,15 +3,9 @@
 # the filtered third is acknowledged by hs-transform, the rest by
 # hs-fanout, so every event is finished and the commits reach the end of
 # both partitions: the group started again reads nothing.
-. "$HS_TESTS/cli/lib.sh"
+. "$HS_TESTS/cli/e2e/pipe.sh"
 kafka_start --topic ev:2 || fail "no mock cluster"
-i=0
-while [ $i -lt 200 ]; do
-	echo "{\"id\":\"e$i\",\"source\":\"s\",\"detail\":{\"i\":$i}}"
-	i=$((i + 1))
-done >src
-echo '[{"name":"p","pattern":{"id":[{"exists":true}]},"targets":[{"uri":"kafka://ev","key":"/id"}]}]' >pub.json
-hs-fanout -q -b "$BROKERS" --rules pub.json src || fail "publish"
+e2e_small 200 ev || fail "publish"
 echo '[{"name":"r","pattern":{"source":["s"]},"targets":["file:out.ndjson"]}]' >rules.json
 a="--ack $PWD/ack.fifo"
 g="-G g -X session.timeout.ms=6000"

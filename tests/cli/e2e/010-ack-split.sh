@@ -9,15 +9,10 @@
 # event is finished only when every event made from it, through any
 # number of stages, is finished.
 need setsid
+. "$HS_TESTS/cli/e2e/pipe.sh"
 . "$HS_TESTS/cli/hs-fanout/http.sh"
 kafka_start --topic ev:2 || fail "no mock cluster"
-i=0
-while [ $i -lt 200 ]; do
-	echo "{\"id\":\"e$i\",\"source\":\"s\",\"detail\":{\"i\":$i}}"
-	i=$((i + 1))
-done >src
-echo '[{"name":"p","pattern":{"id":[{"exists":true}]},"targets":[{"uri":"kafka://ev","key":"/id"}]}]' >pub.json
-hs-fanout -q -b "$BROKERS" --rules pub.json src || fail "publish"
+e2e_small 200 ev || fail "publish"
 http_receiver --log got --status 503
 rules() {
 	cat >rules.json <<-EOF2

@@ -10,6 +10,9 @@
 #                                 topic media (group GROUP) to DIR's spokes
 #                                 (DIR/archive/, DIR/studio.ndjson through
 #                                 exec: hs-claimcheck get, kafka://spoke.player)
+#   e2e_small N TOPIC             src: N small events {"id":"eI",
+#                                 "source":"s","detail":{"i":I}}, produced
+#                                 to TOPIC keyed by id
 #   e2e_want                      want.{archive,studio,player,schema,lossy}:
 #                                 sorted ids each spoke and dead-letter reason
 #                                 should hold, by jq over source.ndjson only
@@ -35,6 +38,13 @@ e2e_publish() {
 	EOF
 	hs-fanout -q -b "$BROKERS" -X message.max.bytes=$E2E_BIG \
 		--rules publish.json "$1"
+}
+
+e2e_small() {
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+		printf "{\"id\":\"e%d\",\"source\":\"s\",\"detail\":{\"i\":%d}}\n", i, i }' >src
+	echo "[{\"name\":\"p\",\"pattern\":{\"id\":[{\"exists\":true}]},\"targets\":[{\"uri\":\"kafka://$2\",\"key\":\"/id\"}]}]" >pub.json
+	hs-fanout -q -b "$BROKERS" --rules pub.json src
 }
 
 e2e_pipe_script() {
