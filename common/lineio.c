@@ -170,7 +170,12 @@ static ssize_t fill(struct hs_lineio *r, char *errbuf, size_t errlen)
 		if (stopped(r))
 			return -1;
 		if (r->idle && poll(&p, 1, 0) == 0) {
+			int was = r->stop && *r->stop;
+
 			r->idle(r->idle_ctx);
+			/* A stop that came during idle() interrupted no wait. */
+			if (!was && r->stop && *r->stop)
+				continue;
 			if (wait_watched(r) < 0)
 				continue; /* a signal or watch_gone */
 		}
