@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "jqrun.h"
 #include "json.h"
 #include "banned.h"
@@ -61,6 +62,9 @@ static int home_jq(void)
 	return r;
 }
 
+static int jailed(void *ctx, const char *line, size_t len, struct hs_buf *out,
+                  struct hs_buf *msg, struct hs_buf *details, int *reason);
+
 int hs_jqrun_init(struct hs_jqrun *r, const struct hs_jqrun_opts *o)
 {
 	int ok;
@@ -99,11 +103,15 @@ int hs_jqrun_init(struct hs_jqrun *r, const struct hs_jqrun_opts *o)
 		if (r->jqn)
 			r->jqs = hs_jqn_state_new();
 	}
+	if (o->jq_secs > 0 || o->jq_mem > 0)
+		r->jail = hs_jqjail_new(jailed, r, o->jq_secs, o->jq_mem);
 	return 0;
 }
 
 void hs_jqrun_release(struct hs_jqrun *r)
 {
+	hs_jqjail_free(r->jail);
+	r->jail = NULL;
 	if (r->jq)
 		jq_teardown(&r->jq);
 	hs_jqn_free(r->jqn);
@@ -280,6 +288,65 @@ static int run_jq(struct hs_jqrun *r, struct hs_jqrun_ev *x, struct hs_buf *out)
 	return nout;
 }
 
+/* Reason codes across the jail (0: none). */
+static const char *const jail_reasons[] = {NULL, "jq_error", "lossy_number"};
+
+/*
+ * In the jail's child: run_jq() on one event line, parsed afresh (the
+ * parent parsed it already, so any depth it accepted is accepted here).
+ */
+static int jailed(void *ctx, const char *line, size_t len, struct hs_buf *out,
+                  struct hs_buf *msg, struct hs_buf *details, int *reason)
+{
+	struct hs_jqrun *r = ctx;
+	int n;
+
+	if (!r->cdoc) {
+		r->cdoc = hs_xcalloc(1, sizeof(*r->cdoc));
+		hs_json_doc_init(r->cdoc);
+		r->cdoc->max_depth = 65535;
+		r->cev = hs_xcalloc(1, sizeof(*r->cev));
+		hs_jqrun_ev_init(r->cev, r->lossy_ok);
+	}
+	if (hs_json_parse(r->cdoc, line, len) < 0) {
+		hs_buf_adds(msg, "the event does not parse again");
+		*reason = 1;
+		return -1;
+	}
+	hs_jqrun_ev_set(r->cev, r->cdoc, line, len);
+	hs_buf_reset(&r->msg);
+	hs_buf_reset(&r->details);
+	n = run_jq(r, r->cev, out);
+	*reason = 0;
+	for (int i = 1; n < 0 && i < 3; i++)
+		if (r->reason && !strcmp(r->reason, jail_reasons[i]))
+			*reason = i;
+	hs_buf_add(msg, r->msg.data, r->msg.len);
+	hs_buf_add(details, r->details.data, r->details.len);
+	return n;
+}
+
+/* run_jq() in the jail: its result, or jq_limit / jq_crash. */
+static int run_jailed(struct hs_jqrun *r, struct hs_jqrun_ev *x,
+                      struct hs_buf *out)
+{
+	int reason = 0;
+	int n;
+
+	r->lossy_ok = x->allow_lossy;
+	n = hs_jqjail_run(r->jail, x->line, x->len, out, &r->msg, &r->details,
+	                  &reason);
+	if (n == HS_JQJAIL_LIMIT || n == HS_JQJAIL_CRASH) {
+		hs_buf_reset(&r->details);
+		r->reason = n == HS_JQJAIL_LIMIT ? "jq_limit" : "jq_crash";
+		return -1;
+	}
+	if (n < 0)
+		r->reason = reason > 0 && reason < 3 ? jail_reasons[reason]
+		                                     : "jq_error";
+	return n;
+}
+
 struct native_out {
 	struct hs_jqrun_ev *x;
 	struct hs_buf *out;
@@ -324,7 +391,7 @@ int hs_jqrun_run(struct hs_jqrun *r, struct hs_jqrun_ev *x, struct hs_buf *out)
 		/* Whatever it wrote goes: libjq starts the event afresh. */
 		hs_buf_setlen(out, at);
 	}
-	n = run_jq(r, x, out);
+	n = r->jail ? run_jailed(r, x, out) : run_jq(r, x, out);
 done:
 	if (n < 0)
 		hs_buf_setlen(out, at);

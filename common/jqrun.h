@@ -14,6 +14,14 @@
  * halt_error dead-letters it (jq_error, jq's message); halt keeps what
  * was written.
  *
+ * Bounds: with a time or memory bound (jq_secs, jq_mem), libjq runs in
+ * a child process (jqjail.h); an event it cannot finish within them, or
+ * past a stop signal, dead-letters (jq_limit), and one it crashes on
+ * dead-letters too (jq_crash) while the next event gets a fresh child.
+ * The native evaluator needs no bound: its subset has no loop, recursion
+ * or generator beyond the input's own members, so its time and memory
+ * follow the event's size and the program's length.
+ *
  * Threads: libjq's reference counts are plain integers, so a struct
  * hs_jqrun, a struct hs_jqrun_ev and every jv they hold belong to one
  * thread.  Compile programs one at a time (hs_jqrun_init() touches the
@@ -32,9 +40,14 @@
 
 #include "buf.h"
 #include "jqbridge.h"
+#include "jqjail.h"
 #include "jqnative.h"
 
 struct hs_json_doc;
+
+/* The tools' default bounds for libjq (--jq-timeout, --jq-memory). */
+#define HS_JQ_SECS_DEFAULT 10.0
+#define HS_JQ_MEM_DEFAULT (1ull << 30)
 
 /* What to compile.  Nothing here is kept after hs_jqrun_init(). */
 struct hs_jqrun_opts {
@@ -43,6 +56,8 @@ struct hs_jqrun_opts {
 	jv libdirs;         /* JQ_LIBRARY_PATH array, or jv_invalid(): unset */
 	const char *origin; /* PROGRAM_ORIGIN directory, or NULL: unset */
 	int engine_jq;      /* 1: libjq for every event (--engine jq) */
+	double jq_secs;     /* > 0: libjq's time per event (--jq-timeout) */
+	uint64_t jq_mem;    /* > 0: libjq's memory (--jq-memory), bytes */
 };
 
 /* Which engine answered the last hs_jqrun_run(). */
@@ -90,6 +105,11 @@ struct hs_jqrun {
 	struct hs_buf msg;     /* its message */
 	struct hs_buf details; /* its details JSON (lossy_number), or empty */
 	enum hs_jqrun_ran ran;
+	struct hs_jqjail *jail; /* libjq's bounded process, or NULL */
+	/* in the jail's child only: its parse and event context */
+	struct hs_json_doc *cdoc;
+	struct hs_jqrun_ev *cev;
+	int lossy_ok; /* allow_lossy of the events the child sees */
 };
 
 /*
@@ -104,8 +124,8 @@ void hs_jqrun_release(struct hs_jqrun *r);
 /*
  * Run r on x's current event, appending each output and a '\n' to out.
  * Returns the number of outputs (0: the event is filtered), or -1 with
- * out restored to its length on entry, r->reason "jq_error" or
- * "lossy_number", r->msg.data the message and, for lossy_number,
+ * out restored to its length on entry, r->reason "jq_error",
+ * "lossy_number", "jq_limit" or "jq_crash", r->msg.data the message and, for lossy_number,
  * r->details the details JSON {literal, pointer, byte, libjq}.  r->ran
  * says which engine answered.
  */

@@ -245,6 +245,8 @@ int target_http_params(const struct fo_target *t);
  * fo_jq_compile: NULL with jq's message in errbuf if it does not compile.
  */
 struct fo_jq *fo_jq_compile(const char *program, char *errbuf, size_t errlen);
+/* Bounds for libjq in the programs compiled afterwards (0: none). */
+void fo_jq_limits(double secs, uint64_t mem);
 void fo_jq_free(struct fo_jq *q);
 /* Per-event state shared by the jq targets of one event. */
 struct fo_jqrun *fo_jqrun_new(int allow_lossy);

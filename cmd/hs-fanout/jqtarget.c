@@ -11,7 +11,10 @@
  * to the input is the original line byte for byte; a number libjq cannot
  * hold exactly dead-letters (lossy_number) unless --allow-lossy-numbers;
  * a runtime error or halt_error dead-letters (jq_error); several outputs
- * are several deliveries; none is a filter.
+ * are several deliveries; none is a filter.  libjq runs bounded
+ * (--jq-timeout, --jq-memory: jqjail.h); past a bound the event
+ * dead-letters for that target (jq_limit), as when libjq crashes
+ * (jq_crash).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,10 +70,21 @@ static void compile_error(const struct hs_buf *errs, char *errbuf,
 	hs_buf_release(&m);
 }
 
+/* --jq-timeout and --jq-memory, set once by main() before any rule. */
+static double jq_secs = HS_JQ_SECS_DEFAULT;
+static uint64_t jq_mem = HS_JQ_MEM_DEFAULT;
+
+void fo_jq_limits(double secs, uint64_t mem)
+{
+	jq_secs = secs;
+	jq_mem = mem;
+}
+
 struct fo_jq *fo_jq_compile(const char *program, char *errbuf, size_t errlen)
 {
 	struct fo_jq *q = hs_xcalloc(1, sizeof *q);
-	struct hs_jqrun_opts o = {program, jv_invalid(), jv_invalid(), NULL, 0};
+	struct hs_jqrun_opts o = {program, jv_invalid(), jv_invalid(), NULL,
+	                          0,       jq_secs,      jq_mem};
 
 	if (hs_jqrun_init(&q->run, &o) < 0) {
 		if (!q->run.jq)

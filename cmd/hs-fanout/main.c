@@ -19,6 +19,7 @@
 #include "exit.h"
 #include "fanout.h"
 #include "inputxform.h"
+#include "jqrun.h"
 #include "json.h"
 #include "opts.h"
 #include "pattern.h"
@@ -34,6 +35,7 @@ static const char synopsis[] =
     "       hs-fanout [-hqu] [-b BROKERS] [-F FILE ...] [-X KEY=VALUE ...]\n"
     "                 [--allow-lossy-numbers] [--arn-map FILE]\n"
     "                 [--endpoint-url URL]\n"
+    "                 [--jq-timeout DURATION] [--jq-memory SIZE]\n"
     "                 [--cells N --cell-key POINTER]\n"
     "                 [--drain-timeout SECS] [--explain[=FILE]] [--dlq FILE]\n"
     "                 [--stats] --rules FILE [FILE ...]\n";
@@ -47,7 +49,9 @@ enum {
 	OPT_CELL_KEY,
 	OPT_EXPLAIN,
 	OPT_ALLOW_LOSSY,
-	OPT_ENDPOINT_URL
+	OPT_ENDPOINT_URL,
+	OPT_JQ_TIMEOUT,
+	OPT_JQ_MEMORY
 };
 
 static void usage(void)
@@ -66,6 +70,9 @@ static void usage(void)
 	    "cannot hold\n"
 	    "      --endpoint-url URL     AWS targets: this endpoint, not "
 	    "AWS's\n"
+	    "      --jq-timeout DURATION  jq targets: libjq's time per event "
+	    "(10s)\n"
+	    "      --jq-memory SIZE       jq targets: libjq's memory (1GiB)\n"
 	    "Kafka options (kafka:// targets):\n" HS_KAFKA_HELP
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"
@@ -100,6 +107,9 @@ struct fanout {
 	size_t npend, pendcap;
 	struct fo_jqrun *jqrun;
 	int allow_lossy;
+	double jq_secs;  /* --jq-timeout */
+	uint64_t jq_mem; /* --jq-memory */
+	int jq_bounds;   /* either was given */
 	int curl;
 };
 
@@ -462,6 +472,8 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 	    {"explain", optional_argument, NULL, OPT_EXPLAIN},
 	    {"allow-lossy-numbers", no_argument, NULL, OPT_ALLOW_LOSSY},
 	    {"endpoint-url", required_argument, NULL, OPT_ENDPOINT_URL},
+	    {"jq-timeout", required_argument, NULL, OPT_JQ_TIMEOUT},
+	    {"jq-memory", required_argument, NULL, OPT_JQ_MEMORY},
 	    {NULL, 0, NULL, 0}};
 	static const int repeatable[] = {'F', 'X', 0};
 	static const struct hs_optspec spec = {HS_KAFKA_SHORT, longopts,
@@ -506,6 +518,20 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		case OPT_ENDPOINT_URL:
 			f->sh.endpoint_url = optarg;
 			continue;
+		case OPT_JQ_TIMEOUT:
+			if (hs_parse_duration(optarg, &f->jq_secs) < 0)
+				return hs_usage_error(
+				    synopsis, "--jq-timeout '%s': a duration",
+				    optarg);
+			f->jq_bounds = 1;
+			continue;
+		case OPT_JQ_MEMORY:
+			if (hs_parse_size(optarg, &f->jq_mem) < 0)
+				return hs_usage_error(
+				    synopsis, "--jq-memory '%s': a size",
+				    optarg);
+			f->jq_bounds = 1;
+			continue;
 		}
 		r = hs_opts_common(o, c, optarg);
 		if (r < 0)
@@ -534,14 +560,16 @@ static int parse_args(struct fanout *f, int argc, char **argv,
 		return hs_usage_error(synopsis,
 		                      "--cell-key takes a JSON pointer such as "
 		                      "/detail/id");
-	if (f->pattern_arg &&
-	    (f->arn_map || hs_kafka_given(&f->sh.kafka) || f->allow_lossy))
+	if (f->pattern_arg && (f->arn_map || hs_kafka_given(&f->sh.kafka) ||
+	                       f->allow_lossy || f->jq_bounds))
 		return hs_usage_error(synopsis,
 		                      "--arn-map, --allow-lossy-numbers, "
+		                      "--jq-timeout, --jq-memory, "
 		                      "-b, -F and -X go with --rules");
 	if (f->pattern_arg && f->sh.endpoint_url)
 		return hs_usage_error(synopsis,
 		                      "--endpoint-url goes with --rules");
+	fo_jq_limits(f->jq_secs, f->jq_mem);
 	return -1;
 }
 
@@ -620,6 +648,8 @@ int main(int argc, char **argv)
 	hs_prog_set("hs-fanout");
 	hs_opts_init(&opts);
 	memset(&f, 0, sizeof f);
+	f.jq_secs = HS_JQ_SECS_DEFAULT;
+	f.jq_mem = HS_JQ_MEM_DEFAULT;
 	hs_buf_init(&f.scratch);
 	hs_buf_init(&f.key);
 	hs_buf_init(&f.msgs);

@@ -39,6 +39,8 @@ int xf_engine_init(struct xf_engine *e, const struct xf_conf *c)
 	o.libdirs = c->libdirs;
 	o.origin = c->origin;
 	o.engine_jq = c->engine_jq;
+	o.jq_secs = c->jq_secs;
+	o.jq_mem = c->jq_mem;
 	e->has_run = 1;
 	if (hs_jqrun_init(&e->run, &o) == 0)
 		return 0;

@@ -29,7 +29,8 @@ static const char synopsis[] =
     "                    [--indent N] [--seq] [--arg NAME VALUE]\n"
     "                    [--argjson NAME JSON] [--slurpfile NAME FILE]\n"
     "                    [--rawfile NAME FILE] [--allow-lossy-numbers]\n"
-    "                    [--engine auto | jq]\n"
+    "                    [--engine auto | jq] [--jq-timeout DURATION]\n"
+    "                    [--jq-memory SIZE]\n"
     "                    [--dlq FILE] [--stats] [--max-event-size SIZE]\n"
     "                    PROGRAM | -f FILE [FILE ...]\n"
     "       hs-transform [options] PROGRAM --args | --jsonargs [ARG ...]\n"
@@ -46,7 +47,9 @@ enum {
 	OPT_INDENT,
 	OPT_SEQ,
 	OPT_TAB,
-	OPT_THREADS
+	OPT_THREADS,
+	OPT_JQ_TIMEOUT,
+	OPT_JQ_MEMORY
 };
 
 /* Batches close at this many events or bytes, whichever comes first. */
@@ -92,6 +95,10 @@ static void usage(void)
 	    "      --engine auto|jq       auto: common programs natively, "
 	    "else libjq;\n"
 	    "                             jq: libjq for every event\n"
+	    "      --jq-timeout DURATION  libjq's time per event (default 10s, "
+	    "0: none)\n"
+	    "      --jq-memory SIZE       libjq's memory (default 1GiB, 0: "
+	    "none)\n"
 	    "      --input-template TEXT  EventBridge InputTemplate instead of "
 	    "jq\n"
 	    "      --input-paths-map JSON EventBridge InputPathsMap\n"
@@ -162,11 +169,21 @@ static int positive(const char *s)
  */
 static int prescan(struct cli *c, int *argc, char **argv)
 {
-	static const char *const valued[] = {
-	    "-f",       "--threads",         "--indent",         "-L",
-	    "--dlq",    "--stats-interval",  "--max-event-size", "--max-depth",
-	    "--engine", "--input-paths-map", "--input-template", "--rule-name",
-	    NULL};
+	static const char *const valued[] = {"-f",
+	                                     "--threads",
+	                                     "--indent",
+	                                     "-L",
+	                                     "--dlq",
+	                                     "--stats-interval",
+	                                     "--max-event-size",
+	                                     "--max-depth",
+	                                     "--engine",
+	                                     "--input-paths-map",
+	                                     "--input-template",
+	                                     "--rule-name",
+	                                     "--jq-timeout",
+	                                     "--jq-memory",
+	                                     NULL};
 	int i, o = 1, rc;
 
 	for (i = 1; i < *argc; i++) {
@@ -292,6 +309,8 @@ static int parse(struct cli *c, int argc, char **argv)
 	    {"indent", required_argument, NULL, OPT_INDENT},
 	    {"input-paths-map", required_argument, NULL, OPT_PATHS_MAP},
 	    {"input-template", required_argument, NULL, OPT_TEMPLATE},
+	    {"jq-memory", required_argument, NULL, OPT_JQ_MEMORY},
+	    {"jq-timeout", required_argument, NULL, OPT_JQ_TIMEOUT},
 	    {"join-output", no_argument, NULL, 'j'},
 	    {"null-input", no_argument, NULL, 'n'},
 	    {"raw-input", no_argument, NULL, 'R'},
@@ -340,6 +359,18 @@ static int parse(struct cli *c, int argc, char **argv)
 				    synopsis, "--engine '%s': auto or jq",
 				    optarg);
 			c->conf.engine_jq = optarg[0] == 'j';
+			continue;
+		case OPT_JQ_TIMEOUT:
+			if (hs_parse_duration(optarg, &c->conf.jq_secs) < 0)
+				return hs_usage_error(
+				    synopsis, "--jq-timeout '%s': a duration",
+				    optarg);
+			continue;
+		case OPT_JQ_MEMORY:
+			if (hs_parse_size(optarg, &c->conf.jq_mem) < 0)
+				return hs_usage_error(
+				    synopsis, "--jq-memory '%s': a size",
+				    optarg);
 			continue;
 		case OPT_PATHS_MAP:
 			c->paths_map = optarg;
@@ -591,6 +622,8 @@ int main(int argc, char **argv)
 
 	hs_prog_set("hs-transform");
 	memset(&c, 0, sizeof(c));
+	c.conf.jq_secs = HS_JQ_SECS_DEFAULT;
+	c.conf.jq_mem = HS_JQ_MEM_DEFAULT;
 	hs_opts_init(&c.opts);
 	c.named = jv_object();
 	c.positional = jv_array();

@@ -6,6 +6,7 @@
  * With one thread there are no threads: batches run inline.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,16 @@ struct xf_pool *xf_pool_new(const struct xf_conf *c, int nthreads,
 		return NULL;
 	}
 	if (nthreads > 1) {
+		sigset_t stop, old;
+
+		/*
+		 * SIGINT and SIGTERM go to the main thread, whose blocked
+		 * read they interrupt; workers see hs_sig_stop (jqjail.h).
+		 */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &stop, &old);
 		for (int i = 0; i < nthreads; i++) {
 			p->w[i].p = p;
 			p->w[i].i = i;
@@ -115,6 +126,7 @@ struct xf_pool *xf_pool_new(const struct xf_conf *c, int nthreads,
 				break;
 			p->started++;
 		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (p->started == 0) /* no thread at all: run inline */
 			p->nth = 1;
 	}

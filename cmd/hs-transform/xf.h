@@ -39,8 +39,10 @@ struct xf_conf {
 	struct hs_inputxform *ix; /* or the input transformer, owned */
 	const char *rule_name;
 	int allow_lossy;
-	int engine_jq; /* --engine jq: libjq for every event */
-	int ack;       /* --ack: engines find each event's coordinates */
+	int engine_jq;   /* --engine jq: libjq for every event */
+	double jq_secs;  /* --jq-timeout, 0: none */
+	uint64_t jq_mem; /* --jq-memory, 0: none */
+	int ack;         /* --ack: engines find each event's coordinates */
 	unsigned max_depth;
 	struct xf_fmt fmt;
 };

@@ -21,7 +21,8 @@ static struct hs_buf out = HS_BUF_INIT;
 
 static int compile(struct hs_jqrun *r, const char *prog, jv args, int engine_jq)
 {
-	struct hs_jqrun_opts o = {prog, args, jv_invalid(), NULL, engine_jq};
+	struct hs_jqrun_opts o = {prog, args, jv_invalid(), NULL, engine_jq,
+	                          0,    0};
 
 	return hs_jqrun_init(r, &o);
 }
