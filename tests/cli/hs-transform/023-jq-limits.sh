@@ -18,6 +18,7 @@ check() { # PROGRAM REASON MESSAGE
 	expect_eq "exit status of $1" "$rc" 1
 	expect_file_eq out want
 	expect_eq "dead letters of $1" "$(count_lines dlq)" 2
+	grep -qE "\"reason\":\"($2)\"" dlq || cat dlq >&2
 	expect_eq "$1: $2" "$(grep -cE "\"reason\":\"($2)\"" dlq)" 2
 	expect_grep "$3" dlq
 }
