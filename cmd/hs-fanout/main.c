@@ -71,8 +71,9 @@ static void usage(void)
 	    "      --endpoint-url URL     AWS targets: this endpoint, not "
 	    "AWS's\n"
 	    "      --jq-timeout DURATION  jq targets: libjq's time per event "
-	    "(10s)\n"
-	    "      --jq-memory SIZE       jq targets: libjq's memory (1GiB)\n"
+	    "(0: none)\n"
+	    "      --jq-memory SIZE       jq targets: libjq's memory (0: "
+	    "none)\n"
 	    "Kafka options (kafka:// targets):\n" HS_KAFKA_HELP
 	    "      --cells N              make {cell} targets N times\n"
 	    "      --cell-key POINTER     JSON pointer choosing the cell\n"

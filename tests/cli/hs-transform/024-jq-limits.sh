@@ -39,7 +39,7 @@ expect_exit 2 hs-transform --jq-memory lots . in
 # SIGTERM while libjq runs `until(false; .)`: 143 within a bounded wait.
 rm -f dlq out
 mkfifo fifo
-hs-transform --drain-timeout 1 --dlq dlq \
+hs-transform --jq-timeout 60s --drain-timeout 1 --dlq dlq \
     'if .a == 2 then until(false; .) else . end' <fifo >out 2>err &
 pid=$!
 exec 3>fifo
