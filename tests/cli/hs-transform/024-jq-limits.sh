@@ -22,7 +22,9 @@ check() { # PROGRAM REASON MESSAGE
 	expect_eq "$1: $2" "$(grep -cE "\"reason\":\"($2)\"" dlq)" 2
 	expect_grep "$3" dlq
 }
-check 'try (.[999999999] = 0) catch .' jq_limit 'out of memory past --jq-memory (128MiB)'
+# the huge array meets the memory bound either in libjq's checked
+# allocator (jq_limit) or in one it does not check (jq_crash): CI saw both
+check 'try (.[999999999] = 0) catch .' 'jq_limit|jq_crash' '"message":"libjq \|out of memory past --jq-memory (128MiB)'
 check '[range(3)] | .[nan:1]' jq_crash 'libjq 1.6 crashed on this event'
 check 'del(.[nan])' 'jq_limit|jq_crash' '"message":"libjq '
 check '[range(1e9)]' 'jq_limit|jq_crash' '"message":"libjq '
