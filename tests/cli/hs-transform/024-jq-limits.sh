@@ -22,12 +22,18 @@ check() { # PROGRAM REASON MESSAGE
 	expect_eq "$1: $2" "$(grep -cE "\"reason\":\"($2)\"" dlq)" 2
 	expect_grep "$3" dlq
 }
-# the huge array meets the memory bound either in libjq's checked
-# allocator (jq_limit) or in one it does not check (jq_crash): CI saw both
-check 'try (.[999999999] = 0) catch .' 'jq_limit|jq_crash' '"message":"libjq \|out of memory past --jq-memory (128MiB)'
+# An AddressSanitizer build keeps no memory bound (jqjail.c), so there
+# the two programs that grow without end are not run.
+if [ -z "${HS_SANITIZE:-}" ]; then
+	# the huge array meets the memory bound either in libjq's checked
+	# allocator (jq_limit) or in one it does not check (jq_crash)
+	check 'try (.[999999999] = 0) catch .' 'jq_limit|jq_crash' '"message":"libjq \|out of memory past --jq-memory (128MiB)'
+	check '[range(1e9)]' 'jq_limit|jq_crash' '"message":"libjq '
+else
+	echo "report: sanitizer build: the memory-bound cases are not run" >&2
+fi
 check '[range(3)] | .[nan:1]' jq_crash 'libjq 1.6 crashed on this event'
 check 'del(.[nan])' 'jq_limit|jq_crash' '"message":"libjq '
-check '[range(1e9)]' 'jq_limit|jq_crash' '"message":"libjq '
 # a loop that allocates nothing meets the time bound
 check 'until(false; .)' jq_limit 'libjq ran past --jq-timeout (2s)'
 # The bounds are options: 0 turns a bound off (the timeout still ends it).
